@@ -308,3 +308,19 @@ type PersonService interface {
 	// FieldError for every bad row; NotFound for an unknown school.
 	ImportRoster(ctx context.Context, schoolID int64, rows []RosterRow) (*ImportResult, error)
 }
+
+type actorKey struct{}
+
+// WithActorName returns a context that names who acts, for history lines.
+// The access layer replaces this with a full actor.
+func WithActorName(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, actorKey{}, name)
+}
+
+// ActorName returns the name of who acts in ctx, or "system".
+func ActorName(ctx context.Context) string {
+	if s, ok := ctx.Value(actorKey{}).(string); ok && s != "" {
+		return s
+	}
+	return "system"
+}

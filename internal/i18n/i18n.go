@@ -1,0 +1,111 @@
+// Package i18n holds the message catalogues: Simplified Chinese (the
+// default), Traditional Chinese and English, and picks one per request.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Lang is a supported interface language.
+type Lang string
+
+// The supported languages. Hans is the default.
+const (
+	Hans Lang = "zh-Hans"
+	Hant Lang = "zh-Hant"
+	En   Lang = "en"
+)
+
+// Langs lists the supported languages in the order the switch shows them.
+var Langs = []Lang{Hans, Hant, En}
+
+//go:embed catalog/*.json
+var files embed.FS
+
+var catalogs = map[Lang]map[string]string{}
+
+func init() {
+	for _, l := range Langs {
+		b, err := files.ReadFile("catalog/" + string(l) + ".json")
+		if err != nil {
+			panic(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("i18n: catalog %s: %v", l, err))
+		}
+		catalogs[l] = m
+	}
+}
+
+// Parse returns the language a code names ("zh-CN", "zh-TW", "en-US", ...),
+// and false when it names none that is supported.
+func Parse(code string) (Lang, bool) {
+	c := strings.ToLower(strings.TrimSpace(code))
+	switch {
+	case c == "":
+		return "", false
+	case c == "zh-hant" || strings.HasPrefix(c, "zh-tw") || strings.HasPrefix(c, "zh-hk") ||
+		strings.HasPrefix(c, "zh-mo") || strings.HasPrefix(c, "zh-hant"):
+		return Hant, true
+	case c == "zh" || strings.HasPrefix(c, "zh-"):
+		return Hans, true
+	case c == "en" || strings.HasPrefix(c, "en-"):
+		return En, true
+	}
+	return "", false
+}
+
+// Match picks the language for an Accept-Language header: the first
+// supported one in the client's order of preference, else Hans.
+func Match(acceptLanguage string) Lang {
+	best, bestQ := Hans, -1.0
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if _, err := fmt.Sscanf(v, "%g", &q); err != nil {
+				q = 0
+			}
+		}
+		if l, ok := Parse(tag); ok && q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}
+
+// T translates a message key with its arguments (fmt verbs in the catalogue).
+// A key missing from the language falls back to Simplified Chinese, then to
+// the key itself, so that a missing entry is visible but never fatal.
+func T(l Lang, key string, args ...any) string {
+	s, ok := catalogs[l][key]
+	if !ok {
+		s, ok = catalogs[Hans][key]
+	}
+	if !ok {
+		s = key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Has reports whether key is in l's catalogue.
+func Has(l Lang, key string) bool {
+	_, ok := catalogs[l][key]
+	return ok
+}
+
+// Keys returns every key of l's catalogue.
+func Keys(l Lang) []string {
+	keys := make([]string, 0, len(catalogs[l]))
+	for k := range catalogs[l] {
+		keys = append(keys, k)
+	}
+	return keys
+}

@@ -1,0 +1,65 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// maxParams keeps one statement under both databases' limits on bound
+// parameters (SQLite 32766, PostgreSQL 65535).
+const maxParams = 30000
+
+// insertMany inserts n rows into table with multi-row VALUES statements,
+// as many rows per statement as the parameter limit allows. row(i) returns
+// the values of row i in the order of cols. suffix is appended to each
+// statement (an ON CONFLICT clause).
+func insertMany(ctx context.Context, q queryer, table string, cols []string, n int, row func(i int) []any, suffix string) error {
+	if n == 0 {
+		return nil
+	}
+	per := maxParams / len(cols)
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	var b strings.Builder
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		b.Reset()
+		b.WriteString(head)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			vals := row(i)
+			for j, v := range vals {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				args = append(args, v)
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(len(args)))
+			}
+			b.WriteByte(')')
+		}
+		b.WriteString(suffix)
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// resetSequence makes PostgreSQL's identity for table continue after the
+// largest id, after rows were inserted with explicit ids. SQLite needs
+// nothing: its rowid always continues after the largest.
+func (s *Store) resetSequence(ctx context.Context, q queryer, table string) error {
+	if !s.dialect.postgres {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
+		GREATEST((SELECT COALESCE(MAX(id), 0) FROM `+table+`), 1))`)
+	return err
+}

@@ -1,0 +1,490 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"campusguard"
+)
+
+const orgColumns = `id, region_id, parent_id, kind, name, code, path, level, school_type, boarding,
+	address, principal, phone, grade_year, head_teacher_id`
+
+func scanOrg(sc interface{ Scan(...any) error }) (*campusguard.Org, error) {
+	var o campusguard.Org
+	var parent, head sql.NullInt64
+	var code sql.NullString
+	err := sc.Scan(&o.ID, &o.RegionID, &parent, &o.Kind, &o.Name, &code, &o.Path, &o.Level, &o.SchoolType,
+		&o.Boarding, &o.Address, &o.Principal, &o.Phone, &o.GradeYear, &head)
+	if err != nil {
+		return nil, err
+	}
+	o.ParentID, o.HeadTeacherID, o.Code = idPtr(parent), idPtr(head), code.String
+	return &o, nil
+}
+
+// FindOrgByID returns one node of the tree. NotFound when there is none.
+func (s *Store) FindOrgByID(ctx context.Context, id int64) (*campusguard.Org, error) {
+	return findOrgByID(ctx, s.read, id)
+}
+
+func findOrgByID(ctx context.Context, q queryer, id int64) (*campusguard.Org, error) {
+	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
+	if err == sql.ErrNoRows {
+		return nil, notFound("org")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find org %d: %w", id, err)
+	}
+	return o, nil
+}
+
+// FindOrgs returns the nodes the filter selects, ordered by kind of level
+// and name, and how many there are without the limit.
+func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campusguard.Org, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if f.ParentID != nil {
+		where = append(where, "parent_id = "+arg(*f.ParentID))
+	}
+	if f.Under != nil {
+		parent, err := s.FindOrgByID(ctx, *f.Under)
+		if err != nil {
+			return nil, 0, err
+		}
+		lo, hi := subtree(parent.Path)
+		where = append(where, "path > "+arg(lo), "path < "+arg(hi))
+	}
+	if f.Kind != nil {
+		where = append(where, "kind = "+arg(string(*f.Kind)))
+	}
+	if f.SchoolType != nil {
+		where = append(where, "school_type = "+arg(string(*f.SchoolType)))
+	}
+	if f.Query != nil && *f.Query != "" {
+		like := "%" + escapeLike(*f.Query) + "%"
+		where = append(where, "(name LIKE "+arg(like)+" ESCAPE '\\' OR code = "+arg(*f.Query)+")")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := `SELECT ` + orgColumns + `, COUNT(*) OVER () FROM orgs WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY grade_year, code, name, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find orgs: %w", err)
+	}
+	defer rows.Close()
+	var out []*campusguard.Org
+	total := 0
+	for rows.Next() {
+		var o campusguard.Org
+		var parent, head sql.NullInt64
+		var code sql.NullString
+		if err := rows.Scan(&o.ID, &o.RegionID, &parent, &o.Kind, &o.Name, &code, &o.Path, &o.Level, &o.SchoolType,
+			&o.Boarding, &o.Address, &o.Principal, &o.Phone, &o.GradeYear, &head, &total); err != nil {
+			return nil, 0, err
+		}
+		o.ParentID, o.HeadTeacherID, o.Code = idPtr(parent), idPtr(head), code.String
+		out = append(out, &o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if f.WithCounts && len(out) > 0 {
+		if err := s.fillCounts(ctx, out); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+// escapeLike escapes the LIKE wildcards in a user's search text.
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// fillCounts sets Counts on each node from per-school and per-class counts
+// of the smallest subtree that holds them all.
+func (s *Store) fillCounts(ctx context.Context, orgs []*campusguard.Org) error {
+	common := orgs[0].Path
+	for _, o := range orgs[1:] {
+		common = commonPath(common, o.Path)
+	}
+	lo, hi := subtree(common)
+	type count struct {
+		path string
+		n    int
+	}
+	read := func(q string) ([]count, error) {
+		rows, err := s.read.QueryContext(ctx, q, lo, hi)
+		if err != nil {
+			return nil, fmt.Errorf("count subtree: %w", err)
+		}
+		defer rows.Close()
+		var out []count
+		for rows.Next() {
+			var c count
+			if err := rows.Scan(&c.path, &c.n); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, rows.Err()
+	}
+	schools, err := read(`SELECT path, 1 FROM orgs WHERE kind = 'school' AND path >= $1 AND path < $2`)
+	if err != nil {
+		return err
+	}
+	classes, err := read(`SELECT path, 1 FROM orgs WHERE kind = 'class' AND path >= $1 AND path < $2`)
+	if err != nil {
+		return err
+	}
+	students, err := read(`SELECT c.path, COUNT(*) FROM people p JOIN orgs c ON c.id = p.class_id
+		WHERE p.kind = 'student' AND p.active = TRUE AND c.path >= $1 AND c.path < $2 GROUP BY c.path`)
+	if err != nil {
+		return err
+	}
+	staff, err := read(`SELECT o.path, COUNT(*) FROM people p JOIN orgs o ON o.id = p.school_id
+		WHERE p.kind = 'staff' AND p.active = TRUE AND o.path >= $1 AND o.path < $2 GROUP BY o.path`)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		c := &campusguard.OrgCounts{}
+		for _, x := range schools {
+			if strings.HasPrefix(x.path, o.Path) {
+				c.Schools++
+			}
+		}
+		for _, x := range classes {
+			if strings.HasPrefix(x.path, o.Path) {
+				c.Classes++
+			}
+		}
+		for _, x := range students {
+			if strings.HasPrefix(x.path, o.Path) {
+				c.Students += x.n
+			}
+		}
+		for _, x := range staff {
+			if strings.HasPrefix(x.path, o.Path) || strings.HasPrefix(o.Path, x.path) {
+				c.Staff += x.n // a grade or class shows its school's staff
+			}
+		}
+		o.Counts = c
+	}
+	return nil
+}
+
+func commonPath(a, b string) string {
+	n := 0
+	for i := 0; i < len(a) && i < len(b) && a[i] == b[i]; i++ {
+		if a[i] == '/' {
+			n = i + 1
+		}
+	}
+	return a[:n]
+}
+
+// OrgCounts returns the sizes of the subtree under id.
+func (s *Store) OrgCounts(ctx context.Context, id int64) (*campusguard.OrgCounts, error) {
+	o, err := s.FindOrgByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fillCounts(ctx, []*campusguard.Org{o}); err != nil {
+		return nil, err
+	}
+	return o.Counts, nil
+}
+
+// OrgAncestors returns the nodes from the root down to id's parent.
+func (s *Store) OrgAncestors(ctx context.Context, id int64) ([]*campusguard.Org, error) {
+	o, err := s.FindOrgByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return orgsByIDs(ctx, s.read, o.IDs()[:len(o.IDs())-1])
+}
+
+// orgsByIDs returns the nodes with the given ids, in the order given.
+func orgsByIDs(ctx context.Context, q queryer, ids []int64) ([]*campusguard.Org, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("orgs by ids: %w", err)
+	}
+	defer rows.Close()
+	byID := map[int64]*campusguard.Org{}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[o.ID] = o
+	}
+	out := make([]*campusguard.Org, 0, len(ids))
+	for _, id := range ids {
+		if o := byID[id]; o != nil {
+			out = append(out, o)
+		}
+	}
+	return out, rows.Err()
+}
+
+// CreateOrg adds a node under its parent, or a new tree's root region when
+// it has no parent. Invalid, NotFound (parent), Conflict (code).
+func (s *Store) CreateOrg(ctx context.Context, o *campusguard.Org) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		var parent *campusguard.Org
+		if o.ParentID != nil {
+			var err error
+			if parent, err = findOrgByID(ctx, tx, *o.ParentID); err != nil {
+				if campusguard.ErrorCode(err) == campusguard.NotFound {
+					return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
+						Fields: []campusguard.FieldError{{Field: "parent_id", Msg: "error.not_found"}}}
+				}
+				return err
+			}
+			if !campusguard.CanParent(parent.Kind, o.Kind) {
+				return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
+					Fields: []campusguard.FieldError{{Field: "parent_id", Msg: "error.parent_kind"}}}
+			}
+			o.RegionID = parent.RegionID
+		}
+		if o.Code != "" && o.RegionID != 0 {
+			if err := codeFree(ctx, tx, o.RegionID, o.Code, 0); err != nil {
+				return err
+			}
+		}
+		if o.Kind == campusguard.KindClass && parent != nil {
+			o.Boarding = false
+		}
+		// The path holds the new id, so insert first with a placeholder
+		// path unique to this transaction, then set it.
+		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (region_id, parent_id, kind, name, code, path, level,
+			school_type, boarding, address, principal, phone, grade_year, head_teacher_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
+			o.RegionID, nullID(o.ParentID), o.Kind, o.Name, nullString(o.Code), "tmp:"+strconv.FormatInt(tx.now.UnixNano(), 10),
+			o.Level, o.SchoolType, o.Boarding, o.Address, o.Principal, o.Phone, o.GradeYear, nullID(o.HeadTeacherID),
+			tx.now).Scan(&o.ID)
+		if err != nil {
+			return fmt.Errorf("insert org: %w", err)
+		}
+		if parent == nil {
+			o.RegionID, o.Path = o.ID, "/"+strconv.FormatInt(o.ID, 10)+"/"
+		} else {
+			o.Path = parent.Path + strconv.FormatInt(o.ID, 10) + "/"
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE orgs SET path = $1, region_id = $2 WHERE id = $3`, o.Path, o.RegionID, o.ID)
+		return err
+	})
+}
+
+func codeFree(ctx context.Context, q queryer, regionID int64, code string, except int64) error {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE region_id = $1 AND code = $2 AND id <> $3`,
+		regionID, code, except).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return &campusguard.Error{Code: campusguard.Conflict, Message: "error.code_taken",
+			Fields: []campusguard.FieldError{{Field: "code", Msg: "error.code_taken"}}}
+	}
+	return nil
+}
+
+// UpdateOrg changes a node's fields. NotFound, Invalid, Conflict.
+func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate) (*campusguard.Org, error) {
+	var out *campusguard.Org
+	err := s.inTx(ctx, func(tx *Tx) error {
+		o, err := findOrgByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		u.Apply(o)
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		if o.Code != "" {
+			if err := codeFree(ctx, tx, o.RegionID, o.Code, o.ID); err != nil {
+				return err
+			}
+		}
+		if o.HeadTeacherID != nil {
+			if err := staffOfSchool(ctx, tx, *o.HeadTeacherID, o); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE orgs SET name = $1, code = $2, school_type = $3, boarding = $4,
+			address = $5, principal = $6, phone = $7, head_teacher_id = $8, updated_at = $9 WHERE id = $10`,
+			o.Name, nullString(o.Code), o.SchoolType, o.Boarding, o.Address, o.Principal, o.Phone,
+			nullID(o.HeadTeacherID), tx.now, o.ID)
+		out = o
+		return err
+	})
+	return out, err
+}
+
+// staffOfSchool checks that a person is a staff member of the school that
+// holds the node o.
+func staffOfSchool(ctx context.Context, q queryer, personID int64, o *campusguard.Org) error {
+	var path string
+	err := q.QueryRowContext(ctx, `SELECT s.path FROM people p JOIN orgs s ON s.id = p.school_id
+		WHERE p.id = $1 AND p.kind = 'staff'`, personID).Scan(&path)
+	if err == sql.ErrNoRows || (err == nil && !strings.HasPrefix(o.Path, path)) {
+		return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
+			Fields: []campusguard.FieldError{{Field: "head_teacher_id", Msg: "error.not_in_school"}}}
+	}
+	return err
+}
+
+// FindPlaces returns a school's places, of one kind when kind is not "",
+// with the beds taken in dormitory rooms.
+func (s *Store) FindPlaces(ctx context.Context, schoolID int64, kind campusguard.PlaceKind) ([]*campusguard.Place, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT pl.id, pl.region_id, pl.school_id, pl.kind, pl.name, pl.beds, pl.class_id,
+		(SELECT COUNT(*) FROM people p WHERE p.dorm_room_id = pl.id AND p.active = TRUE)
+		FROM places pl WHERE pl.school_id = $1 AND ($2 = '' OR pl.kind = $2) ORDER BY pl.kind, pl.name`, schoolID, string(kind))
+	if err != nil {
+		return nil, fmt.Errorf("find places: %w", err)
+	}
+	defer rows.Close()
+	var out []*campusguard.Place
+	for rows.Next() {
+		var p campusguard.Place
+		var class sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.RegionID, &p.SchoolID, &p.Kind, &p.Name, &p.Beds, &class, &p.Occupied); err != nil {
+			return nil, err
+		}
+		p.ClassID = idPtr(class)
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
+func findPlace(ctx context.Context, q queryer, id int64) (*campusguard.Place, error) {
+	var p campusguard.Place
+	var class sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT id, region_id, school_id, kind, name, beds, class_id FROM places WHERE id = $1`, id).
+		Scan(&p.ID, &p.RegionID, &p.SchoolID, &p.Kind, &p.Name, &p.Beds, &class)
+	if err == sql.ErrNoRows {
+		return nil, notFound("place")
+	}
+	p.ClassID = idPtr(class)
+	return &p, err
+}
+
+// school returns the school node id, or Invalid naming field when id is not a school.
+func school(ctx context.Context, q queryer, id int64, field string) (*campusguard.Org, error) {
+	o, err := findOrgByID(ctx, q, id)
+	if campusguard.ErrorCode(err) == campusguard.NotFound || (err == nil && o.Kind != campusguard.KindSchool) {
+		return nil, &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
+			Fields: []campusguard.FieldError{{Field: field, Msg: "error.not_found"}}}
+	}
+	return o, err
+}
+
+// CreatePlace adds a place to a school. Invalid, Conflict (name).
+func (s *Store) CreatePlace(ctx context.Context, p *campusguard.Place) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		sch, err := school(ctx, tx, p.SchoolID, "school_id")
+		if err != nil {
+			return err
+		}
+		if p.ClassID != nil {
+			if err := classOfSchool(ctx, tx, *p.ClassID, sch, "class_id"); err != nil {
+				return err
+			}
+		}
+		p.RegionID = sch.RegionID
+		return tx.QueryRowContext(ctx, `INSERT INTO places (region_id, school_id, kind, name, beds, class_id)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.RegionID, p.SchoolID, p.Kind, p.Name, p.Beds,
+			nullID(p.ClassID)).Scan(&p.ID)
+	})
+}
+
+func classOfSchool(ctx context.Context, q queryer, classID int64, sch *campusguard.Org, field string) error {
+	c, err := findOrgByID(ctx, q, classID)
+	if campusguard.ErrorCode(err) == campusguard.NotFound ||
+		(err == nil && (c.Kind != campusguard.KindClass || !strings.HasPrefix(c.Path, sch.Path))) {
+		return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
+			Fields: []campusguard.FieldError{{Field: field, Msg: "error.not_in_school"}}}
+	}
+	return err
+}
+
+// FindBusRoutes returns a school's bus routes with their rider counts.
+func (s *Store) FindBusRoutes(ctx context.Context, schoolID int64) ([]*campusguard.BusRoute, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT r.id, r.region_id, r.school_id, r.name, r.plate, r.driver_id,
+		(SELECT COUNT(*) FROM people p WHERE p.bus_route_id = r.id AND p.kind = 'student' AND p.active = TRUE)
+		FROM bus_routes r WHERE r.school_id = $1 ORDER BY r.name`, schoolID)
+	if err != nil {
+		return nil, fmt.Errorf("find bus routes: %w", err)
+	}
+	defer rows.Close()
+	var out []*campusguard.BusRoute
+	for rows.Next() {
+		var r campusguard.BusRoute
+		var driver sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.RegionID, &r.SchoolID, &r.Name, &r.Plate, &driver, &r.Riders); err != nil {
+			return nil, err
+		}
+		r.DriverID = idPtr(driver)
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// CreateBusRoute adds a bus route to a school. Invalid, Conflict (name).
+func (s *Store) CreateBusRoute(ctx context.Context, r *campusguard.BusRoute) error {
+	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" {
+		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "name", Msg: "error.required"}})
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		sch, err := school(ctx, tx, r.SchoolID, "school_id")
+		if err != nil {
+			return err
+		}
+		if r.DriverID != nil {
+			if err := staffOfSchool(ctx, tx, *r.DriverID, sch); err != nil {
+				return err
+			}
+		}
+		r.RegionID = sch.RegionID
+		return tx.QueryRowContext(ctx, `INSERT INTO bus_routes (region_id, school_id, name, plate, driver_id)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, r.RegionID, r.SchoolID, r.Name, r.Plate, nullID(r.DriverID)).Scan(&r.ID)
+	})
+}
+
+func findBusRoute(ctx context.Context, q queryer, id int64) (*campusguard.BusRoute, error) {
+	var r campusguard.BusRoute
+	var driver sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT id, region_id, school_id, name, plate, driver_id FROM bus_routes WHERE id = $1`, id).
+		Scan(&r.ID, &r.RegionID, &r.SchoolID, &r.Name, &r.Plate, &driver)
+	if err == sql.ErrNoRows {
+		return nil, notFound("bus route")
+	}
+	r.DriverID = idPtr(driver)
+	return &r, err
+}

@@ -1,0 +1,420 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"campusguard"
+)
+
+const personColumns = `p.id, p.region_id, p.school_id, p.kind, p.name, p.gender, p.id_number, p.birth_date, p.phone,
+	p.number, p.class_id, p.role, p.boarding, p.dorm_room_id, p.bed, p.bus_route_id, p.town, p.village, p.active,
+	p.created_at, p.updated_at`
+
+func scanPerson(sc interface{ Scan(...any) error }, extra ...any) (*campusguard.Person, error) {
+	var p campusguard.Person
+	var idn sql.NullString
+	var class, dorm, route sql.NullInt64
+	dst := []any{&p.ID, &p.RegionID, &p.SchoolID, &p.Kind, &p.Name, &p.Gender, &idn, &p.Birth, &p.Phone,
+		&p.Number, &class, &p.Role, &p.Boarding, &dorm, &p.Bed, &route, &p.Town, &p.Village, &p.Active,
+		&p.CreatedAt, &p.UpdatedAt}
+	if err := sc.Scan(append(dst, extra...)...); err != nil {
+		return nil, err
+	}
+	p.IDNumber, p.ClassID, p.DormRoomID, p.BusRouteID = idn.String, idPtr(class), idPtr(dorm), idPtr(route)
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	return &p, nil
+}
+
+// FindPersonByID returns one person. NotFound.
+func (s *Store) FindPersonByID(ctx context.Context, id int64) (*campusguard.Person, error) {
+	return findPerson(ctx, s.read, id)
+}
+
+func findPerson(ctx context.Context, q queryer, id int64) (*campusguard.Person, error) {
+	p, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people p WHERE p.id = $1`, id))
+	if err == sql.ErrNoRows {
+		return nil, notFound("person")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find person %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// FindPeople returns the people the filter selects, by name, and the total.
+func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*campusguard.Person, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if f.Under != nil {
+		o, err := s.FindOrgByID(ctx, *f.Under)
+		if err != nil {
+			return nil, 0, err
+		}
+		switch o.Kind {
+		case campusguard.KindClass:
+			where = append(where, "p.class_id = "+arg(o.ID))
+		case campusguard.KindSchool:
+			where = append(where, "p.school_id = "+arg(o.ID))
+		case campusguard.KindGrade:
+			where = append(where, "p.class_id IN (SELECT id FROM orgs WHERE parent_id = "+arg(o.ID)+")")
+		default:
+			lo, hi := subtree(o.Path)
+			where = append(where, "p.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND path > "+
+				arg(lo)+" AND path < "+arg(hi)+")")
+		}
+	}
+	if f.SchoolID != nil {
+		where = append(where, "p.school_id = "+arg(*f.SchoolID))
+	}
+	if f.ClassID != nil {
+		where = append(where, "p.class_id = "+arg(*f.ClassID))
+	}
+	if f.Kind != nil {
+		where = append(where, "p.kind = "+arg(string(*f.Kind)))
+	}
+	if f.Role != nil {
+		where = append(where, "p.role = "+arg(string(*f.Role)))
+	}
+	if f.BusRouteID != nil {
+		where = append(where, "p.bus_route_id = "+arg(*f.BusRouteID))
+	}
+	if f.DormRoomID != nil {
+		where = append(where, "p.dorm_room_id = "+arg(*f.DormRoomID))
+	}
+	if f.Query != nil && strings.TrimSpace(*f.Query) != "" {
+		q := strings.TrimSpace(*f.Query)
+		like := "%" + escapeLike(q) + "%"
+		where = append(where, "(p.name LIKE "+arg(like)+" ESCAPE '\\' OR p.number = "+arg(q)+
+			" OR p.id_number = "+arg(strings.ToUpper(q))+")")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := `SELECT ` + personColumns + `, COUNT(*) OVER () FROM people p WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY p.kind DESC, p.number, p.id LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find people: %w", err)
+	}
+	defer rows.Close()
+	var out []*campusguard.Person
+	total := 0
+	for rows.Next() {
+		p, err := scanPerson(rows, &total)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// CreatePerson adds a student or staff member to a school. Invalid, Conflict.
+func (s *Store) CreatePerson(ctx context.Context, p *campusguard.Person) error {
+	p.Active = true
+	if err := p.Validate(campusguard.DateOf(s.Now())); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		sch, err := school(ctx, tx, p.SchoolID, "school_id")
+		if err != nil {
+			return err
+		}
+		if err := checkPersonLinks(ctx, tx, p, sch); err != nil {
+			return err
+		}
+		if err := insertPerson(ctx, tx, p, sch); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, p, "created", "")
+	})
+}
+
+func insertPerson(ctx context.Context, tx *Tx, p *campusguard.Person, sch *campusguard.Org) error {
+	p.RegionID, p.CreatedAt, p.UpdatedAt = sch.RegionID, tx.now, tx.now
+	err := tx.QueryRowContext(ctx, `INSERT INTO people (region_id, school_id, kind, name, gender, id_number, birth_date,
+		phone, number, class_id, role, boarding, dorm_room_id, bed, bus_route_id, town, village, active, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`,
+		p.RegionID, p.SchoolID, p.Kind, p.Name, p.Gender, nullString(p.IDNumber), p.Birth, p.Phone, p.Number,
+		nullID(p.ClassID), p.Role, p.Boarding, nullID(p.DormRoomID), p.Bed, nullID(p.BusRouteID), p.Town, p.Village,
+		p.Active, tx.now).Scan(&p.ID)
+	if err != nil {
+		return fmt.Errorf("insert person: %w", err)
+	}
+	return nil
+}
+
+func updatePersonRow(ctx context.Context, tx *Tx, p *campusguard.Person) error {
+	p.UpdatedAt = tx.now
+	_, err := tx.ExecContext(ctx, `UPDATE people SET kind = $1, name = $2, gender = $3, id_number = $4, birth_date = $5,
+		phone = $6, number = $7, class_id = $8, role = $9, boarding = $10, dorm_room_id = $11, bed = $12,
+		bus_route_id = $13, town = $14, village = $15, active = $16, updated_at = $17 WHERE id = $18`,
+		p.Kind, p.Name, p.Gender, nullString(p.IDNumber), p.Birth, p.Phone, p.Number, nullID(p.ClassID), p.Role,
+		p.Boarding, nullID(p.DormRoomID), p.Bed, nullID(p.BusRouteID), p.Town, p.Village, p.Active, tx.now, p.ID)
+	if err != nil {
+		return fmt.Errorf("update person %d: %w", p.ID, err)
+	}
+	return nil
+}
+
+// checkPersonLinks checks in the database what Validate cannot: that the
+// class, room and route belong to the person's school, that the bed is free
+// and the room not full, and that the numbers are not taken.
+func checkPersonLinks(ctx context.Context, q queryer, p *campusguard.Person, sch *campusguard.Org) error {
+	var fe []campusguard.FieldError
+	bad := func(field, key string) { fe = append(fe, campusguard.FieldError{Field: field, Msg: key}) }
+	if p.ClassID != nil {
+		if err := classOfSchool(ctx, q, *p.ClassID, sch, "class_id"); err != nil {
+			if campusguard.ErrorCode(err) != campusguard.Invalid {
+				return err
+			}
+			fe = append(fe, campusguard.ErrorFields(err)...)
+		}
+	}
+	if p.DormRoomID != nil {
+		room, err := findPlace(ctx, q, *p.DormRoomID)
+		switch {
+		case campusguard.ErrorCode(err) == campusguard.NotFound:
+			bad("dorm_room_id", "error.not_in_school")
+		case err != nil:
+			return err
+		case room.SchoolID != sch.ID || room.Kind != campusguard.PlaceDormRoom:
+			bad("dorm_room_id", "error.not_in_school")
+		default:
+			var taken, sameBed int
+			err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN bed = $2 AND bed <> '' THEN 1 ELSE 0 END), 0)
+				FROM people WHERE dorm_room_id = $1 AND id <> $3 AND active = TRUE`, room.ID, p.Bed, p.ID).Scan(&taken, &sameBed)
+			if err != nil {
+				return err
+			}
+			if sameBed > 0 {
+				bad("bed", "error.bed_taken")
+			} else if taken >= room.Beds {
+				bad("dorm_room_id", "error.room_full")
+			}
+		}
+	}
+	if p.BusRouteID != nil {
+		r, err := findBusRoute(ctx, q, *p.BusRouteID)
+		if campusguard.ErrorCode(err) == campusguard.NotFound || (err == nil && r.SchoolID != sch.ID) {
+			bad("bus_route_id", "error.not_in_school")
+		} else if err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE school_id = $1 AND number = $2 AND id <> $3`,
+		sch.ID, p.Number, p.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		bad("number", "error.number_taken")
+	}
+	if p.IDNumber != "" {
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE region_id = $1 AND id_number = $2 AND id <> $3`,
+			sch.RegionID, p.IDNumber, p.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			bad("id_number", "error.id_taken")
+		}
+	}
+	if len(fe) == 0 {
+		return nil
+	}
+	code := campusguard.Invalid
+	for _, f := range fe {
+		if f.Msg == "error.number_taken" || f.Msg == "error.id_taken" || f.Msg == "error.bed_taken" {
+			code = campusguard.Conflict
+		}
+	}
+	return &campusguard.Error{Code: code, Message: "error.invalid_input", Fields: fe}
+}
+
+// UpdatePerson changes a person. NotFound, Invalid, Conflict.
+func (s *Store) UpdatePerson(ctx context.Context, id int64, u campusguard.PersonUpdate) (*campusguard.Person, error) {
+	var out *campusguard.Person
+	err := s.inTx(ctx, func(tx *Tx) error {
+		p, err := findPerson(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		before := *p
+		u.Apply(p)
+		if err := p.Validate(campusguard.DateOf(tx.now)); err != nil {
+			return err
+		}
+		if campusguard.SamePerson(&before, p) {
+			out = p
+			return nil
+		}
+		sch, err := findOrgByID(ctx, tx, p.SchoolID)
+		if err != nil {
+			return err
+		}
+		if err := checkPersonLinks(ctx, tx, p, sch); err != nil {
+			return err
+		}
+		if err := updatePersonRow(ctx, tx, p); err != nil {
+			return err
+		}
+		out = p
+		return addEvent(ctx, tx, p, "updated", changedFields(&before, p))
+	})
+	return out, err
+}
+
+// changedFields names the fields that differ, for the person's history.
+func changedFields(a, b *campusguard.Person) string {
+	var f []string
+	add := func(cond bool, name string) {
+		if cond {
+			f = append(f, name)
+		}
+	}
+	eq := func(x, y *int64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	add(a.Name != b.Name, "name")
+	add(a.Gender != b.Gender, "gender")
+	add(a.IDNumber != b.IDNumber, "id_number")
+	add(a.Phone != b.Phone, "phone")
+	add(a.Number != b.Number, "number")
+	add(!eq(a.ClassID, b.ClassID), "class_id")
+	add(a.Role != b.Role, "role")
+	add(a.Boarding != b.Boarding, "boarding")
+	add(!eq(a.DormRoomID, b.DormRoomID) || a.Bed != b.Bed, "dorm_room_id")
+	add(!eq(a.BusRouteID, b.BusRouteID), "bus_route_id")
+	add(a.Town != b.Town || a.Village != b.Village, "residence")
+	add(a.Active != b.Active, "active")
+	return strings.Join(f, ",")
+}
+
+func addEvent(ctx context.Context, tx *Tx, p *campusguard.Person, kind, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO person_events (region_id, person_id, at, kind, actor, detail)
+		VALUES ($1, $2, $3, $4, $5, $6)`, p.RegionID, p.ID, tx.now, kind, campusguard.ActorName(ctx), detail)
+	if err != nil {
+		return fmt.Errorf("add event: %w", err)
+	}
+	return nil
+}
+
+// FindPersonFile returns a person's file (一人一檔). NotFound.
+func (s *Store) FindPersonFile(ctx context.Context, id int64) (*campusguard.PersonFile, error) {
+	p, err := s.FindPersonByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	f := &campusguard.PersonFile{Person: p, Guardians: []*campusguard.Guardian{}, History: []campusguard.Event{}}
+	if f.School, err = s.FindOrgByID(ctx, p.SchoolID); err != nil {
+		return nil, err
+	}
+	if f.Path, err = orgsByIDs(ctx, s.read, f.School.IDs()[:len(f.School.IDs())-1]); err != nil {
+		return nil, err
+	}
+	if p.ClassID != nil {
+		if f.Class, err = s.FindOrgByID(ctx, *p.ClassID); err != nil {
+			return nil, err
+		}
+		if f.Class.ParentID != nil {
+			if f.Grade, err = s.FindOrgByID(ctx, *f.Class.ParentID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if p.DormRoomID != nil {
+		if f.DormRoom, err = findPlace(ctx, s.read, *p.DormRoomID); err != nil {
+			return nil, err
+		}
+	}
+	if p.BusRouteID != nil {
+		if f.BusRoute, err = findBusRoute(ctx, s.read, *p.BusRouteID); err != nil {
+			return nil, err
+		}
+	}
+	if f.Guardians, err = s.guardiansOf(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT at, kind, actor, detail FROM person_events
+		WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT 200`, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("person history: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e campusguard.Event
+		if err := rows.Scan(&e.At, &e.Kind, &e.Actor, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = e.At.UTC()
+		f.History = append(f.History, e)
+	}
+	return f, rows.Err()
+}
+
+func (s *Store) guardiansOf(ctx context.Context, studentID int64) ([]*campusguard.Guardian, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT g.id, g.region_id, g.name, g.phone, gs.relation
+		FROM guardian_students gs JOIN guardians g ON g.id = gs.guardian_id WHERE gs.student_id = $1 ORDER BY g.id`, studentID)
+	if err != nil {
+		return nil, fmt.Errorf("guardians: %w", err)
+	}
+	defer rows.Close()
+	out := []*campusguard.Guardian{}
+	for rows.Next() {
+		var g campusguard.Guardian
+		if err := rows.Scan(&g.ID, &g.RegionID, &g.Name, &g.Phone, &g.Relation); err != nil {
+			return nil, err
+		}
+		out = append(out, &g)
+	}
+	return out, rows.Err()
+}
+
+// AddGuardian links a guardian to a student; a guardian already known by
+// phone in the region is reused. Invalid, NotFound (student).
+func (s *Store) AddGuardian(ctx context.Context, studentID int64, g *campusguard.Guardian) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		p, err := findPerson(ctx, tx, studentID)
+		if err != nil {
+			return err
+		}
+		if p.Kind != campusguard.Student {
+			return campusguard.InvalidFields([]campusguard.FieldError{{Field: "student_id", Msg: "error.staff_guardian"}})
+		}
+		if err := linkGuardian(ctx, tx, p, g); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, p, "guardian", g.Name)
+	})
+}
+
+// linkGuardian finds or creates g by phone and links it to student p.
+func linkGuardian(ctx context.Context, tx *Tx, p *campusguard.Person, g *campusguard.Guardian) error {
+	g.RegionID = p.RegionID
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT id, name FROM guardians WHERE region_id = $1 AND phone = $2`, p.RegionID, g.Phone).
+		Scan(&g.ID, &name)
+	switch {
+	case err == sql.ErrNoRows:
+		if err := tx.QueryRowContext(ctx, `INSERT INTO guardians (region_id, name, phone, created_at) VALUES ($1, $2, $3, $4)
+			RETURNING id`, g.RegionID, g.Name, g.Phone, tx.now).Scan(&g.ID); err != nil {
+			return fmt.Errorf("insert guardian: %w", err)
+		}
+	case err != nil:
+		return err
+	case name != g.Name:
+		if _, err := tx.ExecContext(ctx, `UPDATE guardians SET name = $1 WHERE id = $2`, g.Name, g.ID); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO guardian_students (region_id, guardian_id, student_id, relation)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (guardian_id, student_id) DO UPDATE SET relation = excluded.relation`,
+		p.RegionID, g.ID, p.ID, g.Relation)
+	return err
+}

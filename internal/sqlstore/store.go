@@ -1,0 +1,237 @@
+// Package sqlstore is the only package that speaks SQL. One set of
+// hand-written queries serves SQLite and PostgreSQL; the differences that
+// remain live in the dialect value.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"campusguard"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Store implements the domain's services on a SQL database.
+type Store struct {
+	read    *sql.DB // queries; for SQLite a pool of read connections
+	write   *sql.DB // transactions that write; for SQLite one connection
+	dialect dialect
+	target  string // the database, with any password removed, for logs
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// dialect holds what differs between the two databases.
+type dialect struct {
+	name     string // "sqlite" or "postgres"
+	postgres bool
+}
+
+// Open connects to the database named by dsn: "postgres://..." or
+// "postgresql://..." for PostgreSQL; a file path or "sqlite:PATH" for SQLite.
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{Now: time.Now}
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.read, s.write = db, db
+		s.dialect = dialect{name: "postgres", postgres: true}
+		s.target = redact(dsn)
+	default:
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, errors.New("open sqlite: empty path")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("open sqlite: %w", err)
+			}
+		}
+		var err error
+		if s.write, err = sql.Open("sqlite", sqliteDSN(path, true)); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		// One writer: SQLite serialises writes anyway, and a single
+		// connection turns lock contention into a queue in Go.
+		s.write.SetMaxOpenConns(1)
+		if s.read, err = sql.Open("sqlite", sqliteDSN(path, false)); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		s.read.SetMaxOpenConns(8)
+		s.read.SetMaxIdleConns(8)
+		s.dialect = dialect{name: "sqlite"}
+		s.target = "sqlite:" + path
+	}
+	if err := s.read.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connect %s: %w", s.target, err)
+	}
+	return s, nil
+}
+
+// sqliteDSN builds the modernc DSN. busy_timeout comes first so that the
+// pragmas after it wait rather than fail; synchronous(FULL) makes every
+// acknowledged commit survive a power cut; the writer begins IMMEDIATE so a
+// transaction never fails half-way on a lock upgrade.
+func sqliteDSN(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "cache_size(-32000)")
+	q.Set("_time_format", "sqlite")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://?"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Target returns the database's address with any password redacted.
+func (s *Store) Target() string { return s.target }
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	var err error
+	if s.write != nil {
+		err = s.write.Close()
+	}
+	if s.read != nil && s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// DB returns the read pool, for benchmarks that compare with raw SQL.
+func (s *Store) DB() *sql.DB { return s.read }
+
+// Tx is a write transaction with one clock reading for all it writes.
+type Tx struct {
+	*sql.Tx
+	now time.Time
+	s   *Store
+}
+
+// inTx runs fn in a write transaction and commits when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, now: s.Now().UTC().Truncate(time.Microsecond), s: s}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return mapError(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return mapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// mapError turns the drivers' constraint errors into domain errors, once.
+// Field-level conflicts are found by queries before writing; a constraint
+// that still fires is a race, reported as a plain Conflict.
+func mapError(err error) error {
+	if err == nil || campusguard.ErrorCode(err) != campusguard.Internal {
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &campusguard.Error{Code: campusguard.Conflict, Message: "error.conflict", Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input", Err: err}
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return &campusguard.Error{Code: campusguard.Conflict, Message: "error.conflict", Err: err}
+		case "23503":
+			return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input", Err: err}
+		}
+	}
+	return err
+}
+
+// notFound is the error for a missing row.
+func notFound(what string) error {
+	return campusguard.Errorf(campusguard.NotFound, "error.not_found", what)
+}
+
+// subtree returns the bounds of the paths below path: every descendant's path
+// sorts in [path, upper) bytewise, because '0' follows '/'. The column must
+// sort bytewise (COLLATE "C" in PostgreSQL).
+func subtree(path string) (lo, hi string) {
+	return path, path[:len(path)-1] + "0"
+}
+
+// nullID turns a nil id into NULL.
+func nullID(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// idPtr turns a scanned NULL into nil.
+func idPtr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+// nullString turns "" into NULL, for optional unique columns.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
