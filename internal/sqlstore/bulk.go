@@ -19,6 +19,9 @@ func insertMany(ctx context.Context, q queryer, table string, cols []string, n i
 	if n == 0 {
 		return nil
 	}
+	if tx, ok := q.(*Tx); ok && !tx.s.dialect.postgres {
+		return insertPrepared(ctx, tx, table, cols, n, row, suffix)
+	}
 	per := maxParams / len(cols)
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	var b strings.Builder
@@ -47,6 +50,29 @@ func insertMany(ctx context.Context, q queryer, table string, cols []string, n i
 		b.WriteString(suffix)
 		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// insertPrepared inserts row by row with one prepared statement: SQLite
+// looks $N parameters up by a linear scan, so a statement with thousands of
+// them costs quadratic time, while a prepared one-row insert in a
+// transaction costs only the row.
+func insertPrepared(ctx context.Context, tx *Tx, table string, cols []string, n int, row func(i int) []any, suffix string) error {
+	ph := make([]string, len(cols))
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES ("+
+		strings.Join(ph, ", ")+")"+suffix)
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	defer stmt.Close()
+	for i := 0; i < n; i++ {
+		if _, err := stmt.ExecContext(ctx, row(i)...); err != nil {
+			return fmt.Errorf("insert into %s: row %d: %w", table, i, err)
 		}
 	}
 	return nil
