@@ -1,6 +1,8 @@
 package campusguard
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -44,7 +46,7 @@ var RosterColumns = []RosterColumn{
 	{"number", "学号/工号", true, "20260101", func(r *RosterRow) *string { return &r.Number }},
 	{"name", "姓名", true, "张小明", func(r *RosterRow) *string { return &r.Name }},
 	{"gender", "性别", false, "男", func(r *RosterRow) *string { return &r.Gender }},
-	{"id_number", "身份证号", false, "350623201503070013", func(r *RosterRow) *string { return &r.IDNumber }},
+	{"id_number", "身份证号", false, "350623201503070018", func(r *RosterRow) *string { return &r.IDNumber }},
 	{"phone", "电话", false, "", func(r *RosterRow) *string { return &r.Phone }},
 	{"grade", "年级", false, "一年级", func(r *RosterRow) *string { return &r.Grade }},
 	{"class", "班级", false, "1班", func(r *RosterRow) *string { return &r.Class }},
@@ -92,8 +94,11 @@ type RosterPerson struct {
 }
 
 // ValidateRoster checks every row without the database and returns the
-// domain values, or an Invalid error with every bad cell of every row. Rows
-// that repeat a number or an ID number within the file are errors too.
+// domain values with an Invalid error listing every bad cell of every row,
+// or nil. Rows that repeat a number or an ID number within the file are
+// errors too. The values are returned even with an error, so that the
+// checks against the school can run on the same rows and every problem of
+// the file is reported at once; they must not be written.
 func ValidateRoster(rows []RosterRow, today Date) ([]RosterPerson, error) {
 	var all []FieldError
 	out := make([]RosterPerson, 0, len(rows))
@@ -122,7 +127,7 @@ func ValidateRoster(rows []RosterRow, today Date) ([]RosterPerson, error) {
 		all = append(all, FieldError{Field: "file", Msg: "error.no_rows"})
 	}
 	if len(all) > 0 {
-		return nil, InvalidFields(all)
+		return out, InvalidFields(all)
 	}
 	return out, nil
 }
@@ -194,26 +199,28 @@ func validateRosterRow(r *RosterRow, today Date) (RosterPerson, []FieldError) {
 		fe.add("bed", "error.bed_without_room")
 	}
 	// The person's own checks; links are resolved later, so stand-ins here.
-	if kind != "" {
-		probe := *p
-		if kind == Student {
-			one := int64(1)
-			probe.ClassID = &one
-		}
-		if probe.Role == "" && kind == Staff {
-			probe.Role = RoleOtherStaff
-		}
-		probe.Bed = ""
-		if err := probe.Validate(today); err != nil {
-			for _, f := range ErrorFields(err) {
-				if f.Field == "dorm_room_id" || f.Field == "class_id" || f.Field == "role" {
-					continue // reported above in roster terms
-				}
-				fe = append(fe, f)
-			}
-		}
-		p.IDNumber, p.Birth, p.Gender, p.Name, p.Number, p.Phone = probe.IDNumber, probe.Birth, probe.Gender, probe.Name, probe.Number, probe.Phone
+	// A bad kind must not hide the other bad cells: check them as staff.
+	probe := *p
+	if kind == "" {
+		probe.Kind = Staff
 	}
+	if kind == Student {
+		one := int64(1)
+		probe.ClassID = &one
+	}
+	if probe.Role == "" && probe.Kind == Staff {
+		probe.Role = RoleOtherStaff
+	}
+	probe.Bed = ""
+	if err := probe.Validate(today); err != nil {
+		for _, f := range ErrorFields(err) {
+			if f.Field == "dorm_room_id" || f.Field == "class_id" || f.Field == "role" {
+				continue // reported above in roster terms
+			}
+			fe = append(fe, f)
+		}
+	}
+	p.IDNumber, p.Birth, p.Gender, p.Name, p.Number, p.Phone = probe.IDNumber, probe.Birth, probe.Gender, probe.Name, probe.Number, probe.Phone
 	if gn, gp := strings.TrimSpace(r.GuardianName), strings.TrimSpace(r.GuardianPhone); gn != "" || gp != "" {
 		g := &Guardian{Name: gn, Phone: gp, Relation: strings.TrimSpace(r.GuardianRelation)}
 		if err := g.Validate(); err != nil {
@@ -245,4 +252,42 @@ func SamePerson(a, b *Person) bool {
 		a.Birth == b.Birth && a.Phone == b.Phone && a.Number == b.Number && eq(a.ClassID, b.ClassID) &&
 		a.Role == b.Role && a.Boarding == b.Boarding && eq(a.DormRoomID, b.DormRoomID) && a.Bed == b.Bed &&
 		eq(a.BusRouteID, b.BusRouteID) && a.Town == b.Town && a.Village == b.Village && a.Active == b.Active
+}
+
+// MergeFieldErrors joins the field errors of several Invalid errors (nil
+// errors are skipped) into one, ordered by row and then by column order,
+// dropping repeats. It returns nil when there are none, and the first error
+// that is not Invalid as it is.
+func MergeFieldErrors(errs ...error) error {
+	var all []FieldError
+	seen := map[string]bool{}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if ErrorCode(err) != Invalid {
+			return err
+		}
+		for _, f := range ErrorFields(err) {
+			k := fmt.Sprint(f.Row, "\x00", f.Field, "\x00", f.Msg)
+			if !seen[k] {
+				seen[k] = true
+				all = append(all, f)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	col := map[string]int{}
+	for i, c := range RosterColumns {
+		col[c.Key] = i + 1
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Row != all[j].Row {
+			return all[i].Row < all[j].Row
+		}
+		return col[all[i].Field] < col[all[j].Field]
+	})
+	return InvalidFields(all)
 }

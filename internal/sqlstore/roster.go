@@ -23,16 +23,16 @@ func (s *Store) ImportRoster(ctx context.Context, schoolID int64, rows []campusg
 		if sch.Kind != campusguard.KindSchool {
 			return notFound("school")
 		}
-		people, err := campusguard.ValidateRoster(rows, campusguard.DateOf(tx.now))
-		if err != nil {
-			return err
+		people, verr := campusguard.ValidateRoster(rows, campusguard.DateOf(tx.now))
+		if campusguard.ErrorCode(verr) != campusguard.Invalid && verr != nil {
+			return verr
 		}
 		im, err := loadImportContext(ctx, tx, sch, people)
 		if err != nil {
 			return err
 		}
-		plan, err := im.plan(people)
-		if err != nil {
+		plan, perr := im.plan(people)
+		if err := campusguard.MergeFieldErrors(verr, perr); err != nil {
 			return err
 		}
 		return im.apply(ctx, tx, plan, res)
