@@ -73,7 +73,7 @@ func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campu
 		limit = 1000
 	}
 	q := `SELECT ` + orgColumns + `, COUNT(*) OVER () FROM orgs WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY grade_year, code, name, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
+		` ORDER BY grade_year, COALESCE(code, ''), name, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find orgs: %w", err)
@@ -94,6 +94,13 @@ func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campu
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
+	}
+	if len(out) == 0 && f.Offset > 0 {
+		// A page past the end has no row to carry the total.
+		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE `+strings.Join(where, " AND "),
+			args[:len(args)-2]...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count orgs: %w", err)
+		}
 	}
 	if f.WithCounts && len(out) > 0 {
 		if err := s.fillCounts(ctx, out); err != nil {
@@ -329,7 +336,7 @@ func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate
 			}
 		}
 		if o.HeadTeacherID != nil {
-			if err := staffOfSchool(ctx, tx, *o.HeadTeacherID, o); err != nil {
+			if err := staffOfSchool(ctx, tx, *o.HeadTeacherID, o, "head_teacher_id"); err != nil {
 				return err
 			}
 		}
@@ -345,13 +352,13 @@ func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate
 
 // staffOfSchool checks that a person is a staff member of the school that
 // holds the node o.
-func staffOfSchool(ctx context.Context, q queryer, personID int64, o *campusguard.Org) error {
+func staffOfSchool(ctx context.Context, q queryer, personID int64, o *campusguard.Org, field string) error {
 	var path string
 	err := q.QueryRowContext(ctx, `SELECT s.path FROM people p JOIN orgs s ON s.id = p.school_id
 		WHERE p.id = $1 AND p.kind = 'staff'`, personID).Scan(&path)
 	if err == sql.ErrNoRows || (err == nil && !strings.HasPrefix(o.Path, path)) {
 		return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
-			Fields: []campusguard.FieldError{{Field: "head_teacher_id", Msg: "error.not_in_school"}}}
+			Fields: []campusguard.FieldError{{Field: field, Msg: "error.not_in_school"}}}
 	}
 	return err
 }
@@ -467,7 +474,7 @@ func (s *Store) CreateBusRoute(ctx context.Context, r *campusguard.BusRoute) err
 			return err
 		}
 		if r.DriverID != nil {
-			if err := staffOfSchool(ctx, tx, *r.DriverID, sch); err != nil {
+			if err := staffOfSchool(ctx, tx, *r.DriverID, sch, "driver_id"); err != nil {
 				return err
 			}
 		}

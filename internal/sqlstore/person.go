@@ -111,7 +111,17 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 		}
 		out = append(out, p)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 && f.Offset > 0 {
+		// A page past the end has no row to carry the total.
+		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE `+strings.Join(where, " AND "),
+			args[:len(args)-2]...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count people: %w", err)
+		}
+	}
+	return out, total, nil
 }
 
 // CreatePerson adds a student or staff member to a school. Invalid, Conflict.

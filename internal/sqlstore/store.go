@@ -199,9 +199,9 @@ func mapError(err error) error {
 	return err
 }
 
-// notFound is the error for a missing row.
+// notFound is the error for a missing row; what is for the log only.
 func notFound(what string) error {
-	return campusguard.Errorf(campusguard.NotFound, "error.not_found", what)
+	return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found", Err: fmt.Errorf("%s not found", what)}
 }
 
 // subtree returns the bounds of the paths below path: every descendant's path

@@ -346,3 +346,23 @@ func TestReady(t *testing.T) {
 		_ = time.Now
 	})
 }
+
+func TestPagePastTheEnd(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		tr := mustTree(t, s)
+		orgs, total, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &tr.county.ID, Offset: 50, Limit: 10})
+		if err != nil || len(orgs) != 0 || total != 5 {
+			t.Errorf("FindOrgs(past the end) = %d items, total %d, %v; want 0 items, total 5", len(orgs), total, err)
+		}
+		for i := 0; i < 3; i++ {
+			p := &campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Student, Name: "学生", Number: "N" + itoa(i), ClassID: &tr.class1.ID}
+			if err := s.CreatePerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		people, total, err := s.FindPeople(ctx, campusguard.PersonFilter{SchoolID: &tr.school.ID, Offset: 10})
+		if err != nil || len(people) != 0 || total != 3 {
+			t.Errorf("FindPeople(past the end) = %d items, total %d, %v; want 0 items, total 3", len(people), total, err)
+		}
+	})
+}

@@ -1,0 +1,411 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/xuri/excelize/v2"
+
+	"campusguard"
+	"campusguard/internal/sqlstore"
+)
+
+var ctx = context.Background()
+
+var registerDecoders sync.Once
+
+// client is an API test: a real HTTP server in front of the API, the
+// OpenAPI document that server serves, and the personal data the test
+// sent, which no response may show in full.
+type client struct {
+	t       *testing.T
+	srv     *httptest.Server
+	doc     *openapi3.T
+	router  routers.Router
+	secrets []string
+	log     *bytes.Buffer
+}
+
+// newClient starts the API over the given services and loads the document
+// it serves. Every request the client sends, and every response it gets,
+// is checked against that document.
+func newClient(t *testing.T, orgs campusguard.OrgService, people campusguard.PersonService) *client {
+	t.Helper()
+	registerDecoders.Do(func() {
+		openapi3filter.RegisterBodyDecoder(xlsxType, openapi3filter.FileBodyDecoder)
+	})
+	log := &bytes.Buffer{}
+	logger := slog.New(slog.NewTextHandler(io.MultiWriter(log, t.Output()), nil))
+	srv := httptest.NewServer(New(Config{Orgs: orgs, People: people, Logger: logger}))
+	t.Cleanup(srv.Close)
+	c := &client{t: t, srv: srv, log: log}
+	res, err := srv.Client().Get(srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatalf("GET openapi.json: %v", err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET openapi.json = %d %s", res.StatusCode, b)
+	}
+	c.doc, err = openapi3.NewLoader().LoadFromData(b)
+	if err != nil {
+		t.Fatalf("load served OpenAPI document: %v", err)
+	}
+	if err := c.doc.Validate(ctx); err != nil {
+		t.Fatalf("served OpenAPI document: Validate() = %v", err)
+	}
+	c.router, err = legacy.NewRouter(c.doc)
+	if err != nil {
+		t.Fatalf("legacy.NewRouter() = %v", err)
+	}
+	return c
+}
+
+// newStoreClient is newClient over a real store.
+func newStoreClient(t *testing.T, s *sqlstore.Store) *client {
+	return newClient(t, s, s)
+}
+
+// secret records personal data that no response may show in full.
+func (c *client) secret(s ...string) { c.secrets = append(c.secrets, s...) }
+
+// response is what the server answered.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test on an error.
+func (r *response) JSON(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		tb.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Err decodes an error body.
+func (r *response) Err(tb testing.TB) errorBody {
+	tb.Helper()
+	var e errorBody
+	r.JSON(tb, &e)
+	return e
+}
+
+// fieldSet returns "field" or "row:field" for each field error, for
+// comparing.
+func (e errorBody) fieldSet() []string {
+	var out []string
+	for _, f := range e.Fields {
+		if f.Row > 0 {
+			out = append(out, fmt.Sprintf("%d:%s", f.Row, f.Field))
+		} else {
+			out = append(out, f.Field)
+		}
+	}
+	return out
+}
+
+// req is one request to send.
+type req struct {
+	method      string
+	path        string
+	body        []byte
+	contentType string
+	header      map[string]string
+}
+
+// jsonReq returns a request whose body is v as JSON, or v itself when it
+// is a string (for malformed bodies).
+func jsonReq(method, path string, v any) req {
+	r := req{method: method, path: path}
+	switch v := v.(type) {
+	case nil:
+	case string:
+		r.body, r.contentType = []byte(v), "application/json"
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		r.body, r.contentType = b, "application/json"
+	}
+	return r
+}
+
+// get sends a GET.
+func (c *client) get(path string) *response {
+	c.t.Helper()
+	return c.do(req{method: http.MethodGet, path: path})
+}
+
+// send sends a JSON request.
+func (c *client) send(method, path string, v any) *response {
+	c.t.Helper()
+	return c.do(jsonReq(method, path, v))
+}
+
+// upload sends a multipart form with one file in the field "file".
+func (c *client) upload(path, filename string, content []byte) *response {
+	c.t.Helper()
+	body, ct := multipartFile(c.t, "file", filename, content)
+	return c.do(req{method: http.MethodPost, path: path, body: body, contentType: ct})
+}
+
+func multipartFile(tb testing.TB, field, filename string, content []byte) ([]byte, string) {
+	tb.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile(field, filename)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fw.Write(content)
+	if err := mw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes(), mw.FormDataContentType()
+}
+
+var (
+	fullIDNumber = regexp.MustCompile(`[0-9]{17}[0-9X]`)
+	fullMobile   = regexp.MustCompile(`(^|[^0-9])1[0-9]{10}($|[^0-9])`)
+)
+
+// do sends r over real HTTP and checks the exchange against the document:
+//   - the request is validated; a request the document refuses must be
+//     refused (4xx), and one the server accepts (2xx) must be valid;
+//   - the response is validated against its operation, status included;
+//     a response to a path the document lacks must be a JSON Error;
+//   - no response shows a secret, nor a JSON body anything shaped like a
+//     full ID number or mobile number.
+func (c *client) do(r req) *response {
+	c.t.Helper()
+	t := c.t
+	u := c.srv.URL + r.path
+	hr, err := http.NewRequest(r.method, u, bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.contentType != "" {
+		hr.Header.Set("Content-Type", r.contentType)
+	}
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	res, err := c.srv.Client().Do(hr)
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", r.method, r.path, err)
+	}
+	out := &response{Status: res.StatusCode, Header: res.Header, Body: body}
+	where := fmt.Sprintf("%s %s = %d", r.method, r.path, res.StatusCode)
+
+	// The request, as the document sees it.
+	vr, _ := http.NewRequest(r.method, u, bytes.NewReader(r.body))
+	vr.Header = hr.Header.Clone()
+	route, params, routeErr := c.router.FindRoute(vr)
+	var reqErr error
+	if routeErr == nil {
+		in := &openapi3filter.RequestValidationInput{Request: vr, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{MultiError: true}}
+		reqErr = openapi3filter.ValidateRequest(ctx, in)
+		if reqErr != nil && (res.StatusCode < 400 || res.StatusCode >= 500) {
+			t.Errorf("%s, but the document refuses the request: %v", where, reqErr)
+		}
+		vr.Body = io.NopCloser(bytes.NewReader(r.body))
+		rin := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+			Body:    io.NopCloser(bytes.NewReader(body)),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+		}
+		if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
+			t.Errorf("%s: response does not match the document: %v\n%s", where, err, clip(body))
+		}
+	} else {
+		if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s: the document has no such operation (%v), yet the server answered", where, routeErr)
+		}
+		c.checkError(where, res, body)
+	}
+
+	for _, s := range c.secrets {
+		if bytes.Contains(body, []byte(s)) {
+			t.Errorf("%s: response shows %q in full:\n%s", where, s, clip(body))
+		}
+	}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") && r.path != "/api/v1/openapi.json" {
+		if m := fullIDNumber.Find(body); m != nil {
+			t.Errorf("%s: response shows what looks like a full ID number %q", where, m)
+		}
+		if m := fullMobile.Find(body); m != nil {
+			t.Errorf("%s: response shows what looks like a full phone number %q", where, m)
+		}
+	}
+	return out
+}
+
+// checkError checks a body against the document's Error schema, for
+// responses to paths the document does not describe.
+func (c *client) checkError(where string, res *http.Response, body []byte) {
+	c.t.Helper()
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		c.t.Errorf("%s: Content-Type = %q, want JSON", where, ct)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		c.t.Errorf("%s: body is not JSON: %v\n%s", where, err, clip(body))
+		return
+	}
+	if err := c.doc.Components.Schemas["Error"].Value.VisitJSON(v); err != nil {
+		c.t.Errorf("%s: body is not an Error: %v\n%s", where, err, clip(body))
+	}
+}
+
+func clip(b []byte) string {
+	if len(b) > 2000 {
+		return string(b[:2000]) + "..."
+	}
+	return string(b)
+}
+
+// wantStatus fails the test unless r has the status.
+func wantStatus(tb testing.TB, r *response, status int) {
+	tb.Helper()
+	if r.Status != status {
+		tb.Fatalf("status = %d, want %d; body:\n%s", r.Status, status, clip(r.Body))
+	}
+}
+
+// validID returns a valid ID number of region 350622 born on birth
+// (YYYYMMDD) with sequence seq; an odd seq is a man.
+func validID(birth string, seq int) string {
+	body := fmt.Sprintf("350622%s%03d", birth, seq)
+	return body + string(campusguard.IDCheckChar(body))
+}
+
+// badCheck returns id with a wrong check character.
+func badCheck(id string) string {
+	last := id[17]
+	bad := byte('0')
+	if last == '0' {
+		bad = '1'
+	}
+	return id[:17] + string(bad)
+}
+
+// tree is a small county: a county, a town, a school with one grade and
+// two classes, a dorm room with 2 beds and a bus route, and a second
+// school with one class.
+type tree struct {
+	county, town, school, grade, class1, class2 *campusguard.Org
+	other, otherGrade, otherClass               *campusguard.Org
+	room                                        *campusguard.Place
+	route                                       *campusguard.BusRoute
+}
+
+func mustTree(tb testing.TB, s *sqlstore.Store) *tree {
+	tb.Helper()
+	tr := &tree{}
+	mk := func(o *campusguard.Org) *campusguard.Org {
+		tb.Helper()
+		if err := s.CreateOrg(ctx, o); err != nil {
+			tb.Fatalf("CreateOrg(%s) = %v", o.Name, err)
+		}
+		return o
+	}
+	tr.county = mk(&campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelCounty, Name: "云霄县", Code: "350622"})
+	tr.town = mk(&campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelTown, Name: "云陵镇", ParentID: &tr.county.ID})
+	tr.school = mk(&campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, Name: "云陵中心小学",
+		Code: "35062201", Boarding: true, ParentID: &tr.town.ID})
+	tr.grade = mk(&campusguard.Org{Kind: campusguard.KindGrade, Name: "一年级", GradeYear: 1, ParentID: &tr.school.ID})
+	tr.class1 = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "1班", ParentID: &tr.grade.ID})
+	tr.class2 = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "2班", ParentID: &tr.grade.ID})
+	tr.other = mk(&campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Junior, Name: "云霄第二中学",
+		ParentID: &tr.town.ID})
+	tr.otherGrade = mk(&campusguard.Org{Kind: campusguard.KindGrade, Name: "七年级", GradeYear: 7, ParentID: &tr.other.ID})
+	tr.otherClass = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "1班", ParentID: &tr.otherGrade.ID})
+	tr.room = &campusguard.Place{SchoolID: tr.school.ID, Kind: campusguard.PlaceDormRoom, Name: "101", Beds: 2}
+	if err := s.CreatePlace(ctx, tr.room); err != nil {
+		tb.Fatalf("CreatePlace = %v", err)
+	}
+	tr.route = &campusguard.BusRoute{SchoolID: tr.school.ID, Name: "马铺线"}
+	if err := s.CreateBusRoute(ctx, tr.route); err != nil {
+		tb.Fatalf("CreateBusRoute = %v", err)
+	}
+	return tr
+}
+
+// countPeople returns how many people the store holds, in every school.
+func countPeople(tb testing.TB, s *sqlstore.Store) int {
+	tb.Helper()
+	var n int
+	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM people`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// xlsxFile writes rows to the first sheet of a new workbook, from row 1.
+func xlsxFile(tb testing.TB, rows [][]string) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	for r, row := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, r+1)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		vals := make([]any, len(row))
+		for i, v := range row {
+			vals[i] = v
+		}
+		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// rosterHeader is row 1 of a roster: the template's Chinese headers.
+func rosterHeader() []string {
+	h := make([]string, len(campusguard.RosterColumns))
+	for i, col := range campusguard.RosterColumns {
+		h[i] = col.Header
+	}
+	return h
+}
+
+// rosterRow returns a row of cells from column keys to values.
+func rosterRow(cells map[string]string) []string {
+	row := make([]string, len(campusguard.RosterColumns))
+	for i, col := range campusguard.RosterColumns {
+		row[i] = cells[col.Key]
+	}
+	return row
+}
