@@ -368,7 +368,9 @@ func staffOfSchool(ctx context.Context, q queryer, personID int64, o *campusguar
 func (s *Store) FindPlaces(ctx context.Context, schoolID int64, kind campusguard.PlaceKind) ([]*campusguard.Place, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT pl.id, pl.region_id, pl.school_id, pl.kind, pl.name, pl.beds, pl.class_id,
 		(SELECT COUNT(*) FROM people p WHERE p.dorm_room_id = pl.id AND p.active = TRUE)
-		FROM places pl WHERE pl.school_id = $1 AND ($2 = '' OR pl.kind = $2) ORDER BY pl.kind, pl.name`, schoolID, string(kind))
+		FROM places pl LEFT JOIN orgs c ON c.id = pl.class_id LEFT JOIN orgs g ON g.id = c.parent_id
+		WHERE pl.school_id = $1 AND ($2 = '' OR pl.kind = $2)
+		ORDER BY pl.kind, COALESCE(g.grade_year, 0), pl.id`, schoolID, string(kind))
 	if err != nil {
 		return nil, fmt.Errorf("find places: %w", err)
 	}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"campusguard"
+	"campusguard/internal/app"
+	"campusguard/internal/demo"
+)
+
+// cmdDemo builds the demo county into an empty database and serves it.
+func cmdDemo(ctx context.Context, env environment, args []string) error {
+	fs, c := env.flags("demo")
+	addr := fs.String("addr", env.env("CAMPUSGUARD_ADDR", "localhost:8080"), "listen address HOST:PORT (env CAMPUSGUARD_ADDR)")
+	seed := fs.Uint64("seed", 1, "seed of the generated county: the same seed builds the same county")
+	students := fs.Int("students", 70000, "number of students (about 1 school per 700); 1000000 builds a province-sized city")
+	noServe := fs.Bool("no-serve", false, "build the county and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *students < 100 || *students > 5_000_000 {
+		return fmt.Errorf("--students must be between 100 and 5000000, not %d", *students)
+	}
+	store, _, err := app.OpenStore(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	empty, err := store.IsEmpty(ctx)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	if empty {
+		fmt.Fprintf(env.stdout, "building the demo county (seed %d, %d students) into %s ...\n", *seed, *students, store.Target())
+		start := time.Now()
+		sum, err := app.BuildDemo(ctx, store, demo.Config{Seed: *seed, Students: *students, Today: campusguard.DateOf(time.Now())})
+		if err != nil {
+			store.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+		fmt.Fprintf(env.stdout, "built in %.1fs: %d schools, %d classes, %d students, %d staff, %d guardians, %d bus routes\n",
+			time.Since(start).Seconds(), sum.Schools, sum.Classes, sum.Students, sum.Staff, sum.Guardians, sum.Routes)
+	} else {
+		fmt.Fprintf(env.stdout, "%s already holds data: serving it as it is\n", store.Target())
+	}
+	if *noServe {
+		return store.Close()
+	}
+	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env), Open: store}
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "campusguard demo county is ready: open %s\n", m.URL())
+	<-ctx.Done()
+	return m.Close()
+}

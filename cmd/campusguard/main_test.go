@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"campusguard"
+	"campusguard/internal/app"
+	"campusguard/internal/importer"
+)
+
+// runCmd runs the program with args and returns its output.
+func runCmd(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestUnknownCommand(t *testing.T) {
+	_, stderr, err := runCmd(t, nil, "frobnicate")
+	if !errors.Is(err, errReported) || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("run(frobnicate) = %v, stderr %q; want an unknown-command error", err, stderr)
+	}
+}
+
+func TestMigrateTwice(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "m.db")
+	out, _, err := runCmd(t, nil, "migrate", "--db", db)
+	if err != nil || !strings.Contains(out, "applied 0001_init.sql") {
+		t.Fatalf("migrate = %q, %v; want 0001_init.sql applied", out, err)
+	}
+	// The variable is read when --db is not given.
+	out, _, err = runCmd(t, map[string]string{"CAMPUSGUARD_DB": db}, "migrate")
+	if err != nil || !strings.Contains(out, "up to date") {
+		t.Errorf("migrate again = %q, %v; want up to date", out, err)
+	}
+}
+
+func TestDemoNoServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	out, _, err := runCmd(t, nil, "demo", "--no-serve", "--students", "800", "--db", db)
+	if err != nil || !strings.Contains(out, "800 students") {
+		t.Fatalf("demo = %q, %v; want 800 students built", out, err)
+	}
+	out, _, err = runCmd(t, nil, "demo", "--no-serve", "--db", db)
+	if err != nil || !strings.Contains(out, "already holds data") {
+		t.Errorf("demo again = %q, %v; want it to keep the data", out, err)
+	}
+	if _, _, err := runCmd(t, nil, "demo", "--no-serve", "--students", "5", "--db", db); err == nil {
+		t.Errorf("demo --students 5 = nil error, want a range error")
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "i.db")
+	ctx := context.Background()
+	store, _, err := app.OpenStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	county := &campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelCounty, Name: "云霄县"}
+	store.CreateOrg(ctx, county)
+	school := &campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, Name: "实验小学", Code: "35220009", ParentID: &county.ID}
+	if err := store.CreateOrg(ctx, school); err != nil {
+		t.Fatal(err)
+	}
+	grade := &campusguard.Org{Kind: campusguard.KindGrade, Name: "一年级", ParentID: &school.ID}
+	store.CreateOrg(ctx, grade)
+	store.CreateOrg(ctx, &campusguard.Org{Kind: campusguard.KindClass, Name: "1班", ParentID: &grade.ID})
+	store.Close()
+
+	tmpl := filepath.Join(dir, "template.xlsx")
+	if out, _, err := runCmd(t, nil, "import", "--template", tmpl); err != nil || !strings.Contains(out, tmpl) {
+		t.Fatalf("import --template = %q, %v", out, err)
+	}
+	if st, err := os.Stat(tmpl); err != nil || st.Size() == 0 {
+		t.Fatalf("template file: %v", err)
+	}
+
+	good := "350622201903070" + "01"
+	good += string(campusguard.IDCheckChar(good))
+	bad := good[:17] + string("0123456789"[(strings.IndexByte("0123456789X", good[17])+1)%10])
+	rows := []campusguard.RosterRow{
+		{Kind: "学生", Number: "S1", Name: "陈一", IDNumber: good, Grade: "一年级", Class: "1班"},
+		{Kind: "学生", Number: "S2", Name: "林二", IDNumber: bad, Grade: "一年级", Class: "1班"},
+		{Kind: "学生", Number: "S3", Name: "黄三", Grade: "一年级", Class: "9班"},
+	}
+	badFile := filepath.Join(dir, "bad.csv")
+	writeCSV(t, badFile, rows)
+	_, stderr, err := runCmd(t, nil, "import", "--db", db, "--school", "35220009", "--lang", "en", badFile)
+	if !errors.Is(err, errReported) {
+		t.Fatalf("import(bad) = %v, want a reported failure", err)
+	}
+	for _, want := range []string{"row 3", "身份证号", "check digit", "row 4", "班级", "no such grade and class"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("import(bad) stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	goodFile := filepath.Join(dir, "good.csv")
+	writeCSV(t, goodFile, rows[:1])
+	out, _, err := runCmd(t, nil, "import", "--db", db, "--school", "35220009", "--lang", "en", goodFile)
+	if err != nil || !strings.Contains(out, "Created 1") {
+		t.Fatalf("import(good) = %q, %v; want Created 1", out, err)
+	}
+	if _, _, err := runCmd(t, nil, "import", "--db", db, "--school", "nope", goodFile); err == nil {
+		t.Errorf("import(unknown school) = nil error")
+	}
+}
+
+func writeCSV(t *testing.T, path string, rows []campusguard.RosterRow) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := importer.WriteRosterCSV(f, rows); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"campusguard/internal/app"
+)
+
+// cmdServe runs the web server until ctx is done.
+func cmdServe(ctx context.Context, env environment, args []string) error {
+	fs, c := env.flags("serve")
+	addr := fs.String("addr", env.env("CAMPUSGUARD_ADDR", "localhost:8080"), "listen address HOST:PORT (env CAMPUSGUARD_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env)}
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "campusguard is serving %s on %s\n", m.Store().Target(), m.URL())
+	<-ctx.Done()
+	return m.Close()
+}
+
+func newLogger(env environment) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"strings"
+
+	"campusguard"
+	"campusguard/internal/i18n"
+)
+
+// The message keys built from domain values. dynamicKeys lists them all, so
+// that a test can check each is in every catalogue.
+
+func schoolTypeKey(t campusguard.SchoolType) string { return "school_type." + string(t) }
+func levelKey(l campusguard.RegionLevel) string     { return "level." + string(l) }
+func orgKindKey(k campusguard.OrgKind) string       { return "org_kind." + string(k) }
+func placeKindKey(k campusguard.PlaceKind) string   { return "place_kind." + string(k) }
+func roleKey(r campusguard.StaffRole) string        { return "role." + string(r) }
+func personKindKey(k campusguard.PersonKind) string { return "person_kind." + string(k) }
+func genderKey(g campusguard.Gender) string         { return "gender." + string(g) }
+
+// historyKinds are the kinds of history line the store writes; others are
+// shown as they are.
+var historyKinds = []string{"created", "updated", "guardian", "imported"}
+
+// historyDetails are the details of "imported" lines.
+var historyDetails = []string{"created", "updated"}
+
+// changedFields are the field names of "updated" lines.
+var changedFields = []string{"name", "gender", "id_number", "phone", "number", "class_id", "role", "boarding",
+	"dorm_room_id", "bus_route_id", "residence", "active"}
+
+// dynamicKeys returns every key the package builds from a domain value.
+func dynamicKeys() []string {
+	var keys []string
+	for _, t := range campusguard.SchoolTypes {
+		keys = append(keys, schoolTypeKey(t))
+	}
+	for _, l := range campusguard.RegionLevels {
+		keys = append(keys, levelKey(l))
+	}
+	for _, k := range []campusguard.OrgKind{campusguard.KindRegion, campusguard.KindSchool, campusguard.KindGrade, campusguard.KindClass} {
+		keys = append(keys, orgKindKey(k))
+	}
+	for _, k := range campusguard.PlaceKinds {
+		keys = append(keys, placeKindKey(k))
+	}
+	for _, r := range campusguard.StaffRoles {
+		keys = append(keys, roleKey(r))
+	}
+	for _, k := range []campusguard.PersonKind{campusguard.Student, campusguard.Staff} {
+		keys = append(keys, personKindKey(k))
+	}
+	for _, g := range []campusguard.Gender{campusguard.Male, campusguard.Female} {
+		keys = append(keys, genderKey(g))
+	}
+	for _, k := range historyKinds {
+		keys = append(keys, "history."+k)
+	}
+	for _, d := range historyDetails {
+		keys = append(keys, "history.imported."+d)
+	}
+	for _, f := range changedFields {
+		keys = append(keys, "field."+f)
+	}
+	for _, st := range []int{400, 401, 403, 404, 409, 413, 422, 500} {
+		keys = append(keys, statusHeading(st))
+	}
+	return keys
+}
+
+// orgLabel names what kind of node o is: its region level, its school type,
+// or grade or class.
+func orgLabel(l i18n.Lang, o *campusguard.Org) string {
+	switch o.Kind {
+	case campusguard.KindRegion:
+		if o.Level != "" {
+			return tr(l, levelKey(o.Level))
+		}
+	case campusguard.KindSchool:
+		if o.SchoolType != "" {
+			return tr(l, schoolTypeKey(o.SchoolType))
+		}
+	}
+	return tr(l, orgKindKey(o.Kind))
+}
+
+// genderLabel names a gender, or "" when it is not recorded.
+func genderLabel(l i18n.Lang, g campusguard.Gender) string {
+	if g == "" {
+		return ""
+	}
+	return tr(l, genderKey(g))
+}
+
+// personLabel names what a person is: a student, or a staff member's post.
+func personLabel(l i18n.Lang, p *campusguard.Person) string {
+	if p.Kind == campusguard.Staff && p.Role != "" {
+		return tr(l, roleKey(p.Role))
+	}
+	return tr(l, personKindKey(p.Kind))
+}
+
+// historyLine translates one line of a person's history.
+func historyLine(l i18n.Lang, e campusguard.Event) (what, detail string) {
+	known := false
+	for _, k := range historyKinds {
+		known = known || k == e.Kind
+	}
+	if !known {
+		return e.Kind, e.Detail
+	}
+	what = tr(l, "history."+e.Kind)
+	switch e.Kind {
+	case "updated":
+		var names []string
+		for _, f := range strings.Split(e.Detail, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				names = append(names, fieldLabel(l, f))
+			}
+		}
+		sep := "、"
+		if l == i18n.En {
+			sep = ", "
+		}
+		return what, strings.Join(names, sep)
+	case "imported":
+		for _, d := range historyDetails {
+			if d == e.Detail {
+				return what, tr(l, "history.imported."+d)
+			}
+		}
+	}
+	return what, e.Detail
+}

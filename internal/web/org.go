@@ -1,0 +1,488 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"campusguard"
+	"campusguard/internal/i18n"
+)
+
+// Page sizes. A region may hold 1,500 schools; a class rarely more than 60
+// students.
+const (
+	childrenPerPage = 100
+	studentsPerPage = 100
+	peoplePerPage   = 50
+	openPlaces      = 24 // place groups up to this size show open
+)
+
+// orgPage is the page of one node of the tree. One design serves every
+// level; the part for the node's kind is set, the others are nil.
+type orgPage struct {
+	basePage
+	Org       *campusguard.Org
+	URL       string
+	KindLabel string
+	Counts    *campusguard.OrgCounts
+	PeopleURL string
+
+	Region *regionView
+	School *schoolView
+	Grade  *gradeView
+	Class  *classView
+}
+
+// regionView lists a region's children, or with a filter its schools
+// anywhere below it.
+type regionView struct {
+	Query    string
+	Type     campusguard.SchoolType
+	Types    []option
+	Filtered bool
+	Children []childRow
+	Pager    pager
+}
+
+// childRow is one sub-region or school in a region's list.
+type childRow struct {
+	URL    string
+	Name   string
+	Kind   campusguard.OrgKind
+	Label  string
+	Counts campusguard.OrgCounts
+}
+
+// option is one choice of a select.
+type option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// schoolView is a school's facts, classes, places and bus routes.
+type schoolView struct {
+	TypeLabel string
+	Boarding  bool
+	Address   string
+	Principal string
+	Phone     string
+	StaffURL  string
+	ImportURL string
+	Grades    []gradeRow
+	Places    []placeGroup
+	Routes    []routeRow
+}
+
+// gradeRow is a grade of a school with its classes.
+type gradeRow struct {
+	URL      string
+	Name     string
+	Students int
+	Classes  []classRow
+}
+
+// classRow is one class with its size and class teacher.
+type classRow struct {
+	URL         string
+	Name        string
+	Students    int
+	HeadTeacher *personLink
+}
+
+// personLink names a person and links to their file.
+type personLink struct {
+	URL  string
+	Name string
+}
+
+// placeGroup is the places of one kind.
+type placeGroup struct {
+	Kind   campusguard.PlaceKind
+	Label  string
+	Places []*campusguard.Place
+	IsDorm bool
+	Open   bool // a short list shows open; a long one opens on a tap
+	Beds   int
+	Taken  int
+}
+
+// routeRow is one bus route.
+type routeRow struct {
+	Name   string
+	Plate  string
+	Driver *personLink
+	Riders int
+}
+
+// gradeView lists a grade's classes.
+type gradeView struct {
+	Classes []classRow
+}
+
+// classView lists a class's students.
+type classView struct {
+	HeadTeacher *personLink
+	Students    []studentRow
+	Pager       pager
+}
+
+// studentRow is one student in a class list.
+type studentRow struct {
+	URL      string
+	Number   string
+	Name     string
+	Gender   string
+	Boarding bool
+	Dorm     string
+	Bed      string
+	Bus      string
+}
+
+// handleOrgView handles "GET /orgs/{id}": a region, school, grade or class.
+func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	o, err := s.Orgs.FindOrgByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	if err != nil {
+		return err
+	}
+	counts, err := s.Orgs.OrgCounts(ctx, id)
+	if err != nil {
+		return err
+	}
+	p := &orgPage{basePage: s.base(r, ""), Org: o, URL: orgURL(id), Counts: counts, PeopleURL: orgURL(id) + "/people"}
+	p.Title = o.Name
+	p.Crumbs = crumbs(anc, o)
+	p.KindLabel = orgLabel(p.Lang, o)
+	switch o.Kind {
+	case campusguard.KindRegion:
+		p.Region, err = s.regionView(ctx, r, p.Lang, o)
+	case campusguard.KindSchool:
+		p.School, err = s.schoolView(ctx, p.Lang, o)
+	case campusguard.KindGrade:
+		p.Grade, err = s.gradeView(ctx, o)
+	case campusguard.KindClass:
+		p.Class, err = s.classView(ctx, r, p.Lang, o, anc)
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "org", p)
+}
+
+func (s *Server) regionView(ctx context.Context, r *http.Request, l i18n.Lang, o *campusguard.Org) (*regionView, error) {
+	v := &regionView{Query: searchText(r.URL.Query().Get("q"))}
+	if t := campusguard.SchoolType(r.URL.Query().Get("type")); campusguard.ValidSchoolType(t) {
+		v.Type = t
+	}
+	v.Types = append(v.Types, option{Value: "", Label: tr(l, "org.filter.all_types"), Selected: v.Type == ""})
+	for _, t := range campusguard.SchoolTypes {
+		v.Types = append(v.Types, option{Value: string(t), Label: tr(l, schoolTypeKey(t)), Selected: t == v.Type})
+	}
+	offset := queryOffset(r)
+	f := campusguard.OrgFilter{ParentID: &o.ID, WithCounts: true, Offset: offset, Limit: childrenPerPage}
+	if v.Query != "" || v.Type != "" {
+		// A filter searches the schools of the whole subtree.
+		v.Filtered = true
+		f = campusguard.OrgFilter{Under: &o.ID, Kind: ptr(campusguard.KindSchool), WithCounts: true,
+			Offset: offset, Limit: childrenPerPage}
+		if v.Query != "" {
+			f.Query = &v.Query
+		}
+		if v.Type != "" {
+			f.SchoolType = &v.Type
+		}
+	}
+	children, total, err := s.Orgs.FindOrgs(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range children {
+		row := childRow{URL: orgURL(c.ID), Name: c.Name, Kind: c.Kind, Label: orgLabel(l, c)}
+		if c.Counts != nil {
+			row.Counts = *c.Counts
+		}
+		v.Children = append(v.Children, row)
+	}
+	v.Pager = newPager(r, offset, childrenPerPage, len(children), total)
+	return v, nil
+}
+
+func (s *Server) schoolView(ctx context.Context, l i18n.Lang, o *campusguard.Org) (*schoolView, error) {
+	v := &schoolView{TypeLabel: tr(l, schoolTypeKey(o.SchoolType)), Boarding: o.Boarding, Address: o.Address,
+		Principal: o.Principal, Phone: o.Phone, ImportURL: orgURL(o.ID) + "/import",
+		StaffURL: orgURL(o.ID) + "/people?kind=staff"}
+	grades, _, err := s.Orgs.FindOrgs(ctx, campusguard.OrgFilter{ParentID: &o.ID, Kind: ptr(campusguard.KindGrade)})
+	if err != nil {
+		return nil, err
+	}
+	classes, _, err := s.Orgs.FindOrgs(ctx, campusguard.OrgFilter{Under: &o.ID, Kind: ptr(campusguard.KindClass), WithCounts: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grades {
+		row := gradeRow{URL: orgURL(g.ID), Name: g.Name}
+		for _, c := range classes {
+			if c.ParentID != nil && *c.ParentID == g.ID {
+				cr := classRow{URL: orgURL(c.ID), Name: c.Name, Students: c.Counts.Students}
+				row.Students += cr.Students
+				row.Classes = append(row.Classes, cr)
+			}
+		}
+		v.Grades = append(v.Grades, row)
+	}
+	places, err := s.Orgs.FindPlaces(ctx, o.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range campusguard.PlaceKinds {
+		g := placeGroup{Kind: k, Label: tr(l, placeKindKey(k)), IsDorm: k == campusguard.PlaceDormRoom}
+		for _, pl := range places {
+			if pl.Kind == k {
+				g.Places = append(g.Places, pl)
+				g.Beds += pl.Beds
+				g.Taken += pl.Occupied
+			}
+		}
+		if len(g.Places) > 0 {
+			slices.SortStableFunc(g.Places, func(a, b *campusguard.Place) int { return naturalCompare(a.Name, b.Name) })
+			g.Open = len(g.Places) <= openPlaces
+			v.Places = append(v.Places, g)
+		}
+	}
+	routes, err := s.Orgs.FindBusRoutes(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	people := s.personNames()
+	for _, rt := range routes {
+		row := routeRow{Name: rt.Name, Plate: rt.Plate, Riders: rt.Riders}
+		if row.Driver, err = people.link(ctx, rt.DriverID); err != nil {
+			return nil, err
+		}
+		v.Routes = append(v.Routes, row)
+	}
+	return v, nil
+}
+
+func (s *Server) gradeView(ctx context.Context, o *campusguard.Org) (*gradeView, error) {
+	classes, _, err := s.Orgs.FindOrgs(ctx, campusguard.OrgFilter{ParentID: &o.ID, Kind: ptr(campusguard.KindClass), WithCounts: true})
+	if err != nil {
+		return nil, err
+	}
+	v := &gradeView{}
+	people := s.personNames()
+	for _, c := range classes {
+		row := classRow{URL: orgURL(c.ID), Name: c.Name, Students: c.Counts.Students}
+		if row.HeadTeacher, err = people.link(ctx, c.HeadTeacherID); err != nil {
+			return nil, err
+		}
+		v.Classes = append(v.Classes, row)
+	}
+	return v, nil
+}
+
+func (s *Server) classView(ctx context.Context, r *http.Request, l i18n.Lang, o *campusguard.Org, anc []*campusguard.Org) (*classView, error) {
+	v := &classView{}
+	var err error
+	if v.HeadTeacher, err = s.personNames().link(ctx, o.HeadTeacherID); err != nil {
+		return nil, err
+	}
+	var schoolID int64
+	for _, a := range anc {
+		if a.Kind == campusguard.KindSchool {
+			schoolID = a.ID
+		}
+	}
+	dorms := map[int64]string{}
+	routes := map[int64]string{}
+	if schoolID != 0 {
+		rooms, err := s.Orgs.FindPlaces(ctx, schoolID, campusguard.PlaceDormRoom)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range rooms {
+			dorms[p.ID] = p.Name
+		}
+		rs, err := s.Orgs.FindBusRoutes(ctx, schoolID)
+		if err != nil {
+			return nil, err
+		}
+		for _, rt := range rs {
+			routes[rt.ID] = rt.Name
+		}
+	}
+	offset := queryOffset(r)
+	students, total, err := s.People.FindPeople(ctx, campusguard.PersonFilter{ClassID: &o.ID,
+		Kind: ptr(campusguard.Student), Offset: offset, Limit: studentsPerPage})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range students {
+		row := studentRow{URL: personURL(p.ID), Number: p.Number, Name: p.Name, Gender: genderLabel(l, p.Gender),
+			Boarding: p.Boarding, Bed: p.Bed}
+		if p.DormRoomID != nil {
+			row.Dorm = dorms[*p.DormRoomID]
+		}
+		if p.BusRouteID != nil {
+			row.Bus = routes[*p.BusRouteID]
+		}
+		v.Students = append(v.Students, row)
+	}
+	v.Pager = newPager(r, offset, studentsPerPage, len(students), total)
+	return v, nil
+}
+
+// crumbs returns the breadcrumbs from the root down to o, o last and unlinked.
+func crumbs(anc []*campusguard.Org, o *campusguard.Org) []crumb {
+	out := make([]crumb, 0, len(anc)+1)
+	for _, a := range anc {
+		out = append(out, crumb{Name: a.Name, URL: orgURL(a.ID)})
+	}
+	return append(out, crumb{Name: o.Name})
+}
+
+// personNames looks up people by id for links, each at most once a request.
+type personNames struct {
+	s    *Server
+	seen map[int64]*personLink
+}
+
+func (s *Server) personNames() *personNames {
+	return &personNames{s: s, seen: map[int64]*personLink{}}
+}
+
+// link returns a link to the person id, or nil for no id or a person who
+// no longer exists.
+func (pn *personNames) link(ctx context.Context, id *int64) (*personLink, error) {
+	if id == nil {
+		return nil, nil
+	}
+	if l, ok := pn.seen[*id]; ok {
+		return l, nil
+	}
+	p, err := pn.s.People.FindPersonByID(ctx, *id)
+	if campusguard.ErrorCode(err) == campusguard.NotFound {
+		pn.seen[*id] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	l := &personLink{URL: personURL(p.ID), Name: p.Name}
+	pn.seen[*id] = l
+	return l, nil
+}
+
+// pager links the pages of a long list.
+type pager struct {
+	Total int
+	From  int // 1-based, 0 for an empty list
+	To    int
+	Prev  string
+	Next  string
+}
+
+// newPager returns the pager for a page of n items at offset out of total;
+// the links keep the request's other query parameters.
+func newPager(r *http.Request, offset, limit, n, total int) pager {
+	p := pager{Total: total}
+	if n > 0 {
+		p.From, p.To = offset+1, offset+n
+	}
+	link := func(off int) string {
+		q := r.URL.Query()
+		if off > 0 {
+			q.Set("offset", strconv.Itoa(off))
+		} else {
+			q.Del("offset")
+		}
+		if len(q) == 0 {
+			return r.URL.Path
+		}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if offset > 0 {
+		p.Prev = link(max(offset-limit, 0))
+	}
+	if offset+n < total && n > 0 {
+		p.Next = link(offset + n)
+	}
+	return p
+}
+
+// queryOffset reads the offset parameter; anything but a non-negative
+// number is the first page.
+func queryOffset(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("offset"))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// searchText trims a search box's text and bounds its length.
+func searchText(q string) string {
+	q = strings.TrimSpace(q)
+	for utf8.RuneCountInString(q) > 50 {
+		_, size := utf8.DecodeLastRuneInString(q)
+		q = q[:len(q)-size]
+	}
+	return q
+}
+
+// naturalCompare orders names as people count: "高一2班教室" before
+// "高一10班教室", comparing runs of digits by their value.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmpInt(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		ra, sa := utf8.DecodeRuneInString(a)
+		rb, sb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			return cmpInt(int(ra), int(rb))
+		}
+		a, b = a[sa:], b[sb:]
+	}
+	return cmpInt(len(a), len(b))
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,203 @@
+// Package web serves the HTML pages: mobile-first forms and desktop views,
+// rendered with html/template and htmx, assets embedded.
+//
+// Every page is a typed struct rendered by one template set (the layout, the
+// shared parts and the page), parsed once at start. Handlers return errors;
+// handle sends them to serveError, the one place that maps campusguard codes
+// to statuses and renders the error page.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"campusguard"
+	"campusguard/internal/i18n"
+)
+
+// Config is what the pages need.
+type Config struct {
+	Orgs   campusguard.OrgService
+	People campusguard.PersonService
+	Logger *slog.Logger
+
+	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
+	MaxUpload int64
+	// Location is the time zone times are shown in; nil means China
+	// Standard Time (UTC+8), where the schools are.
+	Location *time.Location
+}
+
+// DefaultMaxUpload is the largest roster file accepted unless
+// Config.MaxUpload says otherwise.
+const DefaultMaxUpload = 20 << 20
+
+// Server serves the pages.
+type Server struct {
+	Config
+	mux    *http.ServeMux
+	pages  map[string]*pageTemplate
+	static *staticFiles
+}
+
+// New returns the web server. It panics if the embedded templates do not
+// parse, which the tests rule out.
+func New(c Config) *Server {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MaxUpload <= 0 {
+		c.MaxUpload = DefaultMaxUpload
+	}
+	if c.Location == nil {
+		c.Location = chinaTime
+	}
+	st, err := loadStatic()
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	s := &Server{Config: c, mux: http.NewServeMux(), static: st}
+	pages, err := parsePages(s.templateFuncs())
+	if err != nil {
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	s.pages = pages
+	s.routes()
+	return s
+}
+
+// chinaTime is UTC+8 without daylight saving; a fixed zone needs no tzdata.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// ServeHTTP serves a request for a page.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// handle adapts a handler that returns an error: any error goes to the one
+// error renderer.
+func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.serveError(w, r, err)
+		}
+	})
+}
+
+// statusError is an error of the HTTP layer itself, such as an id that is
+// not a number: a status and a message key, with no domain code.
+type statusError struct {
+	status int
+	key    string
+	args   []any
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("%d %s", e.status, e.key) }
+
+// errBadID is returned for a path id that is not a positive number.
+var errBadID = &statusError{status: http.StatusBadRequest, key: "error.bad_id"}
+
+// errNotFound is returned for a URL that names nothing the server has.
+var errNotFound = campusguard.Errorf(campusguard.NotFound, "error.not_found")
+
+// codeStatus maps each campusguard code to an HTTP status.
+var codeStatus = map[campusguard.Code]int{
+	campusguard.Invalid:         http.StatusUnprocessableEntity,
+	campusguard.NotFound:        http.StatusNotFound,
+	campusguard.Conflict:        http.StatusConflict,
+	campusguard.Unauthenticated: http.StatusUnauthorized,
+	campusguard.Forbidden:       http.StatusForbidden,
+	campusguard.Internal:        http.StatusInternalServerError,
+}
+
+// errorPage is the page for any error a handler returns.
+type errorPage struct {
+	basePage
+	Status  int
+	Heading string // a message key
+	Message string // translated, safe to show
+	Fields  []fieldLine
+}
+
+// fieldLine is one bad field of an Invalid error, translated.
+type fieldLine struct {
+	Field  string
+	Reason string
+}
+
+// serveError renders err: a status from its code, and its safe message.
+// Internal errors are logged and shown only as "internal error".
+func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	l := s.lang(r)
+	p := &errorPage{basePage: s.base(r, "")}
+	var se *statusError
+	var ce *campusguard.Error
+	switch {
+	case errors.As(err, &se):
+		p.Status, p.Message = se.status, tr(l, se.key, se.args...)
+	case errors.As(err, &ce) && ce.Code != campusguard.Internal:
+		p.Status = codeStatus[ce.Code]
+		if p.Status == 0 { // a code this table does not know yet
+			p.Status = http.StatusInternalServerError
+			s.Logger.Error("unmapped error code", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		p.Message = tr(l, ce.Message, ce.Args...)
+		if ce.Code == campusguard.NotFound {
+			p.Message = tr(l, "error.not_found")
+		}
+		for _, f := range ce.Fields {
+			p.Fields = append(p.Fields, fieldLine{Field: fieldLabel(l, f.Field), Reason: tr(l, f.Msg, f.Args...)})
+		}
+	default:
+		p.Status, p.Message = http.StatusInternalServerError, tr(l, "error.internal")
+		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	p.Heading = statusHeading(p.Status)
+	p.Title = tr(l, p.Heading)
+	if rerr := s.render(w, r, p.Status, "error", p); rerr != nil {
+		s.Logger.Error("render error page", "err", rerr, "cause", err)
+		http.Error(w, tr(l, "error.internal"), http.StatusInternalServerError)
+	}
+}
+
+// statusHeading returns the message key of an error page's heading.
+func statusHeading(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "page.error.400"
+	case http.StatusUnauthorized:
+		return "page.error.401"
+	case http.StatusForbidden:
+		return "page.error.403"
+	case http.StatusNotFound:
+		return "page.error.404"
+	case http.StatusConflict:
+		return "page.error.409"
+	case http.StatusRequestEntityTooLarge:
+		return "page.error.413"
+	case http.StatusUnprocessableEntity:
+		return "page.error.422"
+	}
+	return "page.error.500"
+}
+
+// lang picks the request's language: the lang cookie when it names a
+// supported one, else the Accept-Language header.
+func (s *Server) lang(r *http.Request) i18n.Lang {
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := i18n.Parse(c.Value); ok {
+			return l
+		}
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// langCookie names the cookie that holds the chosen language.
+const langCookie = "lang"
+
+// isHTMX reports whether r came from htmx and wants only the main block.
+// A history restore after a cache miss wants the whole page.
+func isHTMX(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
+}
