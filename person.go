@@ -322,5 +322,8 @@ func ActorName(ctx context.Context) string {
 	if s, ok := ctx.Value(actorKey{}).(string); ok && s != "" {
 		return s
 	}
+	if a := ActorFrom(ctx); a != nil && a.Name != "" {
+		return a.Name
+	}
 	return "system"
 }

@@ -42,8 +42,24 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		}
 		fmt.Fprintf(env.stdout, "built in %.1fs: %d schools, %d classes, %d students, %d staff, %d guardians, %d bus routes\n",
 			time.Since(start).Seconds(), sum.Schools, sum.Classes, sum.Students, sum.Staff, sum.Guardians, sum.Routes)
+		if _, err := app.CreateDemoAccounts(ctx, store); err != nil {
+			store.Close()
+			return err
+		}
 	} else {
 		fmt.Fprintf(env.stdout, "%s already holds data: serving it as it is\n", store.Target())
+	}
+	accounts, err := app.DemoAccounts(ctx, store)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	if len(accounts) > 0 {
+		fmt.Fprintf(env.stdout, "\nDEMO CREDENTIALS (for this demo county only; never use them on real data)\npassword for every account: %s\n", app.DemoPassword)
+		for _, a := range accounts {
+			fmt.Fprintf(env.stdout, "  %-10s %-15s %s\n", a.Login, a.Role, a.Where)
+		}
+		fmt.Fprintln(env.stdout)
 	}
 	if *noServe {
 		return store.Close()

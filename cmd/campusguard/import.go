@@ -55,6 +55,7 @@ func cmdImport(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer store.Close()
+	ctx = campusguard.SystemContext(ctx, "cli import")
 	school, err := findSchool(ctx, store, *schoolRef)
 	if err != nil {
 		return err
@@ -67,7 +68,7 @@ func cmdImport(ctx context.Context, env environment, args []string) error {
 	if err == nil {
 		fmt.Fprintf(env.stderr, "%d rows read; writing to %s ...\n", len(rows), school.Name)
 		var res *campusguard.ImportResult
-		res, err = store.ImportRoster(campusguard.WithActorName(ctx, "cli import"), school.ID, rows)
+		res, err = store.ImportRoster(ctx, school.ID, rows)
 		if err == nil {
 			fmt.Fprintf(env.stdout, "%s: %s %d, %s %d, %s %d, %s %d\n", school.Name,
 				i18n.T(lang, "import.rows"), res.Rows, i18n.T(lang, "import.created"), res.Created,
@@ -95,6 +96,24 @@ func printImportErrors(env environment, lang i18n.Lang, err error) {
 		}
 		fmt.Fprintf(env.stderr, "  %s%s: %s\n", row, columnName(f.Field), i18n.T(lang, f.Msg, f.Args...))
 	}
+}
+
+// explain prints a domain error with its fields in the user's language
+// and returns errReported; other errors are returned as they are.
+func explain(env environment, code string, err error) error {
+	var e *campusguard.Error
+	if !errors.As(err, &e) || e.Code == campusguard.Internal {
+		return err
+	}
+	lang, ok := i18n.Parse(code)
+	if !ok {
+		lang = i18n.Hans
+	}
+	fmt.Fprintf(env.stderr, "campusguard: %s\n", i18n.T(lang, e.Message, e.Args...))
+	for _, f := range e.Fields {
+		fmt.Fprintf(env.stderr, "  %s: %s\n", f.Field, i18n.T(lang, f.Msg, f.Args...))
+	}
+	return errReported
 }
 
 // columnName returns the template's header for a field key.

@@ -41,6 +41,8 @@ Commands:
   migrate   apply database migrations and exit
   demo      build the demo county if the database is empty, then serve it
   import    import a school's roster from .xlsx or .csv, or write the template
+  user      add, list, grant accounts; set a password
+  token     create, list, revoke API tokens for devices and integrations
 
 Every command that touches data takes --db (default: campusguard.db here;
 a path or sqlite:PATH for SQLite, postgres://... for PostgreSQL) and reads
@@ -64,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdDemo(ctx, env, args[1:])
 	case "import":
 		return cmdImport(ctx, env, args[1:])
+	case "user":
+		return cmdUser(ctx, env, args[1:])
+	case "token":
+		return cmdToken(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

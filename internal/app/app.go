@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"campusguard/internal/api"
+	"campusguard/internal/authn"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/web"
 
@@ -135,14 +136,15 @@ func (m *Main) Handler() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("/api/v1/", api.New(api.Config{Orgs: m.store, People: m.store, Logger: m.Logger}))
-	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Config{Orgs: m.store, People: m.store, Access: m.store, Logger: m.Logger}))
+	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Logger: m.Logger}))
+	signedIn := (&authn.Middleware{Store: m.store, Logger: m.Logger}).Wrap(mux)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		securityHeaders(rec.Header())
-		mux.ServeHTTP(rec, r)
+		signedIn.ServeHTTP(rec, r)
 		surface := "web"
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/api/"):

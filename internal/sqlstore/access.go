@@ -144,6 +144,12 @@ func (s *Store) CreateUser(ctx context.Context, u *campusguard.User, password st
 		if err := loginFree(ctx, tx, u.Login); err != nil {
 			return err
 		}
+		if region == 0 && u.GuardianID != nil {
+			tx.QueryRowContext(ctx, `SELECT region_id FROM guardians WHERE id = $1`, *u.GuardianID).Scan(&region)
+		}
+		if region == 0 && u.PersonID != nil {
+			tx.QueryRowContext(ctx, `SELECT region_id FROM people WHERE id = $1`, *u.PersonID).Scan(&region)
+		}
 		u.RegionID, u.CreatedAt = region, tx.now
 		if err := tx.QueryRowContext(ctx, `INSERT INTO users (region_id, login, name, password_hash, person_id, guardian_id,
 			disabled, created_at, password_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $7) RETURNING id`,

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"campusguard"
+	"campusguard/internal/auth"
 )
 
 const orgColumns = `id, region_id, parent_id, kind, name, code, path, level, school_type, boarding,
@@ -26,9 +27,21 @@ func scanOrg(sc interface{ Scan(...any) error }) (*campusguard.Org, error) {
 	return &o, nil
 }
 
-// FindOrgByID returns one node of the tree. NotFound when there is none.
+// FindOrgByID returns one node of the tree. NotFound when there is none or
+// the actor may not see it; Unauthenticated without an actor.
 func (s *Store) FindOrgByID(ctx context.Context, id int64) (*campusguard.Org, error) {
-	return findOrgByID(ctx, s.read, id)
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := findOrgByID(ctx, s.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(campusguard.ReadOrg, o.Path) {
+		return nil, notFound("org")
+	}
+	return o, nil
 }
 
 func findOrgByID(ctx context.Context, q queryer, id int64) (*campusguard.Org, error) {
@@ -45,8 +58,19 @@ func findOrgByID(ctx context.Context, q queryer, id int64) (*campusguard.Org, er
 // FindOrgs returns the nodes the filter selects, ordered by kind of level
 // and name, and how many there are without the limit.
 func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campusguard.Org, int, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	where, args := []string{"1 = 1"}, []any{}
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	paths, all := a.Scopes(campusguard.ReadOrg)
+	if !all {
+		if len(paths) == 0 {
+			return []*campusguard.Org{}, 0, nil
+		}
+		where = append(where, pathRanges("path", paths, arg))
+	}
 	if f.ParentID != nil {
 		where = append(where, "parent_id = "+arg(*f.ParentID))
 	}
@@ -217,7 +241,19 @@ func (s *Store) OrgAncestors(ctx context.Context, id int64) ([]*campusguard.Org,
 	if err != nil {
 		return nil, err
 	}
-	return orgsByIDs(ctx, s.read, o.IDs()[:len(o.IDs())-1])
+	all, err := orgsByIDs(ctx, s.read, o.IDs()[:len(o.IDs())-1])
+	if err != nil {
+		return nil, err
+	}
+	// Breadcrumbs start at the first node the actor may see.
+	a := campusguard.ActorFrom(ctx)
+	out := make([]*campusguard.Org, 0, len(all))
+	for _, x := range all {
+		if a.Can(campusguard.ReadOrg, x.Path) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
 }
 
 // orgsByIDs returns the nodes with the given ids, in the order given.
@@ -255,14 +291,28 @@ func orgsByIDs(ctx context.Context, q queryer, ids []int64) ([]*campusguard.Org,
 // CreateOrg adds a node under its parent, or a new tree's root region when
 // it has no parent. Invalid, NotFound (parent), Conflict (code).
 func (s *Store) CreateOrg(ctx context.Context, o *campusguard.Org) error {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return err
+	}
 	if err := o.Validate(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		var parent *campusguard.Org
+		if o.ParentID == nil && !a.System && !hasRole(a, campusguard.SystemAdmin) {
+			return forbidden() // a new tree is the system's to make
+		}
 		if o.ParentID != nil {
 			var err error
-			if parent, err = findOrgByID(ctx, tx, *o.ParentID); err != nil {
+			parent, err = findOrgByID(ctx, tx, *o.ParentID)
+			if err == nil && !a.Can(campusguard.ReadOrg, parent.Path) {
+				err = notFound("org")
+			}
+			if err == nil && !a.Can(campusguard.WriteOrg, parent.Path) {
+				return forbidden()
+			}
+			if err != nil {
 				if campusguard.ErrorCode(err) == campusguard.NotFound {
 					return &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
 						Fields: []campusguard.FieldError{{Field: "parent_id", Msg: "error.not_found"}}}
@@ -288,7 +338,7 @@ func (s *Store) CreateOrg(ctx context.Context, o *campusguard.Org) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (region_id, parent_id, kind, name, code, path, level,
 			school_type, boarding, address, principal, phone, grade_year, head_teacher_id, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
-			o.RegionID, nullID(o.ParentID), o.Kind, o.Name, nullString(o.Code), "tmp:"+strconv.FormatInt(tx.now.UnixNano(), 10),
+			o.RegionID, nullID(o.ParentID), o.Kind, o.Name, nullString(o.Code), "tmp:"+auth.NewToken("", 12),
 			o.Level, o.SchoolType, o.Boarding, o.Address, o.Principal, o.Phone, o.GradeYear, nullID(o.HeadTeacherID),
 			tx.now).Scan(&o.ID)
 		if err != nil {
@@ -299,8 +349,10 @@ func (s *Store) CreateOrg(ctx context.Context, o *campusguard.Org) error {
 		} else {
 			o.Path = parent.Path + strconv.FormatInt(o.ID, 10) + "/"
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE orgs SET path = $1, region_id = $2 WHERE id = $3`, o.Path, o.RegionID, o.ID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE orgs SET path = $1, region_id = $2 WHERE id = $3`, o.Path, o.RegionID, o.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, o.RegionID, "create_org", "org:"+strconv.FormatInt(o.ID, 10), o.Name)
 	})
 }
 
@@ -320,11 +372,18 @@ func codeFree(ctx context.Context, q queryer, regionID int64, code string, excep
 
 // UpdateOrg changes a node's fields. NotFound, Invalid, Conflict.
 func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate) (*campusguard.Org, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out *campusguard.Org
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err = s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, id)
-		if err != nil {
-			return err
+		if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
+			return notFound("org")
+		}
+		if !a.Can(campusguard.WriteOrg, o.Path) {
+			return forbidden()
 		}
 		u.Apply(o)
 		if err := o.Validate(); err != nil {
@@ -344,8 +403,11 @@ func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate
 			address = $5, principal = $6, phone = $7, head_teacher_id = $8, updated_at = $9 WHERE id = $10`,
 			o.Name, nullString(o.Code), o.SchoolType, o.Boarding, o.Address, o.Principal, o.Phone,
 			nullID(o.HeadTeacherID), tx.now, o.ID)
+		if err != nil {
+			return err
+		}
 		out = o
-		return err
+		return audit(ctx, tx, o.RegionID, "update_org", "org:"+strconv.FormatInt(o.ID, 10), o.Name)
 	})
 	return out, err
 }
@@ -366,6 +428,9 @@ func staffOfSchool(ctx context.Context, q queryer, personID int64, o *campusguar
 // FindPlaces returns a school's places, of one kind when kind is not "",
 // with the beds taken in dormitory rooms.
 func (s *Store) FindPlaces(ctx context.Context, schoolID int64, kind campusguard.PlaceKind) ([]*campusguard.Place, error) {
+	if _, err := s.FindOrgByID(ctx, schoolID); err != nil {
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT pl.id, pl.region_id, pl.school_id, pl.kind, pl.name, pl.beds, pl.class_id,
 		(SELECT COUNT(*) FROM people p WHERE p.dorm_room_id = pl.id AND p.active = TRUE)
 		FROM places pl LEFT JOIN orgs c ON c.id = pl.class_id LEFT JOIN orgs g ON g.id = c.parent_id
@@ -400,12 +465,17 @@ func findPlace(ctx context.Context, q queryer, id int64) (*campusguard.Place, er
 	return &p, err
 }
 
-// school returns the school node id, or Invalid naming field when id is not a school.
-func school(ctx context.Context, q queryer, id int64, field string) (*campusguard.Org, error) {
+// school returns the school node, or Invalid naming field when id is not a
+// school the actor may see; Forbidden when the actor may see it but not act.
+func school(ctx context.Context, q queryer, id int64, field string, act campusguard.Action) (*campusguard.Org, error) {
+	a := campusguard.ActorFrom(ctx)
 	o, err := findOrgByID(ctx, q, id)
-	if campusguard.ErrorCode(err) == campusguard.NotFound || (err == nil && o.Kind != campusguard.KindSchool) {
+	if campusguard.ErrorCode(err) == campusguard.NotFound || (err == nil && (o.Kind != campusguard.KindSchool || !a.Can(campusguard.ReadOrg, o.Path))) {
 		return nil, &campusguard.Error{Code: campusguard.Invalid, Message: "error.invalid_input",
 			Fields: []campusguard.FieldError{{Field: field, Msg: "error.not_found"}}}
+	}
+	if err == nil && !a.Can(act, o.Path) {
+		return nil, forbidden()
 	}
 	return o, err
 }
@@ -416,7 +486,7 @@ func (s *Store) CreatePlace(ctx context.Context, p *campusguard.Place) error {
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		sch, err := school(ctx, tx, p.SchoolID, "school_id")
+		sch, err := school(ctx, tx, p.SchoolID, "school_id", campusguard.WriteOrg)
 		if err != nil {
 			return err
 		}
@@ -426,9 +496,12 @@ func (s *Store) CreatePlace(ctx context.Context, p *campusguard.Place) error {
 			}
 		}
 		p.RegionID = sch.RegionID
-		return tx.QueryRowContext(ctx, `INSERT INTO places (region_id, school_id, kind, name, beds, class_id)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO places (region_id, school_id, kind, name, beds, class_id)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.RegionID, p.SchoolID, p.Kind, p.Name, p.Beds,
-			nullID(p.ClassID)).Scan(&p.ID)
+			nullID(p.ClassID)).Scan(&p.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, p.RegionID, "create_place", "place:"+strconv.FormatInt(p.ID, 10), p.Name)
 	})
 }
 
@@ -444,6 +517,9 @@ func classOfSchool(ctx context.Context, q queryer, classID int64, sch *campusgua
 
 // FindBusRoutes returns a school's bus routes with their rider counts.
 func (s *Store) FindBusRoutes(ctx context.Context, schoolID int64) ([]*campusguard.BusRoute, error) {
+	if _, err := s.FindOrgByID(ctx, schoolID); err != nil {
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT r.id, r.region_id, r.school_id, r.name, r.plate, r.driver_id,
 		(SELECT COUNT(*) FROM people p WHERE p.bus_route_id = r.id AND p.kind = 'student' AND p.active = TRUE)
 		FROM bus_routes r WHERE r.school_id = $1 ORDER BY r.name`, schoolID)
@@ -471,7 +547,7 @@ func (s *Store) CreateBusRoute(ctx context.Context, r *campusguard.BusRoute) err
 		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "name", Msg: "error.required"}})
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		sch, err := school(ctx, tx, r.SchoolID, "school_id")
+		sch, err := school(ctx, tx, r.SchoolID, "school_id", campusguard.WriteOrg)
 		if err != nil {
 			return err
 		}
@@ -481,8 +557,11 @@ func (s *Store) CreateBusRoute(ctx context.Context, r *campusguard.BusRoute) err
 			}
 		}
 		r.RegionID = sch.RegionID
-		return tx.QueryRowContext(ctx, `INSERT INTO bus_routes (region_id, school_id, name, plate, driver_id)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, r.RegionID, r.SchoolID, r.Name, r.Plate, nullID(r.DriverID)).Scan(&r.ID)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO bus_routes (region_id, school_id, name, plate, driver_id)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, r.RegionID, r.SchoolID, r.Name, r.Plate, nullID(r.DriverID)).Scan(&r.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, r.RegionID, "create_bus_route", "bus_route:"+strconv.FormatInt(r.ID, 10), r.Name)
 	})
 }
 

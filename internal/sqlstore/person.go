@@ -29,9 +29,22 @@ func scanPerson(sc interface{ Scan(...any) error }, extra ...any) (*campusguard.
 	return &p, nil
 }
 
-// FindPersonByID returns one person. NotFound.
+// FindPersonByID returns one person as the actor may see them (ID number
+// masked; phone masked unless the actor calls families). NotFound when
+// there is none or the actor may not see them.
 func (s *Store) FindPersonByID(ctx context.Context, id int64) (*campusguard.Person, error) {
-	return findPerson(ctx, s.read, id)
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, path, err := personAndPath(ctx, s.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanPerson(campusguard.ListPeople, p.ID, path) {
+		return nil, notFound("person")
+	}
+	return a.MaskFor(p, path), nil
 }
 
 func findPerson(ctx context.Context, q queryer, id int64) (*campusguard.Person, error) {
@@ -47,10 +60,17 @@ func findPerson(ctx context.Context, q queryer, id int64) (*campusguard.Person, 
 
 // FindPeople returns the people the filter selects, by name, and the total.
 func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*campusguard.Person, int, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	where, args := []string{"1 = 1"}, []any{}
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if scope := peopleScope(a, arg); scope != "" {
+		where = append(where, scope)
+	}
 	if f.Under != nil {
-		o, err := s.FindOrgByID(ctx, *f.Under)
+		o, err := findOrgByID(ctx, s.read, *f.Under) // the scope above limits what it yields
 		if err != nil {
 			return nil, 0, err
 		}
@@ -95,7 +115,8 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	q := `SELECT ` + personColumns + `, COUNT(*) OVER () FROM people p WHERE ` + strings.Join(where, " AND ") +
+	q := `SELECT ` + personColumns + `, COALESCE(c.path, s.path), COUNT(*) OVER () FROM people p
+		JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY p.kind DESC, p.number, p.id LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -105,18 +126,20 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 	var out []*campusguard.Person
 	total := 0
 	for rows.Next() {
-		p, err := scanPerson(rows, &total)
+		var path string
+		p, err := scanPerson(rows, &path, &total)
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, p)
+		out = append(out, a.MaskFor(p, path))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	if len(out) == 0 && f.Offset > 0 {
 		// A page past the end has no row to carry the total.
-		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE `+strings.Join(where, " AND "),
+		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p JOIN orgs s ON s.id = p.school_id
+			LEFT JOIN orgs c ON c.id = p.class_id WHERE `+strings.Join(where, " AND "),
 			args[:len(args)-2]...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count people: %w", err)
 		}
@@ -131,7 +154,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *campusguard.Person) error {
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		sch, err := school(ctx, tx, p.SchoolID, "school_id")
+		sch, err := school(ctx, tx, p.SchoolID, "school_id", campusguard.WritePerson)
 		if err != nil {
 			return err
 		}
@@ -139,6 +162,9 @@ func (s *Store) CreatePerson(ctx context.Context, p *campusguard.Person) error {
 			return err
 		}
 		if err := insertPerson(ctx, tx, p, sch); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, p.RegionID, "create_person", "person:"+strconv.FormatInt(p.ID, 10), p.Name); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, p, "created", "")
@@ -248,11 +274,18 @@ func checkPersonLinks(ctx context.Context, q queryer, p *campusguard.Person, sch
 
 // UpdatePerson changes a person. NotFound, Invalid, Conflict.
 func (s *Store) UpdatePerson(ctx context.Context, id int64, u campusguard.PersonUpdate) (*campusguard.Person, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out *campusguard.Person
-	err := s.inTx(ctx, func(tx *Tx) error {
-		p, err := findPerson(ctx, tx, id)
-		if err != nil {
-			return err
+	err = s.inTx(ctx, func(tx *Tx) error {
+		p, path, err := personAndPath(ctx, tx, id)
+		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
+			return notFound("person")
+		}
+		if !a.Can(campusguard.WritePerson, path) {
+			return forbidden()
 		}
 		before := *p
 		u.Apply(p)
@@ -262,6 +295,11 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, u campusguard.Person
 		if campusguard.SamePerson(&before, p) {
 			out = p
 			return nil
+		}
+		if p.ClassID != nil && (before.ClassID == nil || *before.ClassID != *p.ClassID) {
+			if c, err := findOrgByID(ctx, tx, *p.ClassID); err == nil && !a.Can(campusguard.WritePerson, c.Path) {
+				return forbidden() // moving into a class the actor does not manage
+			}
 		}
 		sch, err := findOrgByID(ctx, tx, p.SchoolID)
 		if err != nil {
@@ -274,9 +312,20 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, u campusguard.Person
 			return err
 		}
 		out = p
-		return addEvent(ctx, tx, p, "updated", changedFields(&before, p))
+		changed := changedFields(&before, p)
+		if err := audit(ctx, tx, p.RegionID, "update_person", "person:"+strconv.FormatInt(p.ID, 10), changed); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, p, "updated", changed)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	_, path, err := personAndPath(ctx, s.read, out.ID)
+	if err != nil {
+		return nil, err
+	}
+	return a.MaskFor(out, path), nil
 }
 
 // changedFields names the fields that differ, for the person's history.
@@ -314,23 +363,39 @@ func addEvent(ctx context.Context, tx *Tx, p *campusguard.Person, kind, detail s
 
 // FindPersonFile returns a person's file (一人一檔). NotFound.
 func (s *Store) FindPersonFile(ctx context.Context, id int64) (*campusguard.PersonFile, error) {
-	p, err := s.FindPersonByID(ctx, id)
+	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
+	raw, path, err := personAndPath(ctx, s.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanPerson(campusguard.ListPeople, raw.ID, path) && !a.CanPerson(campusguard.ReadPersonFile, raw.ID, path) {
+		return nil, notFound("person")
+	}
+	if !a.CanPerson(campusguard.ReadPersonFile, raw.ID, path) {
+		return nil, forbidden()
+	}
+	if err := s.inTx(ctx, func(tx *Tx) error {
+		return audit(ctx, tx, raw.RegionID, "read_person_file", "person:"+strconv.FormatInt(raw.ID, 10), "")
+	}); err != nil {
+		return nil, err
+	}
+	p := a.MaskFor(raw, path)
 	f := &campusguard.PersonFile{Person: p, Guardians: []*campusguard.Guardian{}, History: []campusguard.Event{}}
-	if f.School, err = s.FindOrgByID(ctx, p.SchoolID); err != nil {
+	if f.School, err = findOrgByID(ctx, s.read, p.SchoolID); err != nil {
 		return nil, err
 	}
 	if f.Path, err = orgsByIDs(ctx, s.read, f.School.IDs()[:len(f.School.IDs())-1]); err != nil {
 		return nil, err
 	}
 	if p.ClassID != nil {
-		if f.Class, err = s.FindOrgByID(ctx, *p.ClassID); err != nil {
+		if f.Class, err = findOrgByID(ctx, s.read, *p.ClassID); err != nil {
 			return nil, err
 		}
 		if f.Class.ParentID != nil {
-			if f.Grade, err = s.FindOrgByID(ctx, *f.Class.ParentID); err != nil {
+			if f.Grade, err = findOrgByID(ctx, s.read, *f.Class.ParentID); err != nil {
 				return nil, err
 			}
 		}
@@ -347,6 +412,11 @@ func (s *Store) FindPersonFile(ctx context.Context, id int64) (*campusguard.Pers
 	}
 	if f.Guardians, err = s.guardiansOf(ctx, p.ID); err != nil {
 		return nil, err
+	}
+	if !a.CanPerson(campusguard.SeeContacts, p.ID, path) {
+		for _, g := range f.Guardians {
+			g.Phone = campusguard.MaskPhone(g.Phone)
+		}
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT at, kind, actor, detail FROM person_events
 		WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT 200`, p.ID)
@@ -386,18 +456,28 @@ func (s *Store) guardiansOf(ctx context.Context, studentID int64) ([]*campusguar
 // AddGuardian links a guardian to a student; a guardian already known by
 // phone in the region is reused. Invalid, NotFound (student).
 func (s *Store) AddGuardian(ctx context.Context, studentID int64, g *campusguard.Guardian) error {
+	if _, err := campusguard.RequireActor(ctx); err != nil {
+		return err
+	}
 	if err := g.Validate(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		p, err := findPerson(ctx, tx, studentID)
-		if err != nil {
-			return err
+		a := campusguard.ActorFrom(ctx)
+		p, path, err := personAndPath(ctx, tx, studentID)
+		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
+			return notFound("person")
+		}
+		if !a.Can(campusguard.WritePerson, path) {
+			return forbidden()
 		}
 		if p.Kind != campusguard.Student {
 			return campusguard.InvalidFields([]campusguard.FieldError{{Field: "student_id", Msg: "error.staff_guardian"}})
 		}
 		if err := linkGuardian(ctx, tx, p, g); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, p.RegionID, "add_guardian", "person:"+strconv.FormatInt(p.ID, 10), g.Name); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, p, "guardian", g.Name)
@@ -427,4 +507,31 @@ func linkGuardian(ctx context.Context, tx *Tx, p *campusguard.Person, g *campusg
 		VALUES ($1, $2, $3, $4) ON CONFLICT (guardian_id, student_id) DO UPDATE SET relation = excluded.relation`,
 		p.RegionID, g.ID, p.ID, g.Relation)
 	return err
+}
+
+// peopleScope returns the SQL condition that limits people to those the
+// actor may list, or "" when it may list everyone. It expects the people
+// table as p.
+func peopleScope(a *campusguard.Actor, arg func(any) string) string {
+	paths, all := a.Scopes(campusguard.ListPeople)
+	if all {
+		return ""
+	}
+	var or []string
+	if len(paths) > 0 {
+		r := pathRanges("path", paths, arg)
+		or = append(or, "p.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND "+r+")")
+		r = pathRanges("path", paths, arg)
+		or = append(or, "p.class_id IN (SELECT id FROM orgs WHERE kind = 'class' AND "+r+")")
+	}
+	for _, id := range a.GuardianOf {
+		or = append(or, "p.id = "+arg(id))
+	}
+	if a.PersonID != nil {
+		or = append(or, "p.id = "+arg(*a.PersonID))
+	}
+	if len(or) == 0 {
+		return "1 = 0"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"campusguard"
@@ -14,14 +15,21 @@ import (
 // by their number in the school, then by ID number; a match is updated, or
 // counted unchanged when nothing differs. Invalid, NotFound (school).
 func (s *Store) ImportRoster(ctx context.Context, schoolID int64, rows []campusguard.RosterRow) (*campusguard.ImportResult, error) {
+	if _, err := campusguard.RequireActor(ctx); err != nil {
+		return nil, err
+	}
 	res := &campusguard.ImportResult{Rows: len(rows)}
 	err := s.inTx(ctx, func(tx *Tx) error {
+		a := campusguard.ActorFrom(ctx)
 		sch, err := findOrgByID(ctx, tx, schoolID)
 		if err != nil {
 			return err
 		}
-		if sch.Kind != campusguard.KindSchool {
+		if sch.Kind != campusguard.KindSchool || !a.Can(campusguard.ReadOrg, sch.Path) {
 			return notFound("school")
+		}
+		if !a.Can(campusguard.WritePerson, sch.Path) {
+			return forbidden()
 		}
 		people, verr := campusguard.ValidateRoster(rows, campusguard.DateOf(tx.now))
 		if campusguard.ErrorCode(verr) != campusguard.Invalid && verr != nil {
@@ -35,7 +43,11 @@ func (s *Store) ImportRoster(ctx context.Context, schoolID int64, rows []campusg
 		if err := campusguard.MergeFieldErrors(verr, perr); err != nil {
 			return err
 		}
-		return im.apply(ctx, tx, plan, res)
+		if err := im.apply(ctx, tx, plan, res); err != nil {
+			return err
+		}
+		return audit(ctx, tx, sch.RegionID, "import_roster", "org:"+strconv.FormatInt(sch.ID, 10),
+			fmt.Sprintf("rows=%d created=%d updated=%d unchanged=%d", res.Rows, res.Created, res.Updated, res.Unchanged))
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"campusguard"
+	"campusguard/internal/sqlstore"
+)
+
+// DemoPassword is the password of every demo account. It is printed by the
+// demo command and must never exist outside a demo.
+const DemoPassword = "campusguard-demo"
+
+// DemoAccount is one account of the demo county.
+type DemoAccount struct {
+	Login string
+	Role  campusguard.AccessRole
+	Where string
+}
+
+// CreateDemoAccounts makes one account per role in the demo county: the
+// bureau at the root, the school roles at the first school, the class
+// teacher at its first class, and a guardian of one of that class's
+// students. It returns them in role order.
+func CreateDemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error) {
+	ctx = campusguard.SystemContext(ctx, "demo")
+	root, err := s.FindOrgByID(ctx, 1)
+	if err != nil {
+		return nil, fmt.Errorf("demo accounts: root: %w", err)
+	}
+	kind := campusguard.KindSchool
+	schools, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1})
+	if err != nil || len(schools) == 0 {
+		return nil, fmt.Errorf("demo accounts: no school: %v", err)
+	}
+	school := schools[0]
+	ck := campusguard.KindClass
+	classes, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &school.ID, Kind: &ck, Limit: 1})
+	if err != nil || len(classes) == 0 {
+		return nil, fmt.Errorf("demo accounts: no class: %v", err)
+	}
+	class := classes[0]
+	st := campusguard.Student
+	students, _, err := s.FindPeople(ctx, campusguard.PersonFilter{ClassID: &class.ID, Kind: &st, Limit: 1})
+	if err != nil || len(students) == 0 {
+		return nil, fmt.Errorf("demo accounts: no student: %v", err)
+	}
+	file, err := s.FindPersonFile(ctx, students[0].ID)
+	if err != nil || len(file.Guardians) == 0 {
+		return nil, fmt.Errorf("demo accounts: no guardian: %v", err)
+	}
+	sf := campusguard.Staff
+	staff, _, err := s.FindPeople(ctx, campusguard.PersonFilter{SchoolID: &school.ID, Kind: &sf, Limit: 1})
+	if err != nil || len(staff) == 0 {
+		return nil, fmt.Errorf("demo accounts: no staff: %v", err)
+	}
+	grant := func(r campusguard.AccessRole, o *campusguard.Org) []campusguard.Grant {
+		if o == nil {
+			return []campusguard.Grant{{Role: r}}
+		}
+		return []campusguard.Grant{{Role: r, OrgID: o.ID}}
+	}
+	users := []struct {
+		u     campusguard.User
+		where string
+	}{
+		{campusguard.User{Login: "admin", Name: "系统管理员", Grants: grant(campusguard.SystemAdmin, nil)}, "全部"},
+		{campusguard.User{Login: "bureau", Name: "教育局值班员", Grants: grant(campusguard.RegionAdmin, root)}, root.Name},
+		{campusguard.User{Login: "cdc", Name: "疾控中心联络员", Grants: []campusguard.Grant{{Role: campusguard.RegionViewer, OrgID: root.ID, Duty: "cdc"}}}, root.Name},
+		{campusguard.User{Login: "inspector", Name: "督查组组员", Grants: grant(campusguard.Inspector, root)}, root.Name},
+		{campusguard.User{Login: "principal", Name: school.Principal, Grants: grant(campusguard.SchoolAdmin, school)}, school.Name},
+		{campusguard.User{Login: "doctor", Name: "校医", Grants: grant(campusguard.HealthOffice, school)}, school.Name},
+		{campusguard.User{Login: "teacher", Name: "班主任", PersonID: class.HeadTeacherID, Grants: grant(campusguard.ClassTeacher, class)}, school.Name + " " + class.Name},
+		{campusguard.User{Login: "gate", Name: "门卫", Grants: grant(campusguard.GateStaff, school)}, school.Name},
+		{campusguard.User{Login: "staff", Name: staff[0].Name, PersonID: &staff[0].ID, Grants: grant(campusguard.StaffMember, school)}, school.Name},
+		{campusguard.User{Login: "parent", Name: file.Guardians[0].Name, GuardianID: &file.Guardians[0].ID}, students[0].Name + " 的家长"},
+	}
+	out := make([]DemoAccount, 0, len(users))
+	for _, x := range users {
+		u := x.u
+		if u.Name == "" {
+			u.Name = u.Login
+		}
+		if err := s.CreateUser(ctx, &u, DemoPassword); err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", u.Login, err)
+		}
+		role := campusguard.GuardianRole
+		if len(u.Grants) > 0 {
+			role = u.Grants[0].Role
+		}
+		out = append(out, DemoAccount{Login: u.Login, Role: role, Where: x.where})
+	}
+	return out, nil
+}
+
+// DemoAccounts lists the demo accounts that exist, for printing at start.
+func DemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error) {
+	ctx = campusguard.SystemContext(ctx, "demo")
+	var out []DemoAccount
+	for _, login := range []string{"admin", "bureau", "cdc", "inspector", "principal", "doctor", "teacher", "gate", "staff", "parent"} {
+		q := login
+		users, _, err := s.FindUsers(ctx, campusguard.UserFilter{Query: &q})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if u.Login != login {
+				continue
+			}
+			a := DemoAccount{Login: u.Login, Role: campusguard.GuardianRole}
+			if len(u.Grants) > 0 {
+				a.Role, a.Where = u.Grants[0].Role, u.Grants[0].OrgName
+			}
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
