@@ -17,8 +17,14 @@ import (
 // runCmd runs the program with args and returns its output.
 func runCmd(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runIn(t, env, "", args...)
+}
+
+// runIn runs the program with stdin as its standard input.
+func runIn(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	err = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	err = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), err
 }
 
@@ -60,7 +66,7 @@ func TestDemoNoServe(t *testing.T) {
 func TestImportCommand(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "i.db")
-	ctx := context.Background()
+	ctx := campusguard.SystemContext(context.Background(), "test")
 	store, _, err := app.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -123,5 +129,61 @@ func writeCSV(t *testing.T, path string, rows []campusguard.RosterRow) {
 	defer f.Close()
 	if err := importer.WriteRosterCSV(f, rows); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	if _, _, err := runCmd(t, nil, "demo", "--no-serve", "--students", "500", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runIn(t, nil, "first-admin-pass\n", "user", "add", "--db", db, "--login", "root", "--name", "首位管理员", "--role", "system_admin")
+	if err != nil || !strings.Contains(out, "created user") {
+		t.Fatalf("user add = %q, %v", out, err)
+	}
+	if _, stderr, err := runIn(t, nil, "short\n", "user", "add", "--db", db, "--login", "weak", "--name", "x", "--role", "system_admin", "--lang", "en"); !errors.Is(err, errReported) || !strings.Contains(stderr, "10 to 128") {
+		t.Errorf("user add(weak password) = %v, %q; want the length rule", err, stderr)
+	}
+	if _, _, err := runIn(t, nil, "first-admin-pass\n", "user", "add", "--db", db, "--login", "root", "--name", "again", "--role", "system_admin"); err == nil {
+		t.Errorf("user add(taken login) = nil error")
+	}
+	out, _, err = runIn(t, nil, "", "user", "grant", "--db", db, "--login", "root", "--role", "region_viewer", "--org", "350622")
+	if err != nil || !strings.Contains(out, "granted region_viewer") {
+		t.Errorf("user grant = %q, %v", out, err)
+	}
+	out, _, err = runCmd(t, nil, "user", "list", "--db", db)
+	if err != nil || !strings.Contains(out, "root") || !strings.Contains(out, "region_viewer 云霄县") || !strings.Contains(out, "bureau") {
+		t.Errorf("user list = %q, %v", out, err)
+	}
+	if _, _, err := runIn(t, nil, "another-long-pass\n", "user", "passwd", "--db", db, "--login", "root"); err != nil {
+		t.Errorf("user passwd = %v", err)
+	}
+	secret, _, err := runCmd(t, nil, "token", "create", "--db", db, "--name", "东门测温门", "--role", "gate_staff", "--org", "1")
+	if err == nil {
+		t.Errorf("token create(gate at a county) = %q, nil; want the role-scope error", secret)
+	}
+	store, _, err := app.OpenStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := campusguard.SystemContext(context.Background(), "test")
+	kind := campusguard.KindSchool
+	schools, _, _ := store.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1})
+	store.Close()
+	secret, _, err = runCmd(t, nil, "token", "create", "--db", db, "--name", "东门测温门", "--role", "gate_staff", "--org", schools[0].Code)
+	secret = strings.TrimSpace(secret)
+	if err != nil || !strings.HasPrefix(secret, "cgt_") {
+		t.Fatalf("token create = %q, %v", secret, err)
+	}
+	out, _, _ = runCmd(t, nil, "token", "list", "--db", db)
+	if !strings.Contains(out, "东门测温门") || strings.Contains(out, secret) {
+		t.Errorf("token list = %q; want the token without its secret", out)
+	}
+	if out, _, err := runCmd(t, nil, "token", "revoke", "--db", db, "1"); err != nil || !strings.Contains(out, "revoked") {
+		t.Errorf("token revoke = %q, %v", out, err)
+	}
+	out, _, _ = runCmd(t, nil, "demo", "--no-serve", "--db", db)
+	if !strings.Contains(out, "DEMO CREDENTIALS") || !strings.Contains(out, "teacher") || !strings.Contains(out, app.DemoPassword) {
+		t.Errorf("demo = %q; want the demo credentials listed", out)
 	}
 }

@@ -109,3 +109,33 @@ func BenchmarkPointRead(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPrepared1000 is 1,000 rows per transaction through one prepared
+// single-row statement: how sqlstore bulk-inserts on SQLite.
+func BenchmarkPrepared1000(b *testing.B) {
+	for _, d := range drivers {
+		b.Run(d.name, func(b *testing.B) {
+			db := open(b, d.driver, d.dsn)
+			for b.Loop() {
+				tx, err := db.Begin()
+				if err != nil {
+					b.Fatal(err)
+				}
+				stmt, err := tx.Prepare(`INSERT INTO checks (person_id, day, temperature, note) VALUES ($1, $2, $3, $4)`)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := 0; i < 1000; i++ {
+					if _, err := stmt.Exec(i, "2026-11-29", 36.6, "晨检正常"); err != nil {
+						b.Fatal(err)
+					}
+				}
+				stmt.Close()
+				if err := tx.Commit(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
