@@ -2,6 +2,7 @@ package campusguard
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,12 +30,7 @@ var AccessRoles = []AccessRole{SystemAdmin, RegionAdmin, RegionViewer, Inspector
 
 // ValidAccessRole reports whether r is a known role.
 func ValidAccessRole(r AccessRole) bool {
-	for _, v := range AccessRoles {
-		if v == r {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(AccessRoles, r)
 }
 
 // Action is something an actor asks to do to a resource.
@@ -72,12 +68,7 @@ var roleActions = map[AccessRole][]Action{
 
 // RoleCan reports whether role r includes action a.
 func RoleCan(r AccessRole, a Action) bool {
-	for _, x := range roleActions[r] {
-		if x == a {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(roleActions[r], a)
 }
 
 // ReadOnlyRole reports whether r never writes.

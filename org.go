@@ -2,6 +2,7 @@ package campusguard
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -92,12 +93,7 @@ var parentKinds = map[OrgKind][]OrgKind{
 // CanParent reports whether a node of kind child may sit under a node of kind
 // parent. A region with no parent is the root of a tree.
 func CanParent(parent, child OrgKind) bool {
-	for _, k := range parentKinds[child] {
-		if k == parent {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(parentKinds[child], parent)
 }
 
 // Validate checks the fields of an org that do not need the database.
@@ -133,22 +129,12 @@ func (o *Org) Validate() error {
 }
 
 func validLevel(l RegionLevel) bool {
-	for _, v := range RegionLevels {
-		if v == l {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(RegionLevels, l)
 }
 
 // ValidSchoolType reports whether t is a known school type.
 func ValidSchoolType(t SchoolType) bool {
-	for _, v := range SchoolTypes {
-		if v == t {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(SchoolTypes, t)
 }
 
 // IDs returns the ids on o's path, from the root down to o.
@@ -254,11 +240,7 @@ func (p *Place) Validate() error {
 	if p.Name == "" {
 		fe.add("name", "error.required")
 	}
-	ok := false
-	for _, k := range PlaceKinds {
-		ok = ok || k == p.Kind
-	}
-	if !ok {
+	if !slices.Contains(PlaceKinds, p.Kind) {
 		fe.add("kind", "error.bad_choice")
 	}
 	if p.Beds < 0 || p.Beds > 64 {

@@ -2,6 +2,7 @@ package campusguard
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,12 +37,7 @@ var StaffRoles = []StaffRole{RoleTeacher, RoleClassTeacher, RoleHealthOfficer, R
 
 // ValidStaffRole reports whether r is a known staff role.
 func ValidStaffRole(r StaffRole) bool {
-	for _, v := range StaffRoles {
-		if v == r {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(StaffRoles, r)
 }
 
 // Gender is recorded as on the ID card.
