@@ -107,6 +107,12 @@ func (m *Main) Close() error {
 // Handler returns the whole HTTP surface: operations endpoints, the API
 // and the pages, behind the metrics and logging middleware.
 func (m *Main) Handler() http.Handler {
+	if m.Logger == nil {
+		m.Logger = slog.Default()
+	}
+	if m.store == nil {
+		m.store = m.Open
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{

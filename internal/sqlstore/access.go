@@ -141,6 +141,14 @@ func (s *Store) CreateUser(ctx context.Context, u *campusguard.User, password st
 				return err
 			}
 		}
+		if u.PersonID != nil {
+			// An account tied to a person's file must be a staff member
+			// where the actor manages accounts.
+			p, path, err := personAndPath(ctx, tx, *u.PersonID)
+			if err != nil || p.Kind != campusguard.Staff || !a.Can(campusguard.ManageUsers, path) {
+				return campusguard.InvalidFields([]campusguard.FieldError{{Field: "person_id", Msg: "error.not_in_school"}})
+			}
+		}
 		if err := loginFree(ctx, tx, u.Login); err != nil {
 			return err
 		}
@@ -389,7 +397,9 @@ func setPassword(ctx context.Context, tx *Tx, userID int64, hash string) error {
 	return err
 }
 
-// ChangePassword changes the actor's own password; other sessions end.
+// ChangePassword changes the actor's own password. Every session of the
+// user ends, the current one too: the caller signs in again with the new
+// password (a stolen session cannot outlive the change).
 func (s *Store) ChangePassword(ctx context.Context, old, password string) error {
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
@@ -449,6 +459,10 @@ func (s *Store) Login(ctx context.Context, login, password, remote string) (*cam
 	}
 	ok, _ := auth.CheckPassword(hash, password)
 	if !ok || id == 0 || disabled {
+		var region int64
+		if id != 0 {
+			s.read.QueryRowContext(ctx, `SELECT region_id FROM users WHERE id = $1`, id).Scan(&region)
+		}
 		err := s.inTx(ctx, func(tx *Tx) error {
 			for _, k := range keys {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES ($1, 1, $2)
@@ -456,7 +470,7 @@ func (s *Store) Login(ctx context.Context, login, password, remote string) (*cam
 					return err
 				}
 			}
-			return audit(campusguard.WithActor(ctx, &campusguard.Actor{Name: login, Remote: remote}), tx, 0, "login_failed", "", "")
+			return audit(campusguard.WithActor(ctx, &campusguard.Actor{Name: login, Remote: remote}), tx, region, "login_failed", "", "")
 		})
 		if err != nil {
 			return nil, err
@@ -783,11 +797,25 @@ func (s *Store) RedeemBindingCode(ctx context.Context, su campusguard.GuardianSi
 		if err != nil {
 			return err
 		}
+		var id int64
+		var existingHash string
+		err = tx.QueryRowContext(ctx, `SELECT id, password_hash FROM users WHERE login = $1`, g.Phone).Scan(&id, &existingHash)
+		if err == nil {
+			// The phone already has an account: only its owner may add a
+			// child to it, so the password must be theirs. Checked before
+			// the code is spent.
+			if ok, _ := auth.CheckPassword(existingHash, su.Password); !ok {
+				return &campusguard.Error{Code: campusguard.Conflict, Message: "error.login_taken",
+					Fields: []campusguard.FieldError{{Field: "phone", Msg: "error.login_taken"}}}
+			}
+			var known string
+			if tx.QueryRowContext(ctx, `SELECT name FROM guardians WHERE region_id = $1 AND phone = $2`, p.RegionID, g.Phone).Scan(&known) == nil {
+				g.Name = known // a code does not rename a guardian the school knows
+			}
+		}
 		if err := linkGuardian(ctx, tx, p, g); err != nil {
 			return err
 		}
-		var id int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM users WHERE login = $1`, g.Phone).Scan(&id)
 		switch {
 		case err == sql.ErrNoRows:
 			u = &campusguard.User{RegionID: p.RegionID, Login: g.Phone, Name: g.Name, GuardianID: &g.ID, CreatedAt: tx.now}

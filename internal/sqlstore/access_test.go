@@ -415,3 +415,35 @@ func TestAnonymousRefused(t *testing.T) {
 		t.Errorf("CreateOrg(anonymous) = %v, want Unauthenticated", err)
 	}
 }
+
+// TestRedeemExistingPhone: a code typed with the phone of an existing
+// account adds the child only with that account's password, and a refused
+// try leaves the code usable.
+func TestRedeemExistingPhone(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		guardianUser(t, s, w) // w.guardianPhone now has an account, with w.student
+		codes, err := s.IssueBindingCodes(ctx, w.class2.ID)
+		if err != nil || len(codes) != 1 {
+			t.Fatalf("IssueBindingCodes = %v, %v", codes, err)
+		}
+		su := campusguard.GuardianSignup{Code: codes[0].Code, Name: "冒名者", Phone: w.guardianPhone, Password: "not-their-password-1"}
+		if _, err := s.RedeemBindingCode(context.Background(), su, ""); campusguard.ErrorCode(err) != campusguard.Conflict {
+			t.Fatalf("RedeemBindingCode(wrong password) = %v, want Conflict", err)
+		}
+		su.Password = sqlstoretest.Password
+		u, err := s.RedeemBindingCode(context.Background(), su, "")
+		if err != nil {
+			t.Fatalf("RedeemBindingCode(owner) = %v; the refused try must not spend the code", err)
+		}
+		a := mustActor(t, s, u)
+		if len(a.GuardianOf) != 2 {
+			t.Errorf("children = %v, want both", a.GuardianOf)
+		}
+		var name string
+		s.DB().QueryRow(`SELECT name FROM guardians WHERE phone = $1`, w.guardianPhone).Scan(&name)
+		if name != "家长" {
+			t.Errorf("guardian renamed to %q by a code", name)
+		}
+	})
+}

@@ -70,7 +70,7 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 		where = append(where, scope)
 	}
 	if f.Under != nil {
-		o, err := findOrgByID(ctx, s.read, *f.Under) // the scope above limits what it yields
+		o, err := s.FindOrgByID(ctx, *f.Under)
 		if err != nil {
 			return nil, 0, err
 		}
