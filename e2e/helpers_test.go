@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"campusguard"
+	"campusguard/internal/authn"
 )
 
 // tabTimeout bounds a whole test's use of its tab; queryTimeout bounds one
@@ -42,9 +43,16 @@ type tab struct {
 }
 
 // newTab opens a tab at the viewport, sending Accept-Language acceptLang
-// (a county office's browser says zh-CN). It skips the test when the run
-// has no browser.
+// (a county office's browser says zh-CN), signed in as the demo county's
+// region admin. It skips the test when the run has no browser.
 func newTab(t testing.TB, vp viewport, acceptLang string) *tab {
+	t.Helper()
+	return newTabAs(t, vp, acceptLang, bureauSession)
+}
+
+// newTabAs opens a tab signed in with the session token; "" for a visitor
+// who has not signed in.
+func newTabAs(t testing.TB, vp viewport, acceptLang, session string) *tab {
 	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)
@@ -70,7 +78,66 @@ func newTab(t testing.TB, vp viewport, acceptLang string) *tab {
 	if err := chromedp.Do(tctx, chromedp.EmulateViewport(vp.width, vp.height, opts...), setLang); err != nil {
 		t.Fatalf("set up %s tab: %v", vp.name, err)
 	}
-	return &tab{t: t, ctx: tctx}
+	b := &tab{t: t, ctx: tctx}
+	if session != "" {
+		b.setSession(session)
+	}
+	return b
+}
+
+// setSession gives the tab the session cookie, as the login page would.
+func (b *tab) setSession(token string) {
+	b.t.Helper()
+	_, err := chromedp.Call(b.ctx, network.SetCookie, network.SetCookieParams{Name: authn.CookieName, Value: token,
+		URL: server.URL() + "/", Path: "/", HTTPOnly: ptr(true), SameSite: network.CookieSameSiteLax})
+	if err != nil {
+		b.t.Fatalf("set the session cookie: %v", err)
+	}
+}
+
+// signIn makes an account with the grants and returns its session token.
+func signIn(tb testing.TB, login string, grants ...campusguard.Grant) string {
+	tb.Helper()
+	u := &campusguard.User{Login: login, Name: login, Grants: grants}
+	if err := store.CreateUser(sysCtx(tb), u, password); err != nil {
+		tb.Fatalf("create user %s: %v", login, err)
+	}
+	sess, err := store.Login(tb.Context(), login, password, "127.0.0.1")
+	if err != nil {
+		tb.Fatalf("sign in %s: %v", login, err)
+	}
+	return sess.Token
+}
+
+// click clicks the first element the selector matches, for what changes
+// the page in place (a menu that opens).
+func (b *tab) click(sel string) {
+	b.t.Helper()
+	ctx, cancel := b.query()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		b.t.Fatalf("click %s on %s: %v", sel, b.path(), err)
+	}
+}
+
+// typeIn types the text into the field the selector matches.
+func (b *tab) typeIn(sel, text string) {
+	b.t.Helper()
+	ctx, cancel := b.query()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
+		b.t.Fatalf("type in %s on %s: %v", sel, b.path(), err)
+	}
+}
+
+// choose sets the value of the select the selector matches.
+func (b *tab) choose(sel, value string) {
+	b.t.Helper()
+	ctx, cancel := b.query()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(sel), value)); err != nil {
+		b.t.Fatalf("choose %s in %s: %v", value, sel, err)
+	}
 }
 
 // testid returns the CSS selector of the elements with the data-testid.
@@ -211,10 +278,16 @@ func (b *tab) screenshot() []byte {
 	return png
 }
 
-// apiGet fetches a JSON document of the API (path under /api/v1) into v.
+// apiGet fetches a JSON document of the API (path under /api/v1) into v,
+// as the demo county's region admin.
 func apiGet(t testing.TB, path string, v any) {
 	t.Helper()
-	resp, err := http.Get(server.URL() + "/api/v1" + path)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, server.URL()+"/api/v1"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+apiToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("GET /api/v1%s: %v", path, err)
 	}

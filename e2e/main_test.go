@@ -1,6 +1,7 @@
 // Package e2e drives the whole program through a real headless Chromium:
 // one demo county, one server and one browser for the package, and one
-// fresh tab (with its own cookies) for each test.
+// fresh tab (with its own cookies) for each test, signed in as the demo
+// county's region admin unless the test signs in otherwise.
 //
 //	go test ./e2e                              # skipped when no Chromium is found
 //	CAMPUSGUARD_CHROMIUM=/path/to/chrome go test ./e2e
@@ -49,7 +50,20 @@ var (
 	browserCtx context.Context // the browser; each test's tab is a child of it
 	skipReason string          // set when there is no browser and the run is not CI
 	demoSum    demo.Summary    // what the demo county holds
+
+	bureau        *campusguard.User // the demo county's region admin, whom the tabs sign in as
+	bureauSession string            // their session: the cookie every tab gets
+	apiToken      string            // a region admin's API token on the demo county, for apiGet
 )
+
+// password is the password of every account the tests make.
+const password = "e2e-password-42"
+
+// sysCtx returns a context in which the tests act as the program itself,
+// to set things up and to read what the pages hide.
+func sysCtx(tb testing.TB) context.Context {
+	return campusguard.SystemContext(tb.Context(), "e2e")
+}
 
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
@@ -88,6 +102,11 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	store = s
+	if err := signInBureau(ctx, s); err != nil {
+		s.Close()
+		fmt.Fprintf(os.Stderr, "e2e: accounts: %v\n", err)
+		return 1
+	}
 
 	// Only warnings and errors: a failing page shows its cause in the output.
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -160,3 +179,38 @@ func findChromium() (path, why string) {
 	}
 	return "", fmt.Sprintf("%s is unset and none of %q is on $PATH", EnvChromium, names)
 }
+
+// signInBureau makes the demo county's region admin, signs them in, and
+// makes an API token of the same role for the checks through the API.
+func signInBureau(ctx context.Context, s *sqlstore.Store) error {
+	sys := campusguard.SystemContext(ctx, "e2e")
+	regions, _, err := s.FindOrgs(sys, campusguard.OrgFilter{Kind: ptr(campusguard.KindRegion), Limit: 1000})
+	if err != nil {
+		return err
+	}
+	var root int64
+	for _, o := range regions {
+		if o.ParentID == nil && (root == 0 || o.ID < root) {
+			root = o.ID
+		}
+	}
+	if root == 0 {
+		return errors.New("the demo county has no root region")
+	}
+	bureau = &campusguard.User{Login: "e2e-bureau", Name: "教育局测试员",
+		Grants: []campusguard.Grant{{Role: campusguard.RegionAdmin, OrgID: root}}}
+	if err := s.CreateUser(sys, bureau, password); err != nil {
+		return fmt.Errorf("create region admin: %w", err)
+	}
+	sess, err := s.Login(ctx, bureau.Login, password, "127.0.0.1")
+	if err != nil {
+		return fmt.Errorf("sign in region admin: %w", err)
+	}
+	bureauSession = sess.Token
+	if apiToken, _, err = s.CreateToken(sys, "e2e", campusguard.RegionAdmin, root); err != nil {
+		return fmt.Errorf("create API token: %w", err)
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -3,20 +3,26 @@
 //
 // Handlers parse the request, call one service method and render the
 // result; they return errors, and one function (writeError) renders them.
-// Until roles exist, every ID number and phone number of a person or a
-// guardian leaves the API masked.
+// Every route needs a signed-in actor (a session cookie, or an API token
+// sent as "Authorization: Bearer"), except the few marked public: signing
+// in, joining with a binding code, and this document. The services decide
+// what the actor may see and do, and mask personal data for them; the API
+// adds no masking of its own.
 package api
 
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"campusguard"
+	"campusguard/internal/authn"
 )
 
 // Config is what the API needs.
 type Config struct {
 	Orgs   campusguard.OrgService
+	Access campusguard.AccessService
 	People campusguard.PersonService
 	Logger *slog.Logger
 }
@@ -27,7 +33,8 @@ type Server struct {
 	mux *http.ServeMux
 }
 
-// New returns the API server.
+// New returns the API server. It expects the authn middleware in front of
+// it to have put the request's actor, if any, in the context.
 func New(c Config) *Server {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -39,42 +46,119 @@ func New(c Config) *Server {
 
 // route is one URL the API serves.
 type route struct {
-	pattern string // a Go 1.22 ServeMux pattern: "GET /api/v1/orgs/{id}"
+	method  string
+	path    string // a Go 1.22 ServeMux path: "/api/v1/orgs/{id}"
+	public  bool   // served without an actor
 	handler func(http.ResponseWriter, *http.Request) error
 }
 
+func (rt route) pattern() string { return rt.method + " " + rt.path }
+
 // routeTable lists every URL the package serves, in one place. The tests
-// check that the OpenAPI document describes exactly these.
+// check that the OpenAPI document describes exactly these, and that every
+// route not marked public refuses an anonymous caller.
 func (s *Server) routeTable() []route {
 	return []route{
-		{"GET /api/v1/orgs", s.handleOrgIndex},
-		{"POST /api/v1/orgs", s.handleOrgCreate},
-		{"GET /api/v1/orgs/{id}", s.handleOrgView},
-		{"PATCH /api/v1/orgs/{id}", s.handleOrgUpdate},
+		{"POST", "/api/v1/login", true, s.handleLogin},
+		{"POST", "/api/v1/join", true, s.handleJoin},
+		{"POST", "/api/v1/logout", false, s.handleLogout},
+		{"GET", "/api/v1/me", false, s.handleMe},
+		{"POST", "/api/v1/me/password", false, s.handleChangePassword},
 
-		{"GET /api/v1/schools/{id}/places", s.handlePlaceIndex},
-		{"POST /api/v1/schools/{id}/places", s.handlePlaceCreate},
-		{"GET /api/v1/schools/{id}/bus-routes", s.handleBusRouteIndex},
-		{"POST /api/v1/schools/{id}/bus-routes", s.handleBusRouteCreate},
-		{"POST /api/v1/schools/{id}/roster", s.handleRosterImport},
+		{"GET", "/api/v1/users", false, s.handleUserIndex},
+		{"POST", "/api/v1/users", false, s.handleUserCreate},
+		{"GET", "/api/v1/users/{id}", false, s.handleUserView},
+		{"POST", "/api/v1/users/{id}/grants", false, s.handleGrantCreate},
+		{"POST", "/api/v1/users/{id}/password", false, s.handlePasswordReset},
+		{"GET", "/api/v1/tokens", false, s.handleTokenIndex},
+		{"POST", "/api/v1/tokens", false, s.handleTokenCreate},
+		{"DELETE", "/api/v1/tokens/{id}", false, s.handleTokenRevoke},
+		{"GET", "/api/v1/audit", false, s.handleAuditIndex},
 
-		{"GET /api/v1/people", s.handlePersonIndex},
-		{"POST /api/v1/people", s.handlePersonCreate},
-		{"GET /api/v1/people/{id}", s.handlePersonView},
-		{"PATCH /api/v1/people/{id}", s.handlePersonUpdate},
-		{"GET /api/v1/people/{id}/file", s.handlePersonFile},
-		{"POST /api/v1/people/{id}/guardians", s.handleGuardianCreate},
+		{"GET", "/api/v1/orgs", false, s.handleOrgIndex},
+		{"POST", "/api/v1/orgs", false, s.handleOrgCreate},
+		{"GET", "/api/v1/orgs/{id}", false, s.handleOrgView},
+		{"PATCH", "/api/v1/orgs/{id}", false, s.handleOrgUpdate},
+		{"POST", "/api/v1/classes/{id}/binding-codes", false, s.handleBindingCodesIssue},
 
-		{"GET /api/v1/roster-template.xlsx", s.handleRosterTemplateXLSX},
-		{"GET /api/v1/roster-template.csv", s.handleRosterTemplateCSV},
-		{"GET /api/v1/openapi.json", s.handleOpenAPI},
+		{"GET", "/api/v1/schools/{id}/places", false, s.handlePlaceIndex},
+		{"POST", "/api/v1/schools/{id}/places", false, s.handlePlaceCreate},
+		{"GET", "/api/v1/schools/{id}/bus-routes", false, s.handleBusRouteIndex},
+		{"POST", "/api/v1/schools/{id}/bus-routes", false, s.handleBusRouteCreate},
+		{"POST", "/api/v1/schools/{id}/roster", false, s.handleRosterImport},
+
+		{"GET", "/api/v1/people", false, s.handlePersonIndex},
+		{"POST", "/api/v1/people", false, s.handlePersonCreate},
+		{"GET", "/api/v1/people/{id}", false, s.handlePersonView},
+		{"PATCH", "/api/v1/people/{id}", false, s.handlePersonUpdate},
+		{"GET", "/api/v1/people/{id}/file", false, s.handlePersonFile},
+		{"POST", "/api/v1/people/{id}/guardians", false, s.handleGuardianCreate},
+		{"POST", "/api/v1/people/{id}/reveal", false, s.handleReveal},
+		{"DELETE", "/api/v1/people/{id}/binding-codes", false, s.handleBindingCodesRevoke},
+
+		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
+		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},
+		{"GET", "/api/v1/openapi.json", true, s.handleOpenAPI},
 	}
+}
+
+// Route is one URL of the API, for checks that walk every route of the
+// program: its method, its ServeMux path ("/api/v1/orgs/{id}") and whether
+// it is served without an actor.
+type Route struct {
+	Method  string
+	Pattern string
+	Public  bool
+}
+
+// Routes returns every route the API serves.
+func Routes() []Route {
+	var out []Route
+	for _, rt := range (&Server{}).routeTable() {
+		out = append(out, Route{Method: rt.method, Pattern: rt.path, Public: rt.public})
+	}
+	return out
 }
 
 func (s *Server) routes() {
 	for _, rt := range s.routeTable() {
-		s.mux.Handle(rt.pattern, s.handle(rt.handler))
+		s.mux.Handle(rt.pattern(), s.handle(rt))
 	}
+}
+
+// guard lets a request reach its handler: anyone for a public route;
+// otherwise only a signed-in actor (401), and for a state-changing request
+// made with the session cookie, only with the session's CSRF token in the
+// X-CSRF-Token header (403). Requests with an API token need no CSRF
+// token: a browser never adds the header by itself.
+func guard(rt route, r *http.Request) error {
+	if rt.public {
+		return nil
+	}
+	if campusguard.ActorFrom(r.Context()) == nil {
+		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			return campusguard.Errorf(campusguard.Unauthenticated, "error.token_invalid")
+		}
+		return campusguard.Errorf(campusguard.Unauthenticated, "error.unauthenticated")
+	}
+	if !csrfOK(r) {
+		return campusguard.Errorf(campusguard.Forbidden, "error.csrf")
+	}
+	return nil
+}
+
+// csrfOK applies authn.CheckCSRF with the header only: the API never
+// reads a CSRF token from a form, so that checking it never consumes a
+// body (a roster upload) before the handler reads it.
+func csrfOK(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	if authn.HowAuthenticated(r.Context()) == authn.ViaCookie && r.Header.Get(authn.CSRFHeader) == "" {
+		return false
+	}
+	return authn.CheckCSRF(r)
 }
 
 // ServeHTTP serves a request under /api/v1. A path no route matches gets a

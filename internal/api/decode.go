@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"campusguard"
 )
@@ -195,6 +196,22 @@ func (q *query) text(name string) *string {
 	return &s
 }
 
+// time returns an RFC 3339 date-time parameter ("2026-03-01T08:00:00+08:00"),
+// or nil when it is absent or empty.
+func (q *query) time(name string) *time.Time {
+	s, ok := q.get(name)
+	if !ok || s == "" {
+		return nil
+	}
+	// An unencoded "+" of a UTC offset arrives as a space.
+	t, err := time.Parse(time.RFC3339, strings.ReplaceAll(s, " ", "+"))
+	if err != nil {
+		q.fail(name, "error.type_datetime")
+		return nil
+	}
+	return &t
+}
+
 // choice returns a parameter that must be one of choices, or nil when it
 // is absent.
 func choice[T ~string](q *query, name string, choices []T) *T {
@@ -229,8 +246,12 @@ const (
 	maxLimit     = 1000
 )
 
-func (q *query) page() page {
-	return page{Offset: q.int("offset", 0, 0, 1<<31-1), Limit: q.int("limit", defaultLimit, 1, maxLimit)}
+func (q *query) page() page { return q.pageUpTo(maxLimit) }
+
+// pageUpTo reads offset and limit for a list whose pages hold at most
+// most results.
+func (q *query) pageUpTo(most int) page {
+	return page{Offset: q.int("offset", 0, 0, 1<<31-1), Limit: q.int("limit", min(defaultLimit, most), 1, most)}
 }
 
 // list is the JSON of a page of results.

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"campusguard"
+	"campusguard/internal/authn"
 	"campusguard/internal/i18n"
 )
 
@@ -19,6 +22,7 @@ var statuses = map[campusguard.Code]int{
 	campusguard.Conflict:        http.StatusConflict,
 	campusguard.Unauthenticated: http.StatusUnauthorized,
 	campusguard.Forbidden:       http.StatusForbidden,
+	campusguard.TooManyRequests: http.StatusTooManyRequests,
 	campusguard.Internal:        http.StatusInternalServerError,
 }
 
@@ -70,14 +74,16 @@ type fieldBody struct {
 	Message string `json:"message"`
 }
 
-// handle adapts a handler that returns an error: the error, if any, is
-// rendered by writeError. Handlers write nothing before they succeed.
-func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+// handle adapts a route's handler, which returns an error: the request
+// passes guard first, and the error, if any, is rendered by writeError.
+// Handlers write nothing before they succeed.
+func (s *Server) handle(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The access layer will name the signed-in user; until then history
-		// lines say the change came through the API.
-		r = r.WithContext(campusguard.WithActorName(r.Context(), "api"))
-		if err := h(w, r); err != nil {
+		err := guard(rt, r)
+		if err == nil {
+			err = rt.handler(w, r)
+		}
+		if err != nil {
 			s.writeError(w, r, err)
 		}
 	})
@@ -109,10 +115,42 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			s.Logger.Error("api: error", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
 	}
+	switch {
+	case status == http.StatusUnauthorized:
+		// RFC 9110: a 401 names how to authenticate. A session cookie that
+		// no longer signs anyone in is removed.
+		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		} else {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+		}
+		if authn.SessionToken(r) != "" && campusguard.ActorFrom(r.Context()) == nil {
+			authn.ClearSessionCookie(w, r)
+		}
+	case status == http.StatusTooManyRequests && e != nil:
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(e.Args)))
+	}
 	w.Header().Set("Content-Language", string(lang))
 	if err := writeJSON(w, status, body); err != nil {
 		s.Logger.Error("api: error response", "path", r.URL.Path, "err", err)
 	}
+}
+
+// retryAfter returns the whole seconds to wait that a TooManyRequests
+// error carries as its first argument, at least 1.
+func retryAfter(args []any) int {
+	n := 1
+	if len(args) > 0 {
+		switch v := args[0].(type) {
+		case int:
+			n = v
+		case int64:
+			n = int(v)
+		case float64:
+			n = int(math.Ceil(v))
+		}
+	}
+	return max(n, 1)
 }
 
 // translate renders a message key. Arguments are used only when the

@@ -22,18 +22,22 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"campusguard"
+	"campusguard/internal/authn"
 	"campusguard/internal/sqlstore"
+	"campusguard/internal/sqlstore/sqlstoretest"
 )
 
-var ctx = context.Background()
+// ctx is the context of test set-up: the program itself acts, with every
+// right.
+var ctx = sqlstoretest.Ctx
 
 var registerDecoders sync.Once
 
-// client is an API test: a real HTTP server in front of the API, the
-// OpenAPI document that server serves, and the personal data the test
-// sent, which no response may show in full.
-type client struct {
-	t       *testing.T
+// server is an API under test: a real HTTP server with the authn
+// middleware in front of the API, the OpenAPI document that server
+// serves, and the personal data the test sent, which no response may show
+// in full.
+type server struct {
 	srv     *httptest.Server
 	doc     *openapi3.T
 	router  routers.Router
@@ -41,19 +45,35 @@ type client struct {
 	log     *bytes.Buffer
 }
 
-// newClient starts the API over the given services and loads the document
-// it serves. Every request the client sends, and every response it gets,
-// is checked against that document.
-func newClient(t *testing.T, orgs campusguard.OrgService, people campusguard.PersonService) *client {
+// client sends requests to a server as one caller: anonymous, with an API
+// token, or with a session cookie and its CSRF token.
+type client struct {
+	*server
+	t      *testing.T
+	bearer string // an API token's secret
+	cookie string // a session token
+	csrf   string // added as X-CSRF-Token to unsafe requests with the cookie
+	// contacts is set for callers whose role shows phone numbers in full:
+	// the check for full phone numbers then stands down (ID numbers are
+	// still checked).
+	contacts bool
+}
+
+// newClient starts the API with the given services behind the authn
+// middleware over sessions, and loads the document it serves. Every
+// request the client sends, and every response it gets, is checked against
+// that document. The client is anonymous.
+func newClient(t *testing.T, cfg Config, sessions authn.Sessions) *client {
 	t.Helper()
 	registerDecoders.Do(func() {
 		openapi3filter.RegisterBodyDecoder(xlsxType, openapi3filter.FileBodyDecoder)
 	})
 	log := &bytes.Buffer{}
-	logger := slog.New(slog.NewTextHandler(io.MultiWriter(log, t.Output()), nil))
-	srv := httptest.NewServer(New(Config{Orgs: orgs, People: people, Logger: logger}))
+	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(log, t.Output()), nil))
+	h := (&authn.Middleware{Store: sessions, Logger: cfg.Logger}).Wrap(New(cfg))
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c := &client{t: t, srv: srv, log: log}
+	c := &client{server: &server{srv: srv, log: log}, t: t}
 	res, err := srv.Client().Get(srv.URL + "/api/v1/openapi.json")
 	if err != nil {
 		t.Fatalf("GET openapi.json: %v", err)
@@ -77,12 +97,77 @@ func newClient(t *testing.T, orgs campusguard.OrgService, people campusguard.Per
 	return c
 }
 
-// newStoreClient is newClient over a real store.
+// newStoreClient is an anonymous newClient over a real store.
 func newStoreClient(t *testing.T, s *sqlstore.Store) *client {
-	return newClient(t, s, s)
+	return newClient(t, Config{Orgs: s, People: s, Access: s}, s)
 }
 
-// secret records personal data that no response may show in full.
+// withToken returns a client that sends the API token secret.
+func (c *client) withToken(secret string) *client {
+	d := *c
+	d.bearer, d.cookie, d.csrf = secret, "", ""
+	return &d
+}
+
+// withCookie returns a client that sends the session cookie token, and
+// csrf in X-CSRF-Token on unsafe requests ("" for none).
+func (c *client) withCookie(token, csrf string) *client {
+	d := *c
+	d.bearer, d.cookie, d.csrf = "", token, csrf
+	return &d
+}
+
+// withSession returns a client signed in with the session.
+func (c *client) withSession(sess *campusguard.Session) *client {
+	return c.withCookie(sess.Token, sess.CSRF)
+}
+
+// anonymous returns a client without credentials.
+func (c *client) anonymous() *client { return c.withToken("") }
+
+// seeingContacts returns the client, allowed to see full phone numbers.
+func (c *client) seeingContacts() *client {
+	d := *c
+	d.contacts = true
+	return &d
+}
+
+// tokenFor makes an API token with one grant and returns its secret.
+func tokenFor(tb testing.TB, s *sqlstore.Store, role campusguard.AccessRole, org *campusguard.Org) string {
+	tb.Helper()
+	secret, _, err := s.CreateToken(ctx, testTokenName, role, org.ID)
+	if err != nil {
+		tb.Fatalf("CreateToken(%s, %s) = %v", role, org.Name, err)
+	}
+	return secret
+}
+
+// testTokenName names the tokens of tokenFor; their actor is token:NAME.
+const testTokenName = "测试令牌"
+
+// as returns a client with an API token of role at org.
+func (c *client) as(tb testing.TB, s *sqlstore.Store, role campusguard.AccessRole, org *campusguard.Org) *client {
+	tb.Helper()
+	return c.withToken(tokenFor(tb, s, role, org))
+}
+
+// adminClient is the usual client of a test: a region admin of the
+// tree's county, by API token. Region admins see phones masked.
+func adminClient(t *testing.T, s *sqlstore.Store, tr *tree) *client {
+	t.Helper()
+	return newStoreClient(t, s).as(t, s, campusguard.RegionAdmin, tr.county)
+}
+
+// signedIn returns a client signed in, by session cookie, as a new user
+// with the grants.
+func (c *client) signedIn(tb testing.TB, s *sqlstore.Store, grants ...campusguard.Grant) (*client, *campusguard.User) {
+	tb.Helper()
+	u := sqlstoretest.MustUser(tb, s, grants...)
+	return c.withSession(sqlstoretest.MustSession(tb, s, u)), u
+}
+
+// secret records personal data that no response may show in full (phone
+// numbers excepted for a client that sees contacts).
 func (c *client) secret(s ...string) { c.secrets = append(c.secrets, s...) }
 
 // response is what the server answered.
@@ -184,6 +269,7 @@ func multipartFile(tb testing.TB, field, filename string, content []byte) ([]byt
 }
 
 var (
+	revealPath   = regexp.MustCompile(`^/api/v1/people/[0-9]+/reveal$`)
 	fullIDNumber = regexp.MustCompile(`[0-9]{17}[0-9X]`)
 	fullMobile   = regexp.MustCompile(`(^|[^0-9])1[0-9]{10}($|[^0-9])`)
 )
@@ -206,8 +292,21 @@ func (c *client) do(r req) *response {
 	if r.contentType != "" {
 		hr.Header.Set("Content-Type", r.contentType)
 	}
+	if c.bearer != "" {
+		hr.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	if c.cookie != "" {
+		hr.AddCookie(&http.Cookie{Name: authn.CookieName, Value: c.cookie})
+		if c.csrf != "" && r.method != http.MethodGet && r.method != http.MethodHead {
+			hr.Header.Set(authn.CSRFHeader, c.csrf)
+		}
+	}
 	for k, v := range r.header {
-		hr.Header.Set(k, v)
+		if v == "" {
+			hr.Header.Del(k)
+		} else {
+			hr.Header.Set(k, v)
+		}
 	}
 	res, err := c.srv.Client().Do(hr)
 	if err != nil {
@@ -228,7 +327,7 @@ func (c *client) do(r req) *response {
 	var reqErr error
 	if routeErr == nil {
 		in := &openapi3filter.RequestValidationInput{Request: vr, PathParams: params, Route: route,
-			Options: &openapi3filter.Options{MultiError: true}}
+			Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: credentialsPresent}}
 		reqErr = openapi3filter.ValidateRequest(ctx, in)
 		if reqErr != nil && (res.StatusCode < 400 || res.StatusCode >= 500) {
 			t.Errorf("%s, but the document refuses the request: %v", where, reqErr)
@@ -249,7 +348,14 @@ func (c *client) do(r req) *response {
 		c.checkError(where, res, body)
 	}
 
+	// The one answer that carries personal data in full is a reveal's.
+	if revealPath.MatchString(r.path) && res.StatusCode == http.StatusOK {
+		return out
+	}
 	for _, s := range c.secrets {
+		if c.contacts && !fullIDNumber.MatchString(s) {
+			continue
+		}
 		if bytes.Contains(body, []byte(s)) {
 			t.Errorf("%s: response shows %q in full:\n%s", where, s, clip(body))
 		}
@@ -258,11 +364,33 @@ func (c *client) do(r req) *response {
 		if m := fullIDNumber.Find(body); m != nil {
 			t.Errorf("%s: response shows what looks like a full ID number %q", where, m)
 		}
-		if m := fullMobile.Find(body); m != nil {
+		if m := fullMobile.Find(body); m != nil && !c.contacts {
 			t.Errorf("%s: response shows what looks like a full phone number %q", where, m)
 		}
 	}
 	return out
+}
+
+// credentialsPresent is the document's security check: a credential of
+// each scheme the requirement names is present. Whether it is valid is the
+// server's to say.
+func credentialsPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	r := in.RequestValidationInput.Request
+	sch := in.SecurityScheme
+	var present bool
+	switch {
+	case sch.Type == "http" && sch.Scheme == "bearer":
+		present = strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ")
+	case sch.Type == "apiKey" && sch.In == "cookie":
+		_, err := r.Cookie(sch.Name)
+		present = err == nil
+	case sch.Type == "apiKey" && sch.In == "header":
+		present = r.Header.Get(sch.Name) != ""
+	}
+	if !present {
+		return in.NewError(nil)
+	}
+	return nil
 }
 
 // checkError checks a body against the document's Error schema, for

@@ -14,15 +14,17 @@ import (
 // (examples included), it describes exactly the routes of routeTable, and
 // every operation documents its failures.
 func TestOpenAPIDocument(t *testing.T) {
-	c := newClient(t, nil, nil) // newClient loads and validates the document
+	c := newClient(t, Config{}, nil) // newClient loads and validates the document
 	doc := c.doc
 	if !strings.HasPrefix(doc.OpenAPI, "3.0") {
 		t.Errorf("openapi = %q, want 3.0.x", doc.OpenAPI)
 	}
 
 	var routes []string
-	for _, rt := range (&Server{}).routeTable() {
-		routes = append(routes, rt.pattern)
+	public := map[string]bool{}
+	for _, rt := range Routes() {
+		routes = append(routes, rt.Method+" "+rt.Pattern)
+		public[rt.Method+" "+rt.Pattern] = rt.Public
 	}
 	var documented []string
 	for path, item := range doc.Paths.Map() {
@@ -42,8 +44,16 @@ func TestOpenAPIDocument(t *testing.T) {
 			if op.OperationID == "" || op.Summary == "" {
 				t.Errorf("%s: no operationId or summary", name)
 			}
+			checkSecurity(t, doc, name, method, op, public[name])
 			if path == "/api/v1/openapi.json" {
 				continue
+			}
+			if !public[name] {
+				for _, code := range []string{"401", "403"} {
+					if op.Responses.Value(code) == nil {
+						t.Errorf("%s: needs a caller but documents no %s", name, code)
+					}
+				}
 			}
 			if op.Responses.Value("500") == nil {
 				t.Errorf("%s: no 500 response", name)
@@ -71,7 +81,9 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 
 	for _, name := range []string{"Org", "OrgDetail", "Person", "Guardian", "Place", "BusRoute", "PersonFile",
-		"ImportResult", "Error", "FieldError", "OrgCreate", "OrgUpdate", "PersonCreate", "PersonUpdate"} {
+		"ImportResult", "Error", "FieldError", "OrgCreate", "OrgUpdate", "PersonCreate", "PersonUpdate",
+		"User", "Grant", "UserCreate", "GrantCreate", "APIToken", "NewToken", "TokenCreate", "BindingCode",
+		"AuditEntry", "Session", "Login", "Join", "PasswordChange", "PasswordReset", "Revealed"} {
 		s := doc.Components.Schemas[name]
 		if s == nil {
 			t.Errorf("schema %s is missing", name)
@@ -82,6 +94,11 @@ func TestOpenAPIDocument(t *testing.T) {
 		}
 	}
 	// Masking is part of the contract, so the document says so.
+	for _, word := range []string{"X-CSRF-Token", "Bearer", "Retry-After", "404"} {
+		if !strings.Contains(doc.Info.Description, word) {
+			t.Errorf("info.description does not explain %s", word)
+		}
+	}
 	for _, name := range []string{"Person", "Guardian", "PersonFile"} {
 		if d := doc.Components.Schemas[name].Value.Description; !strings.Contains(d, "masked") {
 			t.Errorf("schema %s: description %q does not say the personal data is masked", name, d)
@@ -93,6 +110,39 @@ func TestOpenAPIDocument(t *testing.T) {
 	// Examples speak Chinese.
 	if ex := doc.Components.Schemas["Org"].Value.Example.(map[string]any)["name"]; !hasHan(ex) {
 		t.Errorf("Org example name = %v, want Chinese", ex)
+	}
+}
+
+// checkSecurity checks an operation's security against the route table: a
+// public route needs nothing; any other needs an API token or the session
+// cookie, and a state-changing one the CSRF token with the cookie.
+func checkSecurity(t *testing.T, doc *openapi3.T, name, method string, op *openapi3.Operation, public bool) {
+	t.Helper()
+	reqs := doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
+	}
+	var got []string
+	for _, req := range reqs {
+		var names []string
+		for n := range req {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		got = append(got, strings.Join(names, "+"))
+	}
+	slices.Sort(got)
+	var want []string
+	switch {
+	case public:
+		want = nil
+	case method == http.MethodGet:
+		want = []string{"bearerToken", "sessionCookie"}
+	default:
+		want = []string{"bearerToken", "csrfToken+sessionCookie"}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s: security (-want +got):\n%s", name, diff)
 	}
 }
 
@@ -109,7 +159,7 @@ func hasHan(v any) bool {
 // TestOpenAPIServed checks the document's own response and that the YAML
 // and the JSON say the same.
 func TestOpenAPIServed(t *testing.T) {
-	c := newClient(t, nil, nil)
+	c := newClient(t, Config{}, nil)
 	r := c.get("/api/v1/openapi.json")
 	wantStatus(t, r, http.StatusOK)
 	fromYAML, err := openapi3.NewLoader().LoadFromData(openapiYAML)
@@ -128,7 +178,7 @@ func TestOpenAPIServed(t *testing.T) {
 // serve: 404 for an unknown path, 405 with Allow for a known path's other
 // methods.
 func TestUnknownRoutes(t *testing.T) {
-	c := newClient(t, nil, nil)
+	c := newClient(t, Config{}, nil)
 	tests := []struct {
 		name   string
 		method string

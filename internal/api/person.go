@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -9,40 +10,25 @@ import (
 
 var personKinds = []campusguard.PersonKind{campusguard.Student, campusguard.Staff}
 
-// Until roles exist, nobody reading through the API may see a full ID
-// number or phone number: every person and guardian goes out masked.
+// The store answers with personal data masked for the actor: ID numbers
+// always, phones unless the actor's role needs to call families. The API
+// masks nothing more; what it builds itself it masks the same way.
 
-func maskPeople(people []*campusguard.Person) []*campusguard.Person {
-	out := make([]*campusguard.Person, len(people))
-	for i, p := range people {
-		out[i] = p.Masked()
+// contactsVisible reports whether the actor of ctx may see the phones of
+// the student with the given id unmasked: whether the store shows them
+// the guardians' phones in the student's file.
+func (s *Server) contactsVisible(ctx context.Context, studentID int64) bool {
+	a := campusguard.ActorFrom(ctx)
+	p, err := s.People.FindPersonByID(ctx, studentID)
+	if err != nil || a == nil {
+		return false
 	}
-	return out
-}
-
-func maskGuardian(g *campusguard.Guardian) *campusguard.Guardian {
-	c := *g
-	c.Phone = campusguard.MaskPhone(c.Phone)
-	return &c
-}
-
-func maskFile(f *campusguard.PersonFile) *campusguard.PersonFile {
-	c := *f
-	c.Person = f.Person.Masked()
-	c.Guardians = make([]*campusguard.Guardian, len(f.Guardians))
-	for i, g := range f.Guardians {
-		c.Guardians[i] = maskGuardian(g)
+	at := p.SchoolID
+	if p.ClassID != nil {
+		at = *p.ClassID
 	}
-	if f.Students != nil {
-		c.Students = maskPeople(f.Students)
-	}
-	if c.Path == nil {
-		c.Path = []*campusguard.Org{}
-	}
-	if c.History == nil {
-		c.History = []campusguard.Event{}
-	}
-	return &c
+	o, err := s.Orgs.FindOrgByID(ctx, at)
+	return err == nil && a.CanPerson(campusguard.SeeContacts, p.ID, o.Path)
 }
 
 // handlePersonIndex handles "GET /api/v1/people": a page of students and
@@ -64,11 +50,18 @@ func (s *Server) handlePersonIndex(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	f.Offset, f.Limit = p.Offset, p.Limit
+	if f.Under != nil {
+		// A node outside the caller's scope is as unknown as one that does
+		// not exist, as in the org list.
+		if _, err := s.Orgs.FindOrgByID(r.Context(), *f.Under); err != nil {
+			return underNotFound(err)
+		}
+	}
 	people, total, err := s.People.FindPeople(r.Context(), f)
 	if err != nil {
 		return underNotFound(err)
 	}
-	return ok(w, newList(maskPeople(people), total, p))
+	return ok(w, newList(people, total, p))
 }
 
 // handlePersonView handles "GET /api/v1/people/{id}".
@@ -81,7 +74,7 @@ func (s *Server) handlePersonView(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return ok(w, p.Masked())
+	return ok(w, p)
 }
 
 // personCreate is the body of "POST /api/v1/people".
@@ -115,10 +108,18 @@ func (s *Server) handlePersonCreate(w http.ResponseWriter, r *http.Request) erro
 		IDNumber: in.IDNumber, Birth: in.Birth, Phone: in.Phone, Number: in.Number, ClassID: in.ClassID,
 		Role: in.Role, Boarding: in.Boarding, DormRoomID: in.DormRoomID, Bed: in.Bed, BusRouteID: in.BusRouteID,
 		Town: in.Town, Village: in.Village}
-	if err := s.People.CreatePerson(r.Context(), p); err != nil {
+	ctx := r.Context()
+	if err := s.People.CreatePerson(ctx, p); err != nil {
 		return err
 	}
-	return created(w, fmt.Sprintf("/api/v1/people/%d", p.ID), p.Masked())
+	// The created person as the actor may see them; fully masked should
+	// the reading fail, since the person exists either way.
+	shown, err := s.People.FindPersonByID(ctx, p.ID)
+	if err != nil {
+		s.Logger.Warn("api: read back created person", "id", p.ID, "err", err)
+		shown = p.Masked()
+	}
+	return created(w, fmt.Sprintf("/api/v1/people/%d", p.ID), shown)
 }
 
 // handlePersonUpdate handles "PATCH /api/v1/people/{id}": fields left out
@@ -136,7 +137,7 @@ func (s *Server) handlePersonUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return ok(w, p.Masked())
+	return ok(w, p)
 }
 
 // handlePersonFile handles "GET /api/v1/people/{id}/file": the person's
@@ -150,7 +151,16 @@ func (s *Server) handlePersonFile(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return ok(w, maskFile(f))
+	if f.Path == nil {
+		f.Path = []*campusguard.Org{}
+	}
+	if f.Guardians == nil {
+		f.Guardians = []*campusguard.Guardian{}
+	}
+	if f.History == nil {
+		f.History = []campusguard.Event{}
+	}
+	return ok(w, f)
 }
 
 // guardianCreate is the body of "POST /api/v1/people/{id}/guardians".
@@ -176,9 +186,13 @@ func (s *Server) handleGuardianCreate(w http.ResponseWriter, r *http.Request) er
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	ctx := r.Context()
 	g := &campusguard.Guardian{Name: in.Name, Phone: in.Phone, Relation: in.Relation}
-	if err := s.People.AddGuardian(r.Context(), id, g); err != nil {
+	if err := s.People.AddGuardian(ctx, id, g); err != nil {
 		return renameFields(err, guardianFields)
 	}
-	return created(w, "", maskGuardian(g))
+	if !s.contactsVisible(ctx, id) {
+		g.Phone = campusguard.MaskPhone(g.Phone)
+	}
+	return created(w, "", g)
 }

@@ -32,7 +32,7 @@ func csvFile(tb testing.TB, rows [][]string) []byte {
 func TestRosterImport(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
-		c := newStoreClient(t, s)
+		c := adminClient(t, s, tr)
 		url := fmt.Sprintf("/api/v1/schools/%d/roster", tr.school.ID)
 		idA, idB := validID("20190307", 13), validID("20190412", 22)
 		c.secret(idA, idB, "13805961234", "13905965678")
@@ -87,7 +87,7 @@ func TestRosterImport(t *testing.T) {
 func TestRosterImportBad(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
-		c := newStoreClient(t, s)
+		c := adminClient(t, s, tr)
 		url := fmt.Sprintf("/api/v1/schools/%d/roster", tr.school.ID)
 		// Someone at the other school holds this ID number already.
 		taken := validID("20180101", 33)
@@ -218,7 +218,7 @@ func TestRosterImportBad(t *testing.T) {
 
 // TestRosterTemplates downloads both templates and opens them.
 func TestRosterTemplates(t *testing.T) {
-	c := newClient(t, nil, nil)
+	c := newClient(t, Config{}, systemSessions{}).withToken("system")
 
 	r := c.get("/api/v1/roster-template.xlsx")
 	wantStatus(t, r, http.StatusOK)

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -20,11 +20,14 @@ import (
 	"golang.org/x/net/html"
 
 	"campusguard"
+	"campusguard/internal/authn"
 	"campusguard/internal/sqlstore"
+	"campusguard/internal/sqlstore/sqlstoretest"
 	"campusguard/internal/web"
 )
 
-var ctx = context.Background()
+// ctx sets the fixtures up as the program itself, with every right.
+var ctx = sqlstoretest.Ctx
 
 // rendered records the pages the tests rendered, for TestMain's check that
 // every template ran.
@@ -131,20 +134,89 @@ func mustFixture(tb testing.TB, s *sqlstore.Store) *fixture {
 	return f
 }
 
-// newServer serves the pages from store s on a local address.
+// newServer serves the pages from store s on a local address, behind the
+// middleware that signs requests in, as the program does.
 func newServer(tb testing.TB, s *sqlstore.Store) *httptest.Server {
 	tb.Helper()
-	srv := httptest.NewServer(web.New(web.Config{Orgs: s, People: s, Logger: discardLogger()}))
+	return newServerWith(tb, s, web.Config{Orgs: s, People: s, Access: s, Logger: discardLogger()})
+}
+
+// newServerWith serves the pages with the given configuration; sessions
+// are looked up in s.
+func newServerWith(tb testing.TB, s *sqlstore.Store, c web.Config) *httptest.Server {
+	tb.Helper()
+	srv := httptest.NewServer((&authn.Middleware{Store: s, Logger: c.Logger}).Wrap(web.New(c)))
 	tb.Cleanup(srv.Close)
 	return srv
 }
 
-// newServerWith serves the pages with the given configuration.
-func newServerWith(tb testing.TB, c web.Config) *httptest.Server {
+// browser is someone signed in: the cookie their requests carry and the
+// CSRF token their forms do.
+type browser struct {
+	user  *campusguard.User
+	token string
+	csrf  string
+}
+
+// signIn creates an account with the grants and signs it in.
+func signIn(tb testing.TB, s *sqlstore.Store, grants ...campusguard.Grant) *browser {
 	tb.Helper()
-	srv := httptest.NewServer(web.New(c))
-	tb.Cleanup(srv.Close)
-	return srv
+	return sessionOf(tb, s, sqlstoretest.MustUser(tb, s, grants...))
+}
+
+// sessionOf signs u in, as with the login form.
+func sessionOf(tb testing.TB, s *sqlstore.Store, u *campusguard.User) *browser {
+	tb.Helper()
+	sess := sqlstoretest.MustSession(tb, s, u)
+	return &browser{user: u, token: sess.Token, csrf: sess.CSRF}
+}
+
+// grant returns a grant of the role on the node.
+func grant(r campusguard.AccessRole, o *campusguard.Org) campusguard.Grant {
+	return campusguard.Grant{Role: r, OrgID: o.ID}
+}
+
+// cookie is the header that carries the session.
+func (b *browser) cookie() string { return "Cookie: " + authn.CookieName + "=" + b.token }
+
+// get fetches url as b.
+func (b *browser) get(tb testing.TB, url string, headers ...string) *page {
+	tb.Helper()
+	return get(tb, url, append([]string{b.cookie()}, headers...)...)
+}
+
+// post sends the form as b, with b's CSRF token.
+func (b *browser) post(tb testing.TB, u string, form url.Values, headers ...string) *page {
+	tb.Helper()
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
+	}
+	if _, ok := f["csrf"]; !ok {
+		f.Set("csrf", b.csrf)
+	}
+	return post(tb, u, f, append([]string{b.cookie()}, headers...)...)
+}
+
+// postFile uploads a file as b, with b's CSRF token.
+func (b *browser) postFile(tb testing.TB, url, name string, content []byte, headers ...string) *page {
+	tb.Helper()
+	return postMultipart(tb, url, b.csrf, name, content, append([]string{b.cookie()}, headers...)...)
+}
+
+// post sends a form.
+func post(tb testing.TB, u string, form url.Values, headers ...string) *page {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ": ")
+		req.Header.Add(k, v)
+	}
+	return do(tb, req)
 }
 
 func textLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
@@ -176,11 +248,15 @@ func get(tb testing.TB, url string, headers ...string) *page {
 	return do(tb, req)
 }
 
-// postFile uploads content as the multipart field "file" named name.
-func postFile(tb testing.TB, url, name string, content []byte, headers ...string) *page {
+// postMultipart uploads content as the multipart field "file" named name,
+// after the field csrf when it is not "".
+func postMultipart(tb testing.TB, url, csrf, name string, content []byte, headers ...string) *page {
 	tb.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
+	if csrf != "" {
+		mw.WriteField("csrf", csrf)
+	}
 	if name != "" {
 		fw, err := mw.CreateFormFile("file", name)
 		if err != nil {
@@ -218,8 +294,24 @@ func do(tb testing.TB, req *http.Request) *page {
 			tb.Fatalf("%s %s: parse HTML: %v", req.Method, req.URL, err)
 		}
 		checkCSP(tb, req.URL.String(), p.doc)
+		checkForms(tb, req.URL.String(), p.doc)
 	}
 	return p
+}
+
+var (
+	postForms = cascadia.MustCompile(`form[method="post"]`)
+	csrfInput = cascadia.MustCompile(`input[type="hidden"][name="csrf"]`)
+)
+
+// checkForms fails for a form that posts without the CSRF token field.
+func checkForms(tb testing.TB, url string, doc *html.Node) {
+	tb.Helper()
+	for _, f := range cascadia.QueryAll(doc, postForms) {
+		if csrfInput.MatchFirst(f) == nil {
+			tb.Errorf("%s: <form action=%q> posts without a csrf field", url, attr(f, "action"))
+		}
+	}
 }
 
 // checkCSP fails for anything the Content-Security-Policy would block: an

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,30 +11,106 @@ import (
 	"campusguard/internal/i18n"
 )
 
-// emptyPage is the home page of a database that holds no org yet.
+// emptyPage is the home page of someone with nothing to see yet: a
+// database that holds no org, or an account without rights.
 type emptyPage struct {
 	basePage
+	NoAccess bool // the account has no rights yet (else the database is empty)
 }
 
-// handleHome handles "GET /": the first root region's page, or a page that
-// tells how to begin when there is none.
+// homePage is a guardian's home: their children.
+type homePage struct {
+	basePage
+	Children []childLink
+	OrgURL   string // when the guardian also works somewhere
+	OwnURL   string // when the guardian is also a staff member
+}
+
+// childLink is one of a guardian's children.
+type childLink struct {
+	URL    string
+	Name   string
+	Number string
+}
+
+// handleHome handles "GET /": a guardian's children; else the widest node
+// the actor may read; else a staff member's own file; else a page that
+// says how to begin.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	// Every node carries its tree's root as RegionID; the oldest tree is
-	// the first root.
-	regions, _, err := s.Orgs.FindOrgs(r.Context(), campusguard.OrgFilter{Kind: ptr(campusguard.KindRegion), Limit: 1000})
+	ctx := r.Context()
+	a := campusguard.ActorFrom(ctx)
+	org, err := s.homeOrg(ctx, a)
 	if err != nil {
 		return err
 	}
-	var root int64
-	for _, o := range regions {
-		if root == 0 || o.RegionID < root {
-			root = o.RegionID
+	if len(a.GuardianOf) > 0 {
+		p := &homePage{basePage: s.base(r, "page.home.title")}
+		for _, id := range a.GuardianOf {
+			c, err := s.People.FindPersonByID(ctx, id)
+			if campusguard.ErrorCode(err) == campusguard.NotFound {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			p.Children = append(p.Children, childLink{URL: personURL(c.ID), Name: c.Name, Number: c.Number})
+		}
+		if org != 0 {
+			p.OrgURL = orgURL(org)
+		}
+		if a.PersonID != nil {
+			p.OwnURL = personURL(*a.PersonID)
+		}
+		return s.render(w, r, http.StatusOK, "home", p)
+	}
+	switch {
+	case org != 0:
+		return seeOther(w, r, orgURL(org))
+	case a.PersonID != nil:
+		return seeOther(w, r, personURL(*a.PersonID))
+	}
+	_, all := a.Scopes(campusguard.ReadOrg)
+	p := &emptyPage{basePage: s.base(r, "page.empty.title"), NoAccess: !all}
+	if p.NoAccess {
+		p.Title = p.T("page.no_access.title")
+	}
+	return s.render(w, r, http.StatusOK, "empty", p)
+}
+
+// homeOrg returns the widest node the actor may read: the shallowest of
+// its grants, the oldest on a tie; for one who may read every tree, the
+// first tree's root. 0 when there is none.
+func (s *Server) homeOrg(ctx context.Context, a *campusguard.Actor) (int64, error) {
+	paths, all := a.Scopes(campusguard.ReadOrg)
+	if all {
+		// Every node carries its tree's root as RegionID; the oldest tree
+		// is the first root.
+		regions, _, err := s.Orgs.FindOrgs(ctx, campusguard.OrgFilter{Kind: ptr(campusguard.KindRegion), Limit: 1000})
+		if err != nil {
+			return 0, err
+		}
+		var root int64
+		for _, o := range regions {
+			if root == 0 || o.RegionID < root {
+				root = o.RegionID
+			}
+		}
+		return root, nil
+	}
+	var best []int64
+	for _, p := range paths {
+		ids := campusguard.PathIDs(p)
+		if len(ids) == 0 {
+			continue
+		}
+		if best == nil || len(ids) < len(best) || len(ids) == len(best) && ids[len(ids)-1] < best[len(best)-1] {
+			best = ids
 		}
 	}
-	if root != 0 {
-		return seeOther(w, r, orgURL(root))
+	if best == nil {
+		return 0, nil
 	}
-	return s.render(w, r, http.StatusOK, "empty", &emptyPage{basePage: s.base(r, "page.empty.title")})
+	return best[len(best)-1], nil
 }
 
 // handleLang handles "GET /lang?set=zh-Hant&back=/path": it keeps the chosen

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"campusguard"
+	"campusguard/internal/authn"
 	"campusguard/internal/importer"
 )
 
@@ -66,8 +67,16 @@ func (s *Server) handleImportCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.MaxUpload+1<<20) // the form's own parts besides the file
 	file, name, err := uploadedFile(r, s.MaxUpload)
-	if err == nil {
+	if file != nil {
 		defer file.Close()
+	}
+	// The token is a field of the form, readable once the form is parsed.
+	// A file too large to parse is refused as such, and changes nothing.
+	var ce *campusguard.Error
+	if !(errors.As(err, &ce) && ce.Message == "error.too_large") && !authn.CheckCSRF(r) {
+		return errCSRF
+	}
+	if err == nil {
 		p.FileName = name
 		var rows []campusguard.RosterRow
 		rows, err = importer.Parse(file, name, importer.Options{})
@@ -109,6 +118,9 @@ func (s *Server) importPage(r *http.Request) (*importPage, error) {
 	}
 	if o.Kind != campusguard.KindSchool {
 		return nil, errNotFound
+	}
+	if !campusguard.ActorFrom(ctx).Can(campusguard.WritePerson, o.Path) {
+		return nil, campusguard.Errorf(campusguard.Forbidden, "error.forbidden")
 	}
 	anc, err := s.Orgs.OrgAncestors(ctx, id)
 	if err != nil {

@@ -81,7 +81,8 @@ func TestImportForm(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
-		p := get(t, srv.URL+"/orgs/"+itoa(f.school.ID)+"/import")
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
+		p := admin.get(t, srv.URL+"/orgs/"+itoa(f.school.ID)+"/import")
 		if p.status != http.StatusOK {
 			t.Fatalf("status %d", p.status)
 		}
@@ -106,6 +107,7 @@ func TestImportGood(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		url := srv.URL + "/orgs/" + itoa(f.school.ID) + "/import"
 		rows := [][]string{
 			rosterRow(map[string]string{"kind": "学生", "number": "S101", "name": "张小明", "gender": "男",
@@ -117,7 +119,7 @@ func TestImportGood(t *testing.T) {
 				"guardian_name": "李伟", "guardian_phone": "13805960003", "guardian_relation": "母亲"}),
 			rosterRow(map[string]string{"kind": "教职工", "number": "T101", "name": "赵老师", "phone": "13905960009", "role": "教师"}),
 		}
-		p := postFile(t, url, "花名册.csv", csvFile(rows...))
+		p := admin.postFile(t, url, "花名册.csv", csvFile(rows...))
 		if p.status != http.StatusOK {
 			t.Fatalf("POST good CSV = %d:\n%s", p.status, p.body)
 		}
@@ -132,14 +134,14 @@ func TestImportGood(t *testing.T) {
 			t.Errorf("people after import (-want +got):\n%s", diff)
 		}
 		// The class page shows them.
-		cp := get(t, srv.URL+"/orgs/"+itoa(f.class2.ID))
+		cp := admin.get(t, srv.URL+"/orgs/"+itoa(f.class2.ID))
 		if diff := cmp.Diff([]string{"张小明", "李小华"}, cp.texts(t, testid("student-row")+" "+testid("person-link"))); diff != "" {
 			t.Errorf("class 2 after import (-want +got):\n%s", diff)
 		}
 
 		// The same file again, as xlsx with one change: updated and unchanged.
 		rows[1][2] = "李晓华"
-		p = postFile(t, url, "roster.xlsx", xlsxFile(t, rows...))
+		p = admin.postFile(t, url, "roster.xlsx", xlsxFile(t, rows...))
 		want = map[string]string{testid("import-created"): "0", testid("import-updated"): "1", testid("import-unchanged"): "2"}
 		for sel, w := range want {
 			if got := p.text(t, sel); got != w {
@@ -153,6 +155,7 @@ func TestImportBad(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		url := srv.URL + "/orgs/" + itoa(f.school.ID) + "/import"
 		// Someone at another school of the county holds this ID number.
 		school2 := &campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Junior, Name: "云陵中学", ParentID: &f.town.ID}
@@ -244,7 +247,7 @@ func TestImportBad(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				before := peopleOf(t, s, f.school.ID)
-				p := postFile(t, url, tt.file, tt.content)
+				p := admin.postFile(t, url, tt.file, tt.content)
 				if p.status != tt.status {
 					t.Fatalf("POST = %d, want %d:\n%s", p.status, tt.status, p.body)
 				}
@@ -271,11 +274,11 @@ func TestImportBad(t *testing.T) {
 			})
 		}
 		// The reasons are translated, with their arguments.
-		p := postFile(t, url, "bad.csv", tests[0].content, "Accept-Language: en")
+		p := admin.postFile(t, url, "bad.csv", tests[0].content, "Accept-Language: en")
 		if got := p.texts(t, testid("error-reason")); !cmp.Equal(got, []string{"The ID number's check digit is wrong", "Same as row 3", "Required", "The school has no such grade and class"}) {
 			t.Errorf("English reasons = %q", got)
 		}
-		p = postFile(t, url, "bad.csv", tests[0].content, "Accept-Language: zh-TW")
+		p = admin.postFile(t, url, "bad.csv", tests[0].content, "Accept-Language: zh-TW")
 		if got := p.texts(t, testid("error-reason")); !cmp.Equal(got, []string{"身份證號校驗位錯誤", "與第 3 列重複", "必填", "學校裡沒有這個年級和班級"}) {
 			t.Errorf("Traditional reasons = %q", got)
 		}
@@ -285,10 +288,11 @@ func TestImportBad(t *testing.T) {
 func TestImportTooLarge(t *testing.T) {
 	s := sqlstoretest.Open(t)
 	f := mustFixture(t, s)
-	srv := newServerWith(t, web.Config{Orgs: s, People: s, Logger: discardLogger(), MaxUpload: 1 << 20})
+	srv := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Logger: discardLogger(), MaxUpload: 1 << 20})
+	admin := signIn(t, s, grant(campusguard.SchoolAdmin, f.school))
 	url := srv.URL + "/orgs/" + itoa(f.school.ID) + "/import"
 	for _, size := range []int{3 << 19, 4 << 20} { // over the file limit; over the request limit too
-		p := postFile(t, url, "big.csv", bytes.Repeat([]byte("x"), size))
+		p := admin.postFile(t, url, "big.csv", bytes.Repeat([]byte("x"), size))
 		if p.status != http.StatusRequestEntityTooLarge {
 			t.Errorf("POST %d bytes = %d, want 413", size, p.status)
 			continue
@@ -300,7 +304,10 @@ func TestImportTooLarge(t *testing.T) {
 }
 
 func TestImportTemplate(t *testing.T) {
-	srv := newServerWith(t, web.Config{Logger: discardLogger()})
+	s := sqlstoretest.Open(t)
+	f := mustFixture(t, s)
+	srv := newServer(t, s)
+	admin := signIn(t, s, grant(campusguard.ClassTeacher, f.class1)) // anyone signed in
 	tests := []struct {
 		path, ctype, magic string
 	}{
@@ -308,7 +315,7 @@ func TestImportTemplate(t *testing.T) {
 		{"/import/template.csv", "text/csv; charset=utf-8", ""},
 	}
 	for _, tt := range tests {
-		p := get(t, srv.URL+tt.path)
+		p := admin.get(t, srv.URL+tt.path)
 		if p.status != http.StatusOK || p.header.Get("Content-Type") != tt.ctype {
 			t.Errorf("GET %s = %d %q", tt.path, p.status, p.header.Get("Content-Type"))
 		}

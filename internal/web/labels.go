@@ -17,6 +17,27 @@ func placeKindKey(k campusguard.PlaceKind) string   { return "place_kind." + str
 func roleKey(r campusguard.StaffRole) string        { return "role." + string(r) }
 func personKindKey(k campusguard.PersonKind) string { return "person_kind." + string(k) }
 func genderKey(g campusguard.Gender) string         { return "gender." + string(g) }
+func accessRoleKey(r campusguard.AccessRole) string { return "access_role." + string(r) }
+func dutyKey(d string) string                       { return "duty." + d }
+func auditActionKey(a string) string                { return "audit.action." + a }
+func relationKey(r string) string                   { return "relation." + r }
+
+// duties are the duties of a region viewer (SPEC §2): what data they need.
+var duties = []string{"health", "cdc", "market", "police"}
+
+// auditActions are the actions the store writes to the audit log, in the
+// order the audit page's filter offers them; others show as they are.
+var auditActions = []string{"login", "login_failed", "change_password", "reset_password", "create_user", "add_grant",
+	"create_token", "revoke_token", "read_person_file", "reveal_identity", "issue_binding_codes",
+	"revoke_binding_codes", "redeem_binding_code", "create_org", "update_org", "create_place", "create_bus_route",
+	"create_person", "update_person", "add_guardian", "import_roster"}
+
+// relations are the choices of a guardian's relation to the student. The
+// value stored is the Chinese word schools use in their rosters.
+var relations = []struct{ key, value string }{
+	{"father", "父亲"}, {"mother", "母亲"}, {"grandfather", "祖父"}, {"grandmother", "祖母"},
+	{"maternal_grandfather", "外祖父"}, {"maternal_grandmother", "外祖母"}, {"other", "其他"},
+}
 
 // historyKinds are the kinds of history line the store writes; others are
 // shown as they are.
@@ -62,8 +83,20 @@ func dynamicKeys() []string {
 	for _, f := range changedFields {
 		keys = append(keys, "field."+f)
 	}
-	for _, st := range []int{400, 401, 403, 404, 409, 413, 422, 500} {
+	for _, st := range []int{400, 401, 403, 404, 409, 413, 422, 429, 500} {
 		keys = append(keys, statusHeading(st))
+	}
+	for _, r := range campusguard.AccessRoles {
+		keys = append(keys, accessRoleKey(r))
+	}
+	for _, d := range duties {
+		keys = append(keys, dutyKey(d))
+	}
+	for _, a := range auditActions {
+		keys = append(keys, auditActionKey(a))
+	}
+	for _, r := range relations {
+		keys = append(keys, relationKey(r.key))
 	}
 	return keys
 }
@@ -131,4 +164,44 @@ func historyLine(l i18n.Lang, e campusguard.Event) (what, detail string) {
 		}
 	}
 	return what, e.Detail
+}
+
+// roleLabel names a grant: its role, a region viewer's duty, and where.
+func roleLabel(l i18n.Lang, g campusguard.Grant) string {
+	s := tr(l, accessRoleKey(g.Role))
+	for _, d := range duties {
+		if d == g.Duty {
+			s += "（" + tr(l, dutyKey(d)) + "）"
+			if l == i18n.En {
+				s = tr(l, accessRoleKey(g.Role)) + " (" + tr(l, dutyKey(d)) + ")"
+			}
+		}
+	}
+	if g.OrgName != "" {
+		s += " · " + g.OrgName
+	}
+	return s
+}
+
+// roleLabels names what an actor is: each grant, and guardian when they
+// are one.
+func roleLabels(l i18n.Lang, a *campusguard.Actor) []string {
+	var out []string
+	for _, g := range a.Grants {
+		out = append(out, roleLabel(l, g))
+	}
+	if len(a.GuardianOf) > 0 {
+		out = append(out, tr(l, accessRoleKey(campusguard.GuardianRole)))
+	}
+	return out
+}
+
+// auditActionLabel names an action of the audit log.
+func auditActionLabel(l i18n.Lang, action string) string {
+	for _, a := range auditActions {
+		if a == action {
+			return tr(l, auditActionKey(a))
+		}
+	}
+	return action
 }

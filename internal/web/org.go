@@ -30,6 +30,9 @@ type orgPage struct {
 	KindLabel string
 	Counts    *campusguard.OrgCounts
 	PeopleURL string
+	// AccountURL opens the form for a new account here, for those who
+	// manage users; "" for others.
+	AccountURL string
 
 	Region *regionView
 	School *schoolView
@@ -94,7 +97,8 @@ type classRow struct {
 	HeadTeacher *personLink
 }
 
-// personLink names a person and links to their file.
+// personLink names a person or a node and links to it; URL is "" when
+// the reader may not open it.
 type personLink struct {
 	URL  string
 	Name string
@@ -129,11 +133,15 @@ type classView struct {
 	HeadTeacher *personLink
 	Students    []studentRow
 	Pager       pager
+	// BindingURL and BindingXLSX issue the guardians' binding codes, for
+	// those who may; "" for others.
+	BindingURL  string
+	BindingXLSX string
 }
 
 // studentRow is one student in a class list.
 type studentRow struct {
-	URL      string
+	URL      string // "" when the reader may not open the file
 	Number   string
 	Name     string
 	Gender   string
@@ -166,15 +174,18 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	p.Title = o.Name
 	p.Crumbs = crumbs(anc, o)
 	p.KindLabel = orgLabel(p.Lang, o)
+	if p.actor.Can(campusguard.ManageUsers, o.Path) {
+		p.AccountURL = "/admin/users/new?org_id=" + strconv.FormatInt(o.ID, 10)
+	}
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)
 	case campusguard.KindSchool:
-		p.School, err = s.schoolView(ctx, p.Lang, o)
+		p.School, err = s.schoolView(ctx, p.actor, p.Lang, o)
 	case campusguard.KindGrade:
-		p.Grade, err = s.gradeView(ctx, o)
+		p.Grade, err = s.gradeView(ctx, p.actor, o)
 	case campusguard.KindClass:
-		p.Class, err = s.classView(ctx, r, p.Lang, o, anc)
+		p.Class, err = s.classView(ctx, r, p.actor, p.Lang, o, anc)
 	}
 	if err != nil {
 		return err
@@ -220,10 +231,12 @@ func (s *Server) regionView(ctx context.Context, r *http.Request, l i18n.Lang, o
 	return v, nil
 }
 
-func (s *Server) schoolView(ctx context.Context, l i18n.Lang, o *campusguard.Org) (*schoolView, error) {
+func (s *Server) schoolView(ctx context.Context, a *campusguard.Actor, l i18n.Lang, o *campusguard.Org) (*schoolView, error) {
 	v := &schoolView{TypeLabel: tr(l, schoolTypeKey(o.SchoolType)), Boarding: o.Boarding, Address: o.Address,
-		Principal: o.Principal, Phone: o.Phone, ImportURL: orgURL(o.ID) + "/import",
-		StaffURL: orgURL(o.ID) + "/people?kind=staff"}
+		Principal: o.Principal, Phone: o.Phone, StaffURL: orgURL(o.ID) + "/people?kind=staff"}
+	if a.Can(campusguard.WritePerson, o.Path) {
+		v.ImportURL = orgURL(o.ID) + "/import"
+	}
 	grades, _, err := s.Orgs.FindOrgs(ctx, campusguard.OrgFilter{ParentID: &o.ID, Kind: ptr(campusguard.KindGrade)})
 	if err != nil {
 		return nil, err
@@ -266,7 +279,7 @@ func (s *Server) schoolView(ctx context.Context, l i18n.Lang, o *campusguard.Org
 	if err != nil {
 		return nil, err
 	}
-	people := s.personNames()
+	people := s.personNames(a)
 	for _, rt := range routes {
 		row := routeRow{Name: rt.Name, Plate: rt.Plate, Riders: rt.Riders}
 		if row.Driver, err = people.link(ctx, rt.DriverID); err != nil {
@@ -277,13 +290,13 @@ func (s *Server) schoolView(ctx context.Context, l i18n.Lang, o *campusguard.Org
 	return v, nil
 }
 
-func (s *Server) gradeView(ctx context.Context, o *campusguard.Org) (*gradeView, error) {
+func (s *Server) gradeView(ctx context.Context, a *campusguard.Actor, o *campusguard.Org) (*gradeView, error) {
 	classes, _, err := s.Orgs.FindOrgs(ctx, campusguard.OrgFilter{ParentID: &o.ID, Kind: ptr(campusguard.KindClass), WithCounts: true})
 	if err != nil {
 		return nil, err
 	}
 	v := &gradeView{}
-	people := s.personNames()
+	people := s.personNames(a)
 	for _, c := range classes {
 		row := classRow{URL: orgURL(c.ID), Name: c.Name, Students: c.Counts.Students}
 		if row.HeadTeacher, err = people.link(ctx, c.HeadTeacherID); err != nil {
@@ -294,11 +307,15 @@ func (s *Server) gradeView(ctx context.Context, o *campusguard.Org) (*gradeView,
 	return v, nil
 }
 
-func (s *Server) classView(ctx context.Context, r *http.Request, l i18n.Lang, o *campusguard.Org, anc []*campusguard.Org) (*classView, error) {
+func (s *Server) classView(ctx context.Context, r *http.Request, a *campusguard.Actor, l i18n.Lang, o *campusguard.Org, anc []*campusguard.Org) (*classView, error) {
 	v := &classView{}
 	var err error
-	if v.HeadTeacher, err = s.personNames().link(ctx, o.HeadTeacherID); err != nil {
+	if v.HeadTeacher, err = s.personNames(a).link(ctx, o.HeadTeacherID); err != nil {
 		return nil, err
+	}
+	if a.Can(campusguard.IssueBinding, o.Path) {
+		v.BindingURL = orgURL(o.ID) + "/binding-codes"
+		v.BindingXLSX = orgURL(o.ID) + "/binding-codes.xlsx"
 	}
 	var schoolID int64
 	for _, a := range anc {
@@ -331,8 +348,10 @@ func (s *Server) classView(ctx context.Context, r *http.Request, l i18n.Lang, o 
 		return nil, err
 	}
 	for _, p := range students {
-		row := studentRow{URL: personURL(p.ID), Number: p.Number, Name: p.Name, Gender: genderLabel(l, p.Gender),
-			Boarding: p.Boarding, Bed: p.Bed}
+		row := studentRow{Number: p.Number, Name: p.Name, Gender: genderLabel(l, p.Gender), Boarding: p.Boarding, Bed: p.Bed}
+		if a.CanPerson(campusguard.ReadPersonFile, p.ID, o.Path) {
+			row.URL = personURL(p.ID)
+		}
 		if p.DormRoomID != nil {
 			row.Dorm = dorms[*p.DormRoomID]
 		}
@@ -357,15 +376,18 @@ func crumbs(anc []*campusguard.Org, o *campusguard.Org) []crumb {
 // personNames looks up people by id for links, each at most once a request.
 type personNames struct {
 	s    *Server
+	a    *campusguard.Actor
+	orgs *orgNames
 	seen map[int64]*personLink
 }
 
-func (s *Server) personNames() *personNames {
-	return &personNames{s: s, seen: map[int64]*personLink{}}
+func (s *Server) personNames(a *campusguard.Actor) *personNames {
+	return &personNames{s: s, a: a, orgs: s.orgNames(), seen: map[int64]*personLink{}}
 }
 
 // link returns a link to the person id, or nil for no id or a person who
-// no longer exists.
+// no longer exists or whom the reader may not see; the link has no URL when
+// the reader may see the name but not the file.
 func (pn *personNames) link(ctx context.Context, id *int64) (*personLink, error) {
 	if id == nil {
 		return nil, nil
@@ -381,7 +403,11 @@ func (pn *personNames) link(ctx context.Context, id *int64) (*personLink, error)
 	if err != nil {
 		return nil, err
 	}
-	l := &personLink{URL: personURL(p.ID), Name: p.Name}
+	u, err := pn.s.fileURL(ctx, pn.a, pn.orgs, p)
+	if err != nil {
+		return nil, err
+	}
+	l := &personLink{URL: u, Name: p.Name}
 	pn.seen[*id] = l
 	return l, nil
 }
@@ -485,4 +511,25 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
+}
+
+// fileURL returns the address of p's file when a may read it, else "". A
+// person's file is scoped by their class, or without one by their school.
+func (s *Server) fileURL(ctx context.Context, a *campusguard.Actor, on *orgNames, p *campusguard.Person) (string, error) {
+	id := p.SchoolID
+	if p.ClassID != nil {
+		id = *p.ClassID
+	}
+	o, err := on.org(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	path := ""
+	if o != nil {
+		path = o.Path
+	}
+	if a.CanPerson(campusguard.ReadPersonFile, p.ID, path) {
+		return personURL(p.ID), nil
+	}
+	return "", nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"campusguard"
 	"campusguard/internal/i18n"
@@ -24,7 +25,7 @@ type peoplePage struct {
 
 // personRow is one person in a search result.
 type personRow struct {
-	URL    string
+	URL    string // "" when the reader may see the name but not the file
 	Number string
 	Name   string
 	Label  string // student, or the staff member's post
@@ -79,8 +80,11 @@ func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) error
 	}
 	names := s.orgNames()
 	for _, x := range people {
-		row := personRow{URL: personURL(x.ID), Number: x.Number, Name: x.Name, Label: personLabel(p.Lang, x),
+		row := personRow{Number: x.Number, Name: x.Name, Label: personLabel(p.Lang, x),
 			Gender: genderLabel(p.Lang, x.Gender), Active: x.Active}
+		if row.URL, err = s.fileURL(ctx, p.actor, names, x); err != nil {
+			return err
+		}
 		if row.School, err = names.name(ctx, &x.SchoolID); err != nil {
 			return err
 		}
@@ -146,20 +150,40 @@ func (on *orgNames) className(ctx context.Context, id *int64) (string, error) {
 // personPage is one file per person (一人一档).
 type personPage struct {
 	basePage
-	Person    *campusguard.Person // masked
+	Person    *campusguard.Person // as the reader may see it
 	KindLabel string
 	Gender    string
 	School    *personLink
 	Grade     *personLink
 	Class     *personLink
-	Path      []crumb
-	Guardians []*campusguard.Guardian // phones masked
+	Guardians []guardianRow // phones as the reader may see them
 	Dorm      string
 	Bed       string
 	Bus       string
 	History   []historyRow
 	// Sections is the history that later parts of the product record.
 	Sections []fileSection
+
+	// MaskedNote says what is hidden from this reader; "" when nothing is.
+	MaskedNote string
+	// RevealURL shows the full ID number and phone, audited; "" for
+	// readers who may not.
+	RevealURL string
+	// Revealed is set on the answer to a reveal.
+	Revealed bool
+	// RevokeURL voids the student's unused binding codes; "" for readers
+	// who may not print them.
+	RevokeURL string
+	// Notice is a translated line about what was just done.
+	Notice string
+}
+
+// guardianRow is one of a student's guardians.
+type guardianRow struct {
+	Name     string
+	Relation string
+	Phone    string // masked unless the reader calls families
+	Callable bool   // the phone is whole: a tap calls it
 }
 
 // historyRow is one translated line of a person's history.
@@ -187,44 +211,78 @@ var fileSections = []struct{ id, key string }{
 	{"clearances", "person.section.clearances"},
 }
 
-// handlePersonView handles "GET /people/{id}": a person's file. The ID
-// number and every phone number are masked for every reader until access
-// roles decide who may see them.
+// handlePersonView handles "GET /people/{id}": a person's file, as the
+// store shows it to the reader: the ID number masked, phones masked unless
+// the reader calls families. Reading it is audited by the store.
 func (s *Server) handlePersonView(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	f, err := s.People.FindPersonFile(r.Context(), id)
+	p, err := s.personPage(r, id)
 	if err != nil {
 		return err
 	}
-	p := &personPage{basePage: s.base(r, ""), Person: f.Person.Masked()}
-	l := p.Lang
+	if r.URL.Query().Get("revoked") != "" && p.RevokeURL != "" {
+		p.Notice = p.T("binding.revoked")
+	}
+	return s.render(w, r, http.StatusOK, "person", p)
+}
+
+// handlePersonReveal handles "POST /people/{id}/reveal": the file once more
+// with the full ID number and phone, for readers who may see them. The
+// store audits the reveal.
+func (s *Server) handlePersonReveal(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	idNumber, phone, err := s.Access.RevealIdentity(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p, err := s.personPage(r, id)
+	if err != nil {
+		return err
+	}
+	p.Person.IDNumber, p.Person.Phone = idNumber, phone
+	p.Revealed, p.RevealURL, p.MaskedNote = true, "", ""
+	p.setBack(personURL(id))
+	return s.render(w, r, http.StatusOK, "person", p)
+}
+
+// personPage reads a person's file and lays it out for the reader.
+func (s *Server) personPage(r *http.Request, id int64) (*personPage, error) {
+	f, err := s.People.FindPersonFile(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	p := &personPage{basePage: s.base(r, ""), Person: f.Person}
+	a, l := p.actor, p.Lang
 	p.Title = p.Person.Name
 	p.KindLabel = personLabel(l, p.Person)
 	p.Gender = genderLabel(l, p.Person.Gender)
+	// The breadcrumbs name the nodes the reader may open; a guardian sees
+	// where their child is without links.
+	link := func(o *campusguard.Org) *personLink {
+		if o == nil {
+			return nil
+		}
+		pl := &personLink{Name: o.Name}
+		if a.Can(campusguard.ReadOrg, o.Path) {
+			pl.URL = orgURL(o.ID)
+			p.Crumbs = append(p.Crumbs, crumb{Name: o.Name, URL: pl.URL})
+		}
+		return pl
+	}
 	for _, o := range f.Path {
-		p.Path = append(p.Path, crumb{Name: o.Name, URL: orgURL(o.ID)})
+		link(o)
 	}
-	p.Crumbs = append(p.Crumbs, p.Path...)
-	if f.School != nil {
-		p.School = &personLink{URL: orgURL(f.School.ID), Name: f.School.Name}
-		p.Crumbs = append(p.Crumbs, crumb{Name: f.School.Name, URL: p.School.URL})
-	}
-	if f.Grade != nil {
-		p.Grade = &personLink{URL: orgURL(f.Grade.ID), Name: f.Grade.Name}
-		p.Crumbs = append(p.Crumbs, crumb{Name: f.Grade.Name, URL: p.Grade.URL})
-	}
-	if f.Class != nil {
-		p.Class = &personLink{URL: orgURL(f.Class.ID), Name: f.Class.Name}
-		p.Crumbs = append(p.Crumbs, crumb{Name: f.Class.Name, URL: p.Class.URL})
-	}
+	p.School, p.Grade, p.Class = link(f.School), link(f.Grade), link(f.Class)
 	p.Crumbs = append(p.Crumbs, crumb{Name: p.Person.Name})
 	for _, g := range f.Guardians {
-		m := *g
-		m.Phone = campusguard.MaskPhone(m.Phone)
-		p.Guardians = append(p.Guardians, &m)
+		p.Guardians = append(p.Guardians, guardianRow{Name: g.Name, Relation: g.Relation, Phone: g.Phone,
+			Callable: g.Phone != "" && !strings.Contains(g.Phone, "*")})
 	}
 	if f.DormRoom != nil {
 		p.Dorm, p.Bed = f.DormRoom.Name, p.Person.Bed
@@ -239,7 +297,24 @@ func (s *Server) handlePersonView(w http.ResponseWriter, r *http.Request) error 
 	for _, sec := range fileSections {
 		p.Sections = append(p.Sections, fileSection{ID: sec.id, Title: tr(l, sec.key)})
 	}
-	return s.render(w, r, http.StatusOK, "person", p)
+	// The person's scope: their class, else their school.
+	var path string
+	if f.Class != nil {
+		path = f.Class.Path
+	} else if f.School != nil {
+		path = f.School.Path
+	}
+	p.MaskedNote = p.T("person.masked_note")
+	if a.CanPerson(campusguard.SeeContacts, p.Person.ID, path) {
+		p.MaskedNote = p.T("person.masked_note_id")
+	}
+	if a.Can(campusguard.RevealIdentity, path) {
+		p.RevealURL = personURL(p.Person.ID) + "/reveal"
+	}
+	if p.Person.Kind == campusguard.Student && a.Can(campusguard.IssueBinding, path) {
+		p.RevokeURL = personURL(p.Person.ID) + "/binding-codes/revoke"
+	}
+	return p, nil
 }
 
 // actorLabel names who made a change; "system" is the program itself.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"campusguard"
+	"campusguard/internal/authn"
 	"campusguard/internal/i18n"
 )
 
@@ -119,7 +120,21 @@ type basePage struct {
 	Title  string // translated
 	Crumbs []crumb
 	Langs  []langLink
-	loc    *time.Location
+	Me     *userView // the signed-in user; nil when no one is
+
+	CSRF  string // the session's CSRF token, for forms and htmx
+	loc   *time.Location
+	actor *campusguard.Actor
+}
+
+// userView is the signed-in user as the top bar shows them, with the
+// pages their rights open.
+type userView struct {
+	Name     string
+	Roles    []string // translated: "区域管理员 · 云霄县"
+	Password bool     // a user's session (not a device token): may change the password
+	Manage   bool     // users and tokens
+	Audit    bool     // the audit log
 }
 
 func (b *basePage) page() *basePage { return b }
@@ -143,19 +158,30 @@ func (b *basePage) Time(t time.Time) string {
 // message key ("" for none yet).
 func (s *Server) base(r *http.Request, titleKey string) basePage {
 	l := s.lang(r)
-	b := basePage{Lang: l, loc: s.Location}
+	b := basePage{Lang: l, loc: s.Location, actor: campusguard.ActorFrom(r.Context()), CSRF: authn.CSRFToken(r.Context())}
 	if titleKey != "" {
 		b.Title = tr(l, titleKey)
+	}
+	if a := b.actor; a != nil {
+		b.Me = &userView{Name: a.Name, Roles: roleLabels(l, a), Password: a.UserID != 0 && !a.System,
+			Manage: a.CanAnywhere(campusguard.ManageUsers), Audit: a.CanAnywhere(campusguard.ReadAudit)}
 	}
 	back := r.URL.RequestURI()
 	if r.Method != http.MethodGet {
 		back = r.URL.Path
 	}
+	b.setBack(back)
+	return b
+}
+
+// setBack sets the page the language switch comes back to: the page
+// itself, or for the answer to a post, the page to show instead.
+func (b *basePage) setBack(back string) {
+	b.Langs = b.Langs[:0]
 	for _, x := range i18n.Langs {
-		b.Langs = append(b.Langs, langLink{Lang: x, Label: tr(x, "lang.self"), Current: x == l,
+		b.Langs = append(b.Langs, langLink{Lang: x, Label: tr(x, "lang.self"), Current: x == b.Lang,
 			URL: "/lang?" + url.Values{"set": {string(x)}, "back": {back}}.Encode()})
 	}
-	return b
 }
 
 // tr translates key with args. Arguments the message has no verb for are

@@ -2,25 +2,171 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
+
+	"campusguard"
+	"campusguard/internal/authn"
 )
 
-// routes registers every URL the package serves, in one place.
+// Route is one URL the pages serve: a method ("" for any), a ServeMux path
+// pattern, and whether it is served without signing in.
+type Route struct {
+	Method  string
+	Pattern string
+	Public  bool
+}
+
+// route is a Route with its handler.
+type route struct {
+	Route
+	h func(*Server, http.ResponseWriter, *http.Request) error
+	// ownCSRF marks a handler that parses its body itself (a multipart
+	// upload, bounded by its own limit) and then checks the CSRF token.
+	ownCSRF bool
+}
+
+// routeTable lists every URL the package serves, in one place. Every route
+// needs a signed-in actor unless it is marked public; the public ones are
+// the sign-in and join pages, the language switch and the assets.
+var routeTable = []route{
+	// Public: what an anonymous visitor may reach.
+	{Route: Route{"GET", "/login", true}, h: (*Server).handleLoginForm},
+	{Route: Route{"POST", "/login", true}, h: (*Server).handleLogin},
+	{Route: Route{"GET", "/join", true}, h: (*Server).handleJoinForm},
+	{Route: Route{"POST", "/join", true}, h: (*Server).handleJoin},
+	{Route: Route{"GET", "/lang", true}, h: (*Server).handleLang},
+	{Route: Route{"GET", "/static/{path...}", true}, h: (*Server).handleStatic},
+
+	// Signed in.
+	{Route: Route{"GET", "/{$}", false}, h: (*Server).handleHome},
+	{Route: Route{"POST", "/logout", false}, h: (*Server).handleLogout},
+	{Route: Route{"GET", "/account/password", false}, h: (*Server).handlePasswordForm},
+	{Route: Route{"POST", "/account/password", false}, h: (*Server).handlePasswordChange},
+
+	{Route: Route{"GET", "/orgs/{id}", false}, h: (*Server).handleOrgView},
+	{Route: Route{"GET", "/orgs/{id}/people", false}, h: (*Server).handlePeopleIndex},
+	{Route: Route{"GET", "/people/{id}", false}, h: (*Server).handlePersonView},
+	{Route: Route{"POST", "/people/{id}/reveal", false}, h: (*Server).handlePersonReveal},
+
+	{Route: Route{"POST", "/orgs/{id}/binding-codes", false}, h: (*Server).handleBindingCodes},
+	{Route: Route{"POST", "/orgs/{id}/binding-codes.xlsx", false}, h: (*Server).handleBindingCodesXLSX},
+	{Route: Route{"POST", "/people/{id}/binding-codes/revoke", false}, h: (*Server).handleBindingRevoke},
+
+	{Route: Route{"GET", "/orgs/{id}/import", false}, h: (*Server).handleImportNew},
+	{Route: Route{"POST", "/orgs/{id}/import", false}, h: (*Server).handleImportCreate, ownCSRF: true},
+	{Route: Route{"GET", "/import/template.xlsx", false}, h: (*Server).handleImportTemplate},
+	{Route: Route{"GET", "/import/template.csv", false}, h: (*Server).handleImportTemplate},
+
+	{Route: Route{"GET", "/admin/users", false}, h: (*Server).handleUserIndex},
+	{Route: Route{"GET", "/admin/users/new", false}, h: (*Server).handleUserNew},
+	{Route: Route{"POST", "/admin/users", false}, h: (*Server).handleUserCreate},
+	{Route: Route{"GET", "/admin/users/{id}", false}, h: (*Server).handleUserView},
+	{Route: Route{"POST", "/admin/users/{id}/grants", false}, h: (*Server).handleGrantCreate},
+	{Route: Route{"POST", "/admin/users/{id}/password", false}, h: (*Server).handlePasswordReset},
+	{Route: Route{"GET", "/admin/tokens", false}, h: (*Server).handleTokenIndex},
+	{Route: Route{"POST", "/admin/tokens", false}, h: (*Server).handleTokenCreate},
+	{Route: Route{"POST", "/admin/tokens/{id}/revoke", false}, h: (*Server).handleTokenRevoke},
+	{Route: Route{"GET", "/admin/audit", false}, h: (*Server).handleAudit},
+
+	// Anything else: not found, once signed in.
+	{Route: Route{"", "/", false}, h: func(*Server, http.ResponseWriter, *http.Request) error { return errNotFound }},
+}
+
+// Routes returns every URL the pages serve, for tests that walk them.
+func Routes() []Route {
+	out := make([]Route, len(routeTable))
+	for i, rt := range routeTable {
+		out[i] = rt.Route
+	}
+	return out
+}
+
+// routes registers every route of the table.
 func (s *Server) routes() {
-	s.mux.Handle("GET /{$}", s.handle(s.handleHome))
-	s.mux.Handle("GET /lang", s.handle(s.handleLang))
-	s.mux.Handle("GET /static/{path...}", s.handle(s.handleStatic))
+	for _, rt := range routeTable {
+		p := rt.Pattern
+		if rt.Method != "" {
+			p = rt.Method + " " + p
+		}
+		s.mux.Handle(p, s.guard(rt))
+	}
+}
 
-	s.mux.Handle("GET /orgs/{id}", s.handle(s.handleOrgView))
-	s.mux.Handle("GET /orgs/{id}/people", s.handle(s.handlePeopleIndex))
-	s.mux.Handle("GET /people/{id}", s.handle(s.handlePersonView))
+// maxFormBody bounds the body of an ordinary form post.
+const maxFormBody = 1 << 20
 
-	s.mux.Handle("GET /orgs/{id}/import", s.handle(s.handleImportNew))
-	s.mux.Handle("POST /orgs/{id}/import", s.handle(s.handleImportCreate))
-	s.mux.Handle("GET /import/template.xlsx", s.handle(s.handleImportTemplate))
-	s.mux.Handle("GET /import/template.csv", s.handle(s.handleImportTemplate))
+// guard serves a route: an anonymous request for a route that is not
+// public goes to the login page; a state-changing request must carry the
+// session's CSRF token; any error the handler returns goes to the one
+// error renderer.
+func (s *Server) guard(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !rt.Public && campusguard.ActorFrom(r.Context()) == nil {
+			s.toLogin(w, r)
+			return
+		}
+		if !rt.ownCSRF && !safeMethod(r.Method) {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+			if !authn.CheckCSRF(r) {
+				s.serveError(w, r, errCSRF)
+				return
+			}
+		}
+		if err := rt.h(s, w, r); err != nil {
+			s.serveError(w, r, err)
+		}
+	})
+}
 
-	s.mux.Handle("/", s.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
+// errCSRF refuses a state-changing request without the session's token:
+// most often a form left open across a sign-out.
+var errCSRF = &statusError{status: http.StatusForbidden, key: "error.csrf"}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// toLogin sends an anonymous visitor to the login page, with the page they
+// asked for to come back to. htmx follows HX-Redirect with a full load.
+func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
+	next := ""
+	if safeMethod(r.Method) {
+		next = r.URL.RequestURI()
+	}
+	if isHTMX(r) {
+		if u, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && u.Path != "" {
+			next = u.RequestURI()
+		}
+	}
+	target := loginURL(next)
+	if isHTMX(r) {
+		w.Header().Set("HX-Redirect", target)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// loginURL returns the login page's address, coming back to next.
+func loginURL(next string) string {
+	next = nextPath(next)
+	if next == "/" {
+		return "/login"
+	}
+	return "/login?" + url.Values{"next": {next}}.Encode()
+}
+
+// nextPath returns where to go after signing in: next when it is a page
+// of this site other than the sign-in pages themselves, else "/".
+func nextPath(next string) string {
+	p := localPath(next)
+	path, _, _ := strings.Cut(p, "?")
+	if path == "/login" || path == "/logout" || path == "/join" || strings.HasPrefix(path, "/static/") {
+		return "/"
+	}
+	return p
 }
 
 // pathID returns the path value name as a positive id, or errBadID.

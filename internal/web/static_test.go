@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"campusguard"
 	"campusguard/internal/sqlstore/sqlstoretest"
 )
 
@@ -12,7 +13,8 @@ func TestStatic(t *testing.T) {
 	s := sqlstoretest.Open(t)
 	f := mustFixture(t, s)
 	srv := newServer(t, s)
-	p := get(t, srv.URL+"/orgs/"+itoa(f.school.ID))
+	admin := signIn(t, s, grant(campusguard.SchoolAdmin, f.school))
+	p := admin.get(t, srv.URL+"/orgs/"+itoa(f.school.ID))
 	var urls []string
 	for _, n := range p.all(t, `link[rel="stylesheet"], link[rel="icon"], script[src]`) {
 		urls = append(urls, attr(n, "href")+attr(n, "src"))

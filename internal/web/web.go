@@ -3,8 +3,16 @@
 //
 // Every page is a typed struct rendered by one template set (the layout, the
 // shared parts and the page), parsed once at start. Handlers return errors;
-// handle sends them to serveError, the one place that maps campusguard codes
+// guard sends them to serveError, the one place that maps campusguard codes
 // to statuses and renders the error page.
+//
+// Every route (routes.go) needs a signed-in actor, put in the context by
+// the authn middleware in front of the pages, except the few marked public:
+// signing in, joining with a binding code, the language switch and the
+// assets. An anonymous visitor is sent to the login page. Every post must
+// carry the session's CSRF token. Access itself is decided by the services,
+// which answer NotFound for what the actor may not see and mask what it may
+// not read in full; the pages only hide the buttons an actor may not use.
 package web
 
 import (
@@ -12,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"campusguard"
@@ -21,6 +30,7 @@ import (
 // Config is what the pages need.
 type Config struct {
 	Orgs   campusguard.OrgService
+	Access campusguard.AccessService
 	People campusguard.PersonService
 	Logger *slog.Logger
 
@@ -75,16 +85,6 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 // ServeHTTP serves a request for a page.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// handle adapts a handler that returns an error: any error goes to the one
-// error renderer.
-func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.serveError(w, r, err)
-		}
-	})
-}
-
 // statusError is an error of the HTTP layer itself, such as an id that is
 // not a number: a status and a message key, with no domain code.
 type statusError struct {
@@ -108,6 +108,7 @@ var codeStatus = map[campusguard.Code]int{
 	campusguard.Conflict:        http.StatusConflict,
 	campusguard.Unauthenticated: http.StatusUnauthorized,
 	campusguard.Forbidden:       http.StatusForbidden,
+	campusguard.TooManyRequests: http.StatusTooManyRequests,
 	campusguard.Internal:        http.StatusInternalServerError,
 }
 
@@ -136,8 +137,15 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &se):
 		p.Status, p.Message = se.status, tr(l, se.key, se.args...)
+	case errors.As(err, &ce) && ce.Code == campusguard.Unauthenticated:
+		// The session ended while the page was open: sign in again.
+		s.toLogin(w, r)
+		return
 	case errors.As(err, &ce) && ce.Code != campusguard.Internal:
 		p.Status = codeStatus[ce.Code]
+		if ce.Code == campusguard.TooManyRequests {
+			setRetryAfter(w, ce)
+		}
 		if p.Status == 0 { // a code this table does not know yet
 			p.Status = http.StatusInternalServerError
 			s.Logger.Error("unmapped error code", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -178,8 +186,20 @@ func statusHeading(status int) string {
 		return "page.error.413"
 	case http.StatusUnprocessableEntity:
 		return "page.error.422"
+	case http.StatusTooManyRequests:
+		return "page.error.429"
 	}
 	return "page.error.500"
+}
+
+// setRetryAfter tells a throttled client how many seconds to wait: the
+// first argument of the store's TooManyRequests error.
+func setRetryAfter(w http.ResponseWriter, ce *campusguard.Error) {
+	if len(ce.Args) > 0 {
+		if n, ok := ce.Args[0].(int); ok && n > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(n))
+		}
+	}
 }
 
 // lang picks the request's language: the lang cookie when it names a

@@ -21,7 +21,8 @@ import (
 func TestHome(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		srv := newServer(t, s)
-		p := get(t, srv.URL+"/")
+		root := signIn(t, s, campusguard.Grant{Role: campusguard.SystemAdmin})
+		p := root.get(t, srv.URL+"/")
 		if p.status != http.StatusOK {
 			t.Fatalf("GET / on an empty database = %d, want 200", p.status)
 		}
@@ -33,9 +34,55 @@ func TestHome(t *testing.T) {
 		}
 
 		f := mustFixture(t, s)
-		p = get(t, srv.URL+"/")
-		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/orgs/"+itoa(f.county.ID) {
-			t.Errorf("GET / = %d Location %q, want 303 to the first county /orgs/%d", p.status, p.header.Get("Location"), f.county.ID)
+		other := &campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelTown, Name: "南诏镇", ParentID: &f.other.ID}
+		if err := s.CreateOrg(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		staff := sqlstoretest.MustUser(t, s, grant(campusguard.StaffMember, f.school))
+		staffUser := &campusguard.User{Login: "staff-own", Name: "王老师", PersonID: &f.teacher.ID,
+			Grants: []campusguard.Grant{grant(campusguard.StaffMember, f.school)}}
+		if err := s.CreateUser(ctx, staffUser, sqlstoretest.Password); err != nil {
+			t.Fatal(err)
+		}
+		guardian := mustGuardian(t, s, f.class1, f.student.ID, "13805967777")
+		tests := []struct {
+			name string
+			who  *browser
+			want string // the Location, or "" for a page of its own
+		}{
+			{"system admin: the first tree's root", root, "/orgs/" + itoa(f.county.ID)},
+			{"region admin of a county", signIn(t, s, grant(campusguard.RegionAdmin, f.county)), "/orgs/" + itoa(f.county.ID)},
+			{"grants at a town and below it: the widest", signIn(t, s, grant(campusguard.SchoolAdmin, f.school), grant(campusguard.RegionViewer, f.town)), "/orgs/" + itoa(f.town.ID)},
+			{"the other county's town", signIn(t, s, grant(campusguard.RegionViewer, other)), "/orgs/" + itoa(other.ID)},
+			{"class teacher", signIn(t, s, grant(campusguard.ClassTeacher, f.class1)), "/orgs/" + itoa(f.class1.ID)},
+			{"staff member: their own file", sessionOf(t, s, staffUser), "/people/" + itoa(f.teacher.ID)},
+			{"staff member without a file", sessionOf(t, s, staff), ""},
+			{"guardian: their children", guardian, ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				p := tt.who.get(t, srv.URL+"/")
+				if tt.want != "" {
+					if p.status != http.StatusSeeOther || p.header.Get("Location") != tt.want {
+						t.Errorf("GET / = %d Location %q, want 303 to %s", p.status, p.header.Get("Location"), tt.want)
+					}
+					return
+				}
+				if p.status != http.StatusOK {
+					t.Fatalf("GET / = %d, want 200", p.status)
+				}
+			})
+		}
+		p = sessionOf(t, s, staff).get(t, srv.URL+"/")
+		if len(p.all(t, testid("no-access"))) != 1 {
+			t.Errorf("an account without rights does not get the no-access page:\n%s", p.body)
+		}
+		p = guardian.get(t, srv.URL+"/")
+		if diff := cmp.Diff([]string{"陈小明"}, p.texts(t, testid("child-link"))); diff != "" {
+			t.Errorf("guardian's children (-want +got):\n%s", diff)
+		}
+		if got := attr(p.all(t, testid("child-link"))[0], "href"); got != "/people/"+itoa(f.student.ID) {
+			t.Errorf("child link = %q", got)
 		}
 	})
 }
@@ -44,10 +91,11 @@ func TestOrgPages(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		org := func(o *campusguard.Org) string { return srv.URL + "/orgs/" + itoa(o.ID) }
 
 		t.Run("county", func(t *testing.T) {
-			p := get(t, org(f.county))
+			p := admin.get(t, org(f.county))
 			if p.status != http.StatusOK {
 				t.Fatalf("status = %d", p.status)
 			}
@@ -71,7 +119,7 @@ func TestOrgPages(t *testing.T) {
 			}
 		})
 		t.Run("town", func(t *testing.T) {
-			p := get(t, org(f.town))
+			p := admin.get(t, org(f.town))
 			if diff := cmp.Diff([]string{"云陵中心小学"}, p.texts(t, testid("child-link"))); diff != "" {
 				t.Errorf("children (-want +got):\n%s", diff)
 			}
@@ -83,7 +131,7 @@ func TestOrgPages(t *testing.T) {
 			}
 		})
 		t.Run("school", func(t *testing.T) {
-			p := get(t, org(f.school))
+			p := admin.get(t, org(f.school))
 			want := map[string]string{
 				testid("org-name"): "云陵中心小学", testid("school-type"): "小学", testid("school-boarding"): "寄宿制",
 				testid("school-address"): "云陵镇中山路 8 号", testid("school-principal"): "林校长",
@@ -120,7 +168,7 @@ func TestOrgPages(t *testing.T) {
 			}
 		})
 		t.Run("grade", func(t *testing.T) {
-			p := get(t, org(f.grade))
+			p := admin.get(t, org(f.grade))
 			if diff := cmp.Diff([]string{"1班", "2班"}, p.texts(t, testid("class-link"))); diff != "" {
 				t.Errorf("classes (-want +got):\n%s", diff)
 			}
@@ -135,7 +183,7 @@ func TestOrgPages(t *testing.T) {
 			}
 		})
 		t.Run("class", func(t *testing.T) {
-			p := get(t, org(f.class1))
+			p := admin.get(t, org(f.class1))
 			if got := p.text(t, testid("head-teacher")); got != "王老师" {
 				t.Errorf("head teacher = %q", got)
 			}
@@ -173,6 +221,7 @@ func TestOrgPages(t *testing.T) {
 func TestRegionFilterAndPages(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		// 105 more schools directly under the town: two pages.
 		for i := range 105 {
 			typ := campusguard.Junior
@@ -188,7 +237,7 @@ func TestRegionFilterAndPages(t *testing.T) {
 		srv := newServer(t, s)
 		town := srv.URL + "/orgs/" + itoa(f.town.ID)
 
-		p := get(t, town)
+		p := admin.get(t, town)
 		if n := len(p.all(t, testid("child-row"))); n != 100 {
 			t.Errorf("first page rows = %d, want 100", n)
 		}
@@ -199,7 +248,7 @@ func TestRegionFilterAndPages(t *testing.T) {
 		if len(next) != 1 || len(p.all(t, testid("pager-prev"))) != 0 {
 			t.Fatalf("first page: want a next link and no prev link")
 		}
-		p = get(t, srv.URL+attr(next[0], "href"))
+		p = admin.get(t, srv.URL+attr(next[0], "href"))
 		if n := len(p.all(t, testid("child-row"))); n != 6 {
 			t.Errorf("second page rows = %d, want 6", n)
 		}
@@ -209,7 +258,7 @@ func TestRegionFilterAndPages(t *testing.T) {
 
 		// From the county, a filter searches the schools of the subtree.
 		county := srv.URL + "/orgs/" + itoa(f.county.ID)
-		p = get(t, county+"?type=kindergarten")
+		p = admin.get(t, county+"?type=kindergarten")
 		if got := p.text(t, testid("children-total")); got != "21" {
 			t.Errorf("kindergartens = %q, want 21", got)
 		}
@@ -219,20 +268,20 @@ func TestRegionFilterAndPages(t *testing.T) {
 				break
 			}
 		}
-		p = get(t, county+"?q="+url.QueryEscape("中心"))
+		p = admin.get(t, county+"?q="+url.QueryEscape("中心"))
 		if diff := cmp.Diff([]string{"云陵中心小学"}, p.texts(t, testid("child-link"))); diff != "" {
 			t.Errorf("search (-want +got):\n%s", diff)
 		}
-		p = get(t, county+"?q=T007")
+		p = admin.get(t, county+"?q=T007")
 		if diff := cmp.Diff([]string{"测试学校007"}, p.texts(t, testid("child-link"))); diff != "" {
 			t.Errorf("search by code (-want +got):\n%s", diff)
 		}
-		p = get(t, county+"?q=nothing-like-this")
+		p = admin.get(t, county+"?q=nothing-like-this")
 		if p.text(t, testid("org-children")+" "+testid("none")) != "没有符合条件的学校" {
 			t.Errorf("no match message missing")
 		}
 		// htmx: the main block only, with the list to swap in.
-		p = get(t, county+"?type=kindergarten", "HX-Request: true")
+		p = admin.get(t, county+"?type=kindergarten", "HX-Request: true")
 		if strings.Contains(p.body, "<html") || strings.Contains(p.body, "topbar") {
 			t.Errorf("htmx response holds the whole page")
 		}
@@ -246,6 +295,7 @@ func TestPeopleSearch(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		base := srv.URL + "/orgs/" + itoa(f.county.ID) + "/people"
 		tests := []struct {
 			name  string
@@ -263,7 +313,7 @@ func TestPeopleSearch(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				p := get(t, base+tt.query)
+				p := admin.get(t, base+tt.query)
 				if p.status != http.StatusOK {
 					t.Fatalf("status %d", p.status)
 				}
@@ -273,7 +323,7 @@ func TestPeopleSearch(t *testing.T) {
 				}
 			})
 		}
-		p := get(t, base+"?q=S001")
+		p := admin.get(t, base+"?q=S001")
 		want := map[string]string{testid("person-number"): "S001", testid("person-kind"): "学生",
 			testid("person-school"): "云陵中心小学", testid("person-class"): "一年级1班"}
 		for sel, w := range want {
@@ -282,7 +332,7 @@ func TestPeopleSearch(t *testing.T) {
 			}
 		}
 		// The live search's request: only the main block, results inside.
-		p = get(t, base+"?q="+url.QueryEscape("王"), "HX-Request: true")
+		p = admin.get(t, base+"?q="+url.QueryEscape("王"), "HX-Request: true")
 		if strings.Contains(p.body, "<html") || !strings.Contains(p.body, `id="people-results"`) {
 			t.Errorf("htmx search response is not the main block:\n%.300s", p.body)
 		}
@@ -293,12 +343,12 @@ func TestPeopleSearch(t *testing.T) {
 			t.Errorf("Vary = %q, want HX-Request in it", v)
 		}
 		// The search box asks for itself as the user types.
-		in := get(t, base).all(t, testid("people-search"))[0]
+		in := admin.get(t, base).all(t, testid("people-search"))[0]
 		if attr(in, "hx-get") == "" || !strings.Contains(attr(in, "hx-trigger"), "input changed delay:300ms") {
 			t.Errorf("search box hx-get=%q hx-trigger=%q", attr(in, "hx-get"), attr(in, "hx-trigger"))
 		}
 		// A class's people are its own.
-		p = get(t, srv.URL+"/orgs/"+itoa(f.class2.ID)+"/people")
+		p = admin.get(t, srv.URL+"/orgs/"+itoa(f.class2.ID)+"/people")
 		if len(p.all(t, testid("person-row"))) != 0 || p.text(t, testid("people-results")+" "+testid("none")) != "这里还没有人员" {
 			t.Errorf("empty class lists people")
 		}
@@ -313,7 +363,8 @@ func TestPersonFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv := newServer(t, s)
-		p := get(t, srv.URL+"/people/"+itoa(f.student.ID))
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
+		p := admin.get(t, srv.URL+"/people/"+itoa(f.student.ID))
 		if p.status != http.StatusOK {
 			t.Fatalf("status %d", p.status)
 		}
@@ -350,15 +401,15 @@ func TestPersonFile(t *testing.T) {
 		if !strings.Contains(hist[0], "修改 姓名") || !strings.Contains(hist[0], "李医生") {
 			t.Errorf("latest history line = %q, want the change of name by 李医生", hist[0])
 		}
-		if !strings.Contains(hist[2], "建档") || !strings.Contains(hist[2], "系统") {
-			t.Errorf("first history line = %q, want 建档 by 系统", hist[2])
+		if !strings.Contains(hist[2], "建档") || !strings.Contains(hist[2], "test") {
+			t.Errorf("first history line = %q, want 建档 by test, who set the fixture up", hist[2])
 		}
 		if diff := cmp.Diff([]string{"云霄县", "云陵镇", "云陵中心小学", "一年级", "1班"}, p.texts(t, testid("crumb"))); diff != "" {
 			t.Errorf("breadcrumbs (-want +got):\n%s", diff)
 		}
 
 		// Staff: masked phone and ID number, no guardians section.
-		p = get(t, srv.URL+"/people/"+itoa(f.teacher.ID))
+		p = admin.get(t, srv.URL+"/people/"+itoa(f.teacher.ID))
 		if got := p.text(t, testid("person-phone")); got != "139****0001" {
 			t.Errorf("staff phone = %q", got)
 		}
@@ -378,12 +429,13 @@ func TestMaskedEverywhere(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		for _, u := range []string{
 			"/orgs/" + itoa(f.county.ID), "/orgs/" + itoa(f.school.ID), "/orgs/" + itoa(f.class1.ID),
 			"/orgs/" + itoa(f.school.ID) + "/people", "/orgs/" + itoa(f.school.ID) + "/people?q=S001",
 			"/people/" + itoa(f.student.ID), "/people/" + itoa(f.teacher.ID), "/people/" + itoa(f.student2.ID),
 		} {
-			p := get(t, srv.URL+u)
+			p := admin.get(t, srv.URL+u)
 			for _, secret := range []string{f.studentID, f.teacher.IDNumber, f.student2.IDNumber, "13805961234", "13905960001"} {
 				if strings.Contains(p.body, secret) {
 					t.Errorf("GET %s shows %s in full", u, secret)
@@ -397,6 +449,7 @@ func TestLanguages(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		school := srv.URL + "/orgs/" + itoa(f.school.ID)
 		tests := []struct {
 			name     string
@@ -414,7 +467,7 @@ func TestLanguages(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				p := get(t, school, tt.headers...)
+				p := admin.get(t, school, tt.headers...)
 				if got := attr(p.all(t, "html")[0], "lang"); got != tt.lang {
 					t.Errorf("<html lang> = %q, want %q", got, tt.lang)
 				}
@@ -435,12 +488,12 @@ func TestLanguages(t *testing.T) {
 
 		// The switch sets the cookie and goes back.
 		back := "/orgs/" + itoa(f.school.ID) + "?q=x"
-		p := get(t, school)
+		p := admin.get(t, school)
 		href := attr(p.all(t, "a"+testid("lang-en"))[0], "href")
 		if want := "/lang?back=" + url.QueryEscape("/orgs/"+itoa(f.school.ID)) + "&set=en"; href != want {
 			t.Errorf("switch link = %q, want %q", href, want)
 		}
-		p = get(t, srv.URL+"/lang?set=zh-Hant&back="+url.QueryEscape(back))
+		p = admin.get(t, srv.URL+"/lang?set=zh-Hant&back="+url.QueryEscape(back))
 		if p.status != http.StatusSeeOther || p.header.Get("Location") != back {
 			t.Errorf("GET /lang = %d to %q, want 303 to %q", p.status, p.header.Get("Location"), back)
 		}
@@ -448,11 +501,11 @@ func TestLanguages(t *testing.T) {
 		if !strings.HasPrefix(cookie, "lang=zh-Hant;") || !strings.Contains(cookie, "Path=/") {
 			t.Errorf("Set-Cookie = %q", cookie)
 		}
-		p = get(t, srv.URL+"/lang?set=en&back="+url.QueryEscape("https://evil.example/"))
+		p = admin.get(t, srv.URL+"/lang?set=en&back="+url.QueryEscape("https://evil.example/"))
 		if p.header.Get("Location") != "/" {
 			t.Errorf("open redirect: Location = %q", p.header.Get("Location"))
 		}
-		p = get(t, srv.URL+"/lang?set=klingon&back=/")
+		p = admin.get(t, srv.URL+"/lang?set=klingon&back=/")
 		if p.header.Get("Set-Cookie") != "" {
 			t.Errorf("unknown language set a cookie: %q", p.header.Get("Set-Cookie"))
 		}
@@ -482,6 +535,7 @@ func TestErrorPages(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		f := mustFixture(t, s)
 		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
 		tests := []struct {
 			name   string
 			path   string
@@ -508,7 +562,7 @@ func TestErrorPages(t *testing.T) {
 				if tt.header != "" {
 					h = append(h, tt.header)
 				}
-				p := get(t, srv.URL+tt.path, h...)
+				p := admin.get(t, srv.URL+tt.path, h...)
 				if p.status != tt.status {
 					t.Fatalf("GET %s = %d, want %d", tt.path, p.status, tt.status)
 				}
@@ -521,7 +575,7 @@ func TestErrorPages(t *testing.T) {
 			})
 		}
 		// An htmx request gets the error's main block alone.
-		p := get(t, srv.URL+"/orgs/999999", "HX-Request: true")
+		p := admin.get(t, srv.URL+"/orgs/999999", "HX-Request: true")
 		if p.status != 404 || strings.Contains(p.body, "<html") || len(p.all(t, testid("error"))) != 1 {
 			t.Errorf("htmx 404 = %d:\n%.300s", p.status, p.body)
 		}
@@ -542,8 +596,9 @@ func TestInternalError(t *testing.T) {
 	s := sqlstoretest.Open(t)
 	f := mustFixture(t, s)
 	var logged strings.Builder
-	srv := newServerWith(t, web.Config{Orgs: brokenOrgs{s}, People: s, Logger: textLogger(&logged)})
-	p := get(t, srv.URL+"/orgs/"+itoa(f.school.ID))
+	srv := newServerWith(t, s, web.Config{Orgs: brokenOrgs{s}, People: s, Access: s, Logger: textLogger(&logged)})
+	admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
+	p := admin.get(t, srv.URL+"/orgs/"+itoa(f.school.ID))
 	if p.status != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", p.status)
 	}

@@ -31,6 +31,22 @@
     url.searchParams.set("back", window.location.pathname + window.location.search);
     a.href = url.pathname + url.search;
   });
+  // htmx requests that change something carry the session's CSRF token in
+  // a header; the page holds it in a meta tag.
+  document.addEventListener("htmx:configRequest", function (ev) {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    if (meta && ev.detail && ev.detail.headers) {
+      ev.detail.headers["X-CSRF-Token"] = meta.getAttribute("content");
+    }
+  });
+  // A print button prints the page (the binding code slips).
+  document.addEventListener("click", function (ev) {
+    var b = ev.target instanceof Element ? ev.target.closest("[data-print]") : null;
+    if (b) {
+      ev.preventDefault();
+      window.print();
+    }
+  });
   // Coming back to the page through the browser's cache re-enables the form.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[aria-busy=true]").forEach(function (form) {
