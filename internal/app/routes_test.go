@@ -28,9 +28,9 @@ var publicRoutes = []string{
 	"POST /join",
 	"GET /login", // the sign-in page
 	"POST /login",
-	"GET /metrics",             // Prometheus: counters and latencies only, no personal data
-	"GET /readyz",              // load balancers: database reachable, migrations applied
-	"GET /static/{path...}",    // stylesheets, scripts, icons
+	"GET /metrics",          // Prometheus: counters and latencies only, no personal data
+	"GET /readyz",           // load balancers: database reachable, migrations applied
+	"GET /static/{path...}", // stylesheets, scripts, icons
 }
 
 // TestEveryRouteRefusesAnonymous walks every route the program registers,
