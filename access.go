@@ -320,6 +320,8 @@ type BindingCode struct {
 	Name      string `json:"name"`
 	Number    string `json:"number"`
 	Code      string `json:"code"`
+	School    string `json:"school"` // for the printed slip: a class teacher may not read the school's page
+	Class     string `json:"class"`  // grade and class, e.g. 一年级1班
 }
 
 // GuardianSignup is what a guardian types to join with a binding code.

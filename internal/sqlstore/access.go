@@ -705,6 +705,12 @@ func (s *Store) IssueBindingCodes(ctx context.Context, classID int64) ([]campusg
 		if !a.Can(campusguard.IssueBinding, c.Path) {
 			return forbidden()
 		}
+		var schoolName, className string
+		if err := tx.QueryRowContext(ctx, `SELECT s.name, g.name FROM orgs g JOIN orgs s ON s.id = g.parent_id WHERE g.id = $1`,
+			nullID(c.ParentID)).Scan(&schoolName, &className); err != nil {
+			return fmt.Errorf("binding codes: school of class %d: %w", c.ID, err)
+		}
+		className += c.Name
 		rows, err := tx.QueryContext(ctx, `SELECT id, name, number FROM people WHERE class_id = $1 AND kind = 'student'
 			AND active = TRUE ORDER BY number`, classID)
 		if err != nil {
@@ -716,7 +722,7 @@ func (s *Store) IssueBindingCodes(ctx context.Context, classID int64) ([]campusg
 				rows.Close()
 				return err
 			}
-			b.Code = auth.NewBindingCode()
+			b.Code, b.School, b.Class = auth.NewBindingCode(), schoolName, className
 			out = append(out, b)
 		}
 		rows.Close()

@@ -110,6 +110,9 @@ func (s *Server) issueBindingCodes(r *http.Request) (*bindingPage, error) {
 			p.ClassName = a.Name + o.Name
 		}
 	}
+	if len(codes) > 0 { // the store names them even when the reader may not open the school's page
+		p.School, p.ClassName = codes[0].School, codes[0].Class
+	}
 	p.Title = p.T("page.binding.title") + " · " + p.ClassName
 	p.Crumbs = append(crumbs(anc, o), crumb{Name: p.T("page.binding.title")})
 	p.Crumbs[len(p.Crumbs)-2].URL = orgURL(o.ID)

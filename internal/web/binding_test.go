@@ -64,8 +64,13 @@ func TestBindingCodes(t *testing.T) {
 		if got := p.text(t, testid("slip")+" .slip-how"); !strings.Contains(got, srv.URL+"/join") {
 			t.Errorf("slip instructions %q lack the join address %s/join", got, srv.URL)
 		}
-		if got := p.text(t, testid("slip-class")); got != "1班" {
-			t.Errorf("slip class = %q", got)
+		// The class teacher may not open the school's page, but the slip
+		// still names the school, grade and class.
+		if got := p.text(t, testid("slip-class")); got != "一年级1班" {
+			t.Errorf("slip class = %q, want 一年级1班", got)
+		}
+		if got := p.text(t, testid("slip-school")); got == "" {
+			t.Errorf("slip names no school")
 		}
 		if got := p.text(t, testid("binding-warning")); !strings.Contains(got, "作废") {
 			t.Errorf("the printable page does not warn: %q", got)
