@@ -689,6 +689,12 @@ func TestBindingCodes(t *testing.T) {
 		wantError(t, teacher.send("DELETE", fmt.Sprintf("/api/v1/people/%d/binding-codes", ps.b1.ID), nil), http.StatusNotFound, campusguard.NotFound)
 		wantError(t, gate.send("DELETE", fmt.Sprintf("/api/v1/people/%d/binding-codes", ps.a2.ID), nil), http.StatusForbidden, campusguard.Forbidden)
 
+		// Three wrong codes from this address: joining waits a while, as
+		// signing in does. An hour later it works again.
+		wantError(t, join("AAAAA-AAAAA", "13805968888"), http.StatusTooManyRequests, campusguard.TooManyRequests)
+		later := time.Now().Add(time.Hour)
+		s.Now = func() time.Time { return later }
+
 		// The same guardian links a second child with that child's code
 		// and the account's password.
 		again := issue(teacher, tr.class1)

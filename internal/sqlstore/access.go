@@ -436,17 +436,8 @@ func (s *Store) ChangePassword(ctx context.Context, old, password string) error 
 func (s *Store) Login(ctx context.Context, login, password, remote string) (*campusguard.Session, error) {
 	login = strings.TrimSpace(login)
 	keys := []string{"login:" + strings.ToLower(login), "addr:" + remote}
-	now := s.Now().UTC()
-	for _, k := range keys {
-		var n int
-		var last time.Time
-		err := s.read.QueryRowContext(ctx, `SELECT failures, last_at FROM login_failures WHERE key = $1`, k).Scan(&n, &last)
-		if err != nil && err != sql.ErrNoRows {
-			return nil, err
-		}
-		if wait := last.Add(campusguard.ThrottleDelay(n)).Sub(now); err == nil && wait > 0 {
-			return nil, campusguard.Errorf(campusguard.TooManyRequests, "error.throttled", int(wait.Seconds()+0.999))
-		}
+	if err := s.throttled(ctx, keys); err != nil {
+		return nil, err
 	}
 	var id int64
 	var hash string
@@ -464,11 +455,8 @@ func (s *Store) Login(ctx context.Context, login, password, remote string) (*cam
 			s.read.QueryRowContext(ctx, `SELECT region_id FROM users WHERE id = $1`, id).Scan(&region)
 		}
 		err := s.inTx(ctx, func(tx *Tx) error {
-			for _, k := range keys {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES ($1, 1, $2)
-					ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1, last_at = excluded.last_at`, k, tx.now); err != nil {
-					return err
-				}
+			if err := recordFailure(ctx, tx, keys); err != nil {
+				return err
 			}
 			return audit(campusguard.WithActor(ctx, &campusguard.Actor{Name: login, Remote: remote}), tx, region, "login_failed", "", "")
 		})
@@ -499,6 +487,38 @@ func (s *Store) Login(ctx context.Context, login, password, remote string) (*cam
 		return nil, err
 	}
 	return sess, nil
+}
+
+// throttled returns TooManyRequests, with the seconds to wait, while any
+// of keys has failed too often too recently.
+func (s *Store) throttled(ctx context.Context, keys []string) error {
+	now := s.Now().UTC()
+	for _, k := range keys {
+		var n int
+		var last time.Time
+		err := s.read.QueryRowContext(ctx, `SELECT failures, last_at FROM login_failures WHERE key = $1`, k).Scan(&n, &last)
+		if err == sql.ErrNoRows {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if wait := last.Add(campusguard.ThrottleDelay(n)).Sub(now); wait > 0 {
+			return campusguard.Errorf(campusguard.TooManyRequests, "error.throttled", int(wait.Seconds()+0.999))
+		}
+	}
+	return nil
+}
+
+// recordFailure counts one more failure for each key.
+func recordFailure(ctx context.Context, tx *Tx, keys []string) error {
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES ($1, 1, $2)
+			ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1, last_at = excluded.last_at`, k, tx.now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SessionActor returns the actor of a session token and its CSRF token.
@@ -784,13 +804,31 @@ func (s *Store) RedeemBindingCode(ctx context.Context, su campusguard.GuardianSi
 	if len(fe) > 0 {
 		return nil, campusguard.InvalidFields(fe)
 	}
+	// Codes are guessed from an address like passwords: the same growing
+	// delays apply to wrong codes.
+	keys := []string{"join:" + remote}
+	if err := s.throttled(ctx, keys); err != nil {
+		return nil, err
+	}
 	hash, err := auth.HashPassword(su.Password)
+	if err != nil {
+		return nil, err
+	}
+	var codeID, studentID int64
+	err = s.read.QueryRowContext(ctx, `SELECT id, student_id FROM binding_codes WHERE code_hash = $1
+		AND used_at IS NULL AND revoked_at IS NULL`, auth.Digest(code)).Scan(&codeID, &studentID)
+	if err == sql.ErrNoRows {
+		if err := s.inTx(ctx, func(tx *Tx) error { return recordFailure(ctx, tx, keys) }); err != nil {
+			return nil, err
+		}
+		return nil, campusguard.InvalidFields([]campusguard.FieldError{{Field: "code", Msg: "error.code_invalid"}})
+	}
 	if err != nil {
 		return nil, err
 	}
 	var u *campusguard.User
 	err = s.inTx(ctx, func(tx *Tx) error {
-		var codeID, studentID int64
+		// Read again inside the transaction: the code works once.
 		err := tx.QueryRowContext(ctx, `SELECT id, student_id FROM binding_codes WHERE code_hash = $1
 			AND used_at IS NULL AND revoked_at IS NULL`, auth.Digest(code)).Scan(&codeID, &studentID)
 		if err == sql.ErrNoRows {

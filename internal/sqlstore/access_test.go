@@ -447,3 +447,23 @@ func TestRedeemExistingPhone(t *testing.T) {
 		}
 	})
 }
+
+func TestJoinThrottle(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return now }
+		mustWorld(t, s)
+		su := campusguard.GuardianSignup{Code: "AAAAA-AAAAA", Name: "猜码者", Phone: "13700000000", Password: sqlstoretest.Password}
+		for i := 1; i <= 3; i++ {
+			if _, err := s.RedeemBindingCode(context.Background(), su, "10.9.9.9"); campusguard.ErrorCode(err) != campusguard.Invalid {
+				t.Fatalf("RedeemBindingCode(wrong code #%d) = %v, want Invalid", i, err)
+			}
+		}
+		if _, err := s.RedeemBindingCode(context.Background(), su, "10.9.9.9"); campusguard.ErrorCode(err) != campusguard.TooManyRequests {
+			t.Errorf("RedeemBindingCode(4th wrong code at once) = %v, want TooManyRequests", err)
+		}
+		if _, err := s.RedeemBindingCode(context.Background(), su, "10.9.9.8"); campusguard.ErrorCode(err) != campusguard.Invalid {
+			t.Errorf("RedeemBindingCode(another address) = %v, want Invalid (not throttled)", err)
+		}
+	})
+}
