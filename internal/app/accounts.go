@@ -108,9 +108,12 @@ func DemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error)
 			if u.Login != login {
 				continue
 			}
-			a := DemoAccount{Login: u.Login, Role: campusguard.GuardianRole}
+			a := DemoAccount{Login: u.Login, Role: campusguard.GuardianRole, Where: "本人子女 / own children"}
 			if len(u.Grants) > 0 {
 				a.Role, a.Where = u.Grants[0].Role, u.Grants[0].OrgName
+			}
+			if a.Role == campusguard.SystemAdmin {
+				a.Where = "全部 / everything"
 			}
 			out = append(out, a)
 		}
