@@ -1,0 +1,338 @@
+package campusguard
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// CheckKind is where and when a health check was made: at home before
+// school, on the bus, at the gate, or in class (SPEC §3).
+type CheckKind string
+
+// The kinds of check.
+const (
+	HomeCheck    CheckKind = "home"    // 居家: by the guardian or the staff member, before leaving
+	BusCheck     CheckKind = "bus"     // 路途: at boarding
+	GateCheck    CheckKind = "gate"    // 入门: by gate staff or a temperature-gate device
+	MorningCheck CheckKind = "morning" // 晨检, by the class teacher
+	NoonCheck    CheckKind = "noon"    // 午检
+	EveningCheck CheckKind = "evening" // 晚检, boarders
+)
+
+// CheckKinds lists every kind in the order of a school day.
+var CheckKinds = []CheckKind{HomeCheck, BusCheck, GateCheck, MorningCheck, NoonCheck, EveningCheck}
+
+// ClassCheck reports whether k is made by the class teacher, per student,
+// with attendance.
+func (k CheckKind) ClassCheck() bool {
+	return k == MorningCheck || k == NoonCheck || k == EveningCheck
+}
+
+// Symptom is one entry of the national school symptom list (WS/T 772-2020)
+// plus loss of smell or taste and "other". The outbreak rules count cases
+// with similar symptoms, so they are kept as categories, not free text.
+type Symptom string
+
+// The symptoms.
+const (
+	SymFever          Symptom = "fever"
+	SymCough          Symptom = "cough"
+	SymHeadache       Symptom = "headache"
+	SymSoreThroat     Symptom = "sore_throat"
+	SymParotid        Symptom = "parotid_swelling"
+	SymAbdominalPain  Symptom = "abdominal_pain"
+	SymDiarrhoea      Symptom = "diarrhoea"
+	SymVomiting       Symptom = "vomiting"
+	SymRash           Symptom = "rash"
+	SymDizziness      Symptom = "dizziness"
+	SymFatigue        Symptom = "fatigue"
+	SymRedEyes        Symptom = "red_eyes"
+	SymSmellTasteLoss Symptom = "smell_taste_loss"
+	SymOther          Symptom = "other"
+)
+
+// Symptoms lists every symptom in the order forms show them.
+var Symptoms = []Symptom{SymFever, SymCough, SymHeadache, SymSoreThroat, SymParotid, SymAbdominalPain, SymDiarrhoea,
+	SymVomiting, SymRash, SymDizziness, SymFatigue, SymRedEyes, SymSmellTasteLoss, SymOther}
+
+// HealthCode is the colour of a regional health code, where one is used.
+type HealthCode string
+
+// The health-code colours; yellow and red are abnormal.
+const (
+	CodeGreen  HealthCode = "green"
+	CodeYellow HealthCode = "yellow"
+	CodeRed    HealthCode = "red"
+)
+
+// Attendance is a class check's finding for one student.
+type Attendance string
+
+// The attendance values of a class check.
+const (
+	Present Attendance = "present"
+	Absent  Attendance = "absent"
+	Unwell  Attendance = "unwell" // present but unwell
+)
+
+// AbsenceReason says why a student is absent; an illness absence must be
+// followed up the same day.
+type AbsenceReason string
+
+// The absence reasons.
+const (
+	AbsentIll      AbsenceReason = "illness"
+	AbsentPersonal AbsenceReason = "personal"
+	AbsentOther    AbsenceReason = "other"
+)
+
+// Temperature limits: readings outside them are input errors (a thermometer
+// misread, a typo), never fevers.
+const (
+	MinTemperature        = 34.0
+	MaxTemperature        = 43.0
+	DefaultFeverThreshold = 37.3
+)
+
+// Check is one health check of one person on one school day. A correction is
+// a new version that supersedes the old one, which is kept.
+type Check struct {
+	ID       int64     `json:"id"`
+	RegionID int64     `json:"region_id"`
+	PersonID int64     `json:"person_id"`
+	SchoolID int64     `json:"school_id"`
+	ClassID  *int64    `json:"class_id"`
+	Day      Date      `json:"day"`
+	Kind     CheckKind `json:"kind"`
+	At       time.Time `json:"at"`
+
+	Temperature     *float64      `json:"temperature"` // °C, one decimal
+	Symptoms        []Symptom     `json:"symptoms"`
+	HealthCode      HealthCode    `json:"health_code,omitempty"`
+	HouseholdUnwell bool          `json:"household_unwell"`
+	RiskExposure    bool          `json:"risk_exposure"` // travel to or contact with risk areas or cases
+	Attendance      Attendance    `json:"attendance,omitempty"`
+	AbsenceReason   AbsenceReason `json:"absence_reason,omitempty"`
+	Mask            *bool         `json:"mask"` // bus boarding: wearing a mask
+	BusRouteID      *int64        `json:"bus_route_id"`
+	Note            string        `json:"note,omitempty"`
+
+	ClientKey  string `json:"client_key"` // the submitter's idempotency key
+	Version    int    `json:"version"`
+	Supersedes *int64 `json:"supersedes"`
+	Current    bool   `json:"current"`
+	ReportedBy string `json:"reported_by"`
+
+	// Derived by Evaluate when the check is recorded.
+	Fever    bool `json:"fever"`
+	Abnormal bool `json:"abnormal"`
+}
+
+// Validate checks a submitted check: a known kind, a temperature inside
+// 34.0–43.0 °C (required at home and at the gate), known symptoms without
+// repeats, attendance only on class checks and a reason only for an absence,
+// and a client key. It rounds the temperature to one decimal.
+func (c *Check) Validate() error {
+	var fe fieldErrors
+	if !slices.Contains(CheckKinds, c.Kind) {
+		fe.add("kind", "error.bad_choice")
+	}
+	if c.PersonID <= 0 {
+		fe.add("person_id", "error.required")
+	}
+	if c.Day.IsZero() {
+		fe.add("day", "error.required")
+	}
+	if t := c.Temperature; t != nil {
+		if math.IsNaN(*t) || *t < MinTemperature || *t > MaxTemperature {
+			fe.add("temperature", "error.temperature_range", MinTemperature, MaxTemperature)
+		} else {
+			v := math.Round(*t*10) / 10
+			c.Temperature = &v
+		}
+	} else if c.Kind == HomeCheck || c.Kind == GateCheck || c.Kind == BusCheck {
+		fe.add("temperature", "error.required")
+	}
+	seen := map[Symptom]bool{}
+	for _, s := range c.Symptoms {
+		if !slices.Contains(Symptoms, s) || seen[s] {
+			fe.add("symptoms", "error.bad_choice")
+			break
+		}
+		seen[s] = true
+	}
+	if c.HealthCode != "" && c.HealthCode != CodeGreen && c.HealthCode != CodeYellow && c.HealthCode != CodeRed {
+		fe.add("health_code", "error.bad_choice")
+	}
+	switch {
+	case c.Kind.ClassCheck():
+		if c.Attendance != Present && c.Attendance != Absent && c.Attendance != Unwell {
+			fe.add("attendance", "error.bad_choice")
+		}
+		if c.Attendance == Absent && c.AbsenceReason != AbsentIll && c.AbsenceReason != AbsentPersonal && c.AbsenceReason != AbsentOther {
+			fe.add("absence_reason", "error.required")
+		}
+		if c.Attendance != Absent && c.AbsenceReason != "" {
+			fe.add("absence_reason", "error.reason_not_absent")
+		}
+		if c.Attendance == Absent && c.Temperature != nil {
+			fe.add("temperature", "error.absent_temperature")
+		}
+	case c.Attendance != "" || c.AbsenceReason != "":
+		fe.add("attendance", "error.attendance_class_only")
+	}
+	c.ClientKey = strings.TrimSpace(c.ClientKey)
+	if c.ClientKey == "" {
+		fe.add("client_key", "error.required")
+	} else if len(c.ClientKey) > 64 {
+		fe.add("client_key", "error.too_long", 64)
+	}
+	if len([]rune(c.Note)) > 500 {
+		fe.add("note", "error.too_long", 500)
+	}
+	return fe.err()
+}
+
+// Evaluate derives Fever and Abnormal from the check with the region's fever
+// threshold: a fever is a temperature at or above it; a check is abnormal
+// with a fever, any symptom, a yellow or red health code, or a student
+// found unwell in class.
+func (c *Check) Evaluate(threshold float64) {
+	c.Fever = c.Temperature != nil && *c.Temperature >= threshold-1e-9
+	c.Abnormal = c.Fever || len(c.Symptoms) > 0 || c.HealthCode == CodeYellow || c.HealthCode == CodeRed ||
+		c.Attendance == Unwell
+}
+
+// DayStatus is what a person's current checks of one day add up to; roll-ups
+// count people by it.
+type DayStatus struct {
+	Reported  bool // any check: a home report, a gate or bus reading, or a class check that found them
+	Abnormal  bool
+	Fever     bool
+	Absent    bool // the latest class check found them absent
+	IllAbsent bool // ... for illness
+}
+
+// SummarizeDay folds a person's current checks of one day into its status.
+// The latest class check decides attendance, so a student marked absent in
+// the morning and present at noon is not absent.
+func SummarizeDay(checks []*Check) DayStatus {
+	var st DayStatus
+	var latest *Check
+	for _, c := range checks {
+		if !c.Current {
+			continue
+		}
+		if c.Attendance != Absent {
+			st.Reported = true
+		}
+		st.Abnormal = st.Abnormal || c.Abnormal
+		st.Fever = st.Fever || c.Fever
+		if c.Kind.ClassCheck() && (latest == nil || classOrder(c.Kind) > classOrder(latest.Kind) ||
+			classOrder(c.Kind) == classOrder(latest.Kind) && c.At.After(latest.At)) {
+			latest = c
+		}
+	}
+	if latest != nil && latest.Attendance == Absent {
+		st.Absent = true
+		st.IllAbsent = latest.AbsenceReason == AbsentIll
+	}
+	return st
+}
+
+func classOrder(k CheckKind) int { return slices.Index(CheckKinds, k) }
+
+// Rollup is the day's figures of one org node: a class, a school or a
+// region. Missing is Expected − Reported.
+type Rollup struct {
+	OrgID     int64 `json:"org_id"`
+	Day       Date  `json:"day"`
+	Expected  int   `json:"expected"`
+	Reported  int   `json:"reported"`
+	Missing   int   `json:"missing"`
+	Abnormal  int   `json:"abnormal"`
+	Fever     int   `json:"fever"`
+	Absent    int   `json:"absent"`
+	IllAbsent int   `json:"ill_absent"`
+}
+
+// Delta returns the change in counts when a person's day goes from a to b.
+func (a DayStatus) Delta(b DayStatus) Rollup {
+	d := func(x, y bool) int {
+		switch {
+		case x == y:
+			return 0
+		case y:
+			return 1
+		}
+		return -1
+	}
+	return Rollup{Reported: d(a.Reported, b.Reported), Abnormal: d(a.Abnormal, b.Abnormal), Fever: d(a.Fever, b.Fever),
+		Absent: d(a.Absent, b.Absent), IllAbsent: d(a.IllAbsent, b.IllAbsent)}
+}
+
+// CheckFilter selects checks. Nil fields do not filter.
+type CheckFilter struct {
+	PersonID *int64
+	ClassID  *int64
+	SchoolID *int64
+	Day      *Date
+	Kind     *CheckKind
+	Abnormal *bool
+	History  bool // include superseded versions
+	Offset   int
+	Limit    int
+}
+
+// HealthService records and reads the daily health checks and their
+// roll-ups.
+type HealthService interface {
+	// RecordCheck stores a check, or returns the one already stored under
+	// its client key (created false). A check for a person and day and kind
+	// already checked supersedes it as a new version. Invalid, NotFound
+	// (person out of scope), Forbidden (a kind the actor may not record).
+	RecordCheck(ctx context.Context, c *Check) (stored *Check, created bool, err error)
+	// FindChecks lists checks in the actor's scope, newest first.
+	FindChecks(ctx context.Context, f CheckFilter) ([]*Check, int, error)
+	// Rollups returns the figures of an org node for the days in [from, to].
+	Rollups(ctx context.Context, orgID int64, from, to Date) ([]Rollup, error)
+}
+
+// CanRecordCheck reports whether the actor may record a check of kind k for
+// the person with the given id, whose class (or school) is at path: school
+// staff with the right role in scope; a class teacher the class checks and,
+// on a family's behalf, the home report; gate staff and their devices the
+// gate and bus checks; a guardian or the staff member themself only the home
+// report.
+func (a *Actor) CanRecordCheck(k CheckKind, personID int64, path string) bool {
+	if a == nil {
+		return false
+	}
+	if a.System {
+		return true
+	}
+	for _, g := range a.Grants {
+		if !g.Covers(path) {
+			continue
+		}
+		switch g.Role {
+		case SystemAdmin, RegionAdmin, SchoolAdmin, HealthOffice:
+			return true
+		case ClassTeacher:
+			if k.ClassCheck() || k == HomeCheck {
+				return true
+			}
+		case GateStaff:
+			if k == GateCheck || k == BusCheck {
+				return true
+			}
+		}
+	}
+	if k != HomeCheck {
+		return false
+	}
+	return slices.Contains(a.GuardianOf, personID) || (a.PersonID != nil && *a.PersonID == personID)
+}

@@ -1,0 +1,359 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"campusguard"
+)
+
+const checkColumns = `c.id, c.region_id, c.person_id, c.school_id, c.class_id, c.day, c.kind, c.at, c.temperature, c.symptoms,
+	c.health_code, c.household_unwell, c.risk_exposure, c.attendance, c.absence_reason, c.mask, c.bus_route_id, c.note,
+	c.client_key, c.version, c.supersedes, c.current, c.reported_by, c.fever, c.abnormal`
+
+func scanCheck(sc interface{ Scan(...any) error }, extra ...any) (*campusguard.Check, error) {
+	var c campusguard.Check
+	var class, route, sup sql.NullInt64
+	var temp sql.NullFloat64
+	var mask sql.NullBool
+	var symptoms string
+	dst := []any{&c.ID, &c.RegionID, &c.PersonID, &c.SchoolID, &class, &c.Day, &c.Kind, &c.At, &temp, &symptoms,
+		&c.HealthCode, &c.HouseholdUnwell, &c.RiskExposure, &c.Attendance, &c.AbsenceReason, &mask, &route, &c.Note,
+		&c.ClientKey, &c.Version, &sup, &c.Current, &c.ReportedBy, &c.Fever, &c.Abnormal}
+	if err := sc.Scan(append(dst, extra...)...); err != nil {
+		return nil, err
+	}
+	c.ClassID, c.BusRouteID, c.Supersedes, c.At = idPtr(class), idPtr(route), idPtr(sup), c.At.UTC()
+	if temp.Valid {
+		c.Temperature = &temp.Float64
+	}
+	if mask.Valid {
+		c.Mask = &mask.Bool
+	}
+	c.Symptoms = []campusguard.Symptom{}
+	for _, s := range strings.Split(symptoms, ",") {
+		if s != "" {
+			c.Symptoms = append(c.Symptoms, campusguard.Symptom(s))
+		}
+	}
+	return &c, nil
+}
+
+func joinSymptoms(s []campusguard.Symptom) string {
+	parts := make([]string, len(s))
+	for i, x := range s {
+		parts[i] = string(x)
+	}
+	return strings.Join(parts, ",")
+}
+
+// RecordCheck stores a check in one transaction with everything it changes:
+// the superseded version, the person's day and the roll-ups of the class,
+// the school and every region above, so pages read current figures without
+// touching raw rows. A retried submission (same client key) returns the
+// stored check and changes nothing.
+func (s *Store) RecordCheck(ctx context.Context, c *campusguard.Check) (*campusguard.Check, bool, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, false, err
+	}
+	var out *campusguard.Check
+	created := false
+	err = s.inTx(ctx, func(tx *Tx) error {
+		p, path, err := personAndPath(ctx, tx, c.PersonID)
+		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) && !a.CanRecordCheck(c.Kind, p.ID, path) {
+			return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
+				Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.not_found"}}}
+		}
+		if !a.CanRecordCheck(c.Kind, p.ID, path) {
+			return forbidden()
+		}
+		// The same key again is the same submission.
+		prev, err := scanCheck(tx.QueryRowContext(ctx, `SELECT `+checkColumns+` FROM checks c
+			WHERE c.region_id = $1 AND c.client_key = $2`, p.RegionID, c.ClientKey))
+		if err == nil {
+			if prev.PersonID != c.PersonID || prev.Kind != c.Kind || prev.Day != c.Day {
+				return &campusguard.Error{Code: campusguard.Conflict, Message: "error.client_key_reused",
+					Fields: []campusguard.FieldError{{Field: "client_key", Msg: "error.client_key_reused"}}}
+			}
+			out = prev
+			return nil
+		}
+		if err != sql.ErrNoRows {
+			return err
+		}
+		c.RegionID, c.SchoolID, c.ClassID, c.At = p.RegionID, p.SchoolID, p.ClassID, tx.now
+		c.ReportedBy, c.Current, c.Version, c.Supersedes = campusguard.ActorName(ctx), true, 1, nil
+		c.Evaluate(s.FeverThreshold())
+		var old int64
+		var oldVersion int
+		err = tx.QueryRowContext(ctx, `SELECT id, version FROM checks WHERE person_id = $1 AND day = $2 AND kind = $3
+			AND current = TRUE`, c.PersonID, c.Day, c.Kind).Scan(&old, &oldVersion)
+		switch {
+		case err == nil:
+			c.Version, c.Supersedes = oldVersion+1, &old
+			if _, err := tx.ExecContext(ctx, `UPDATE checks SET current = FALSE WHERE id = $1`, old); err != nil {
+				return err
+			}
+		case err != sql.ErrNoRows:
+			return err
+		}
+		var temp, mask any
+		if c.Temperature != nil {
+			temp = *c.Temperature
+		}
+		if c.Mask != nil {
+			mask = *c.Mask
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO checks (region_id, person_id, school_id, class_id, day, kind, at,
+			temperature, symptoms, health_code, household_unwell, risk_exposure, attendance, absence_reason, mask,
+			bus_route_id, note, client_key, version, supersedes, current, reported_by, fever, abnormal)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+			RETURNING id`, c.RegionID, c.PersonID, c.SchoolID, nullID(c.ClassID), c.Day, c.Kind, c.At, temp,
+			joinSymptoms(c.Symptoms), c.HealthCode, c.HouseholdUnwell, c.RiskExposure, c.Attendance, c.AbsenceReason, mask,
+			nullID(c.BusRouteID), c.Note, c.ClientKey, c.Version, nullID(c.Supersedes), c.Current, c.ReportedBy, c.Fever,
+			c.Abnormal).Scan(&c.ID); err != nil {
+			return fmt.Errorf("insert check: %w", err)
+		}
+		if err := s.updatePersonDay(ctx, tx, p, c.Day); err != nil {
+			return err
+		}
+		out, created = c, true
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return out, created, nil
+}
+
+// FeverThreshold is the temperature from which a reading is a fever. It
+// is the national default until regions can set their own.
+func (s *Store) FeverThreshold() float64 { return campusguard.DefaultFeverThreshold }
+
+// updatePersonDay folds the person's current checks of day into their day
+// status and applies the change to the roll-ups above them.
+func (s *Store) updatePersonDay(ctx context.Context, tx *Tx, p *campusguard.Person, day campusguard.Date) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks c WHERE c.person_id = $1 AND c.day = $2 AND c.current = TRUE`,
+		p.ID, day)
+	if err != nil {
+		return err
+	}
+	var checks []*campusguard.Check
+	for rows.Next() {
+		c, err := scanCheck(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		checks = append(checks, c)
+	}
+	rows.Close()
+	now := campusguard.SummarizeDay(checks)
+	var was campusguard.DayStatus
+	err = tx.QueryRowContext(ctx, `SELECT reported, abnormal, fever, absent, ill_absent FROM person_days
+		WHERE person_id = $1 AND day = $2`, p.ID, day).Scan(&was.Reported, &was.Abnormal, &was.Fever, &was.Absent, &was.IllAbsent)
+	if err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	if err == nil && was == now {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO person_days (region_id, person_id, day, class_id, school_id, reported,
+		abnormal, fever, absent, ill_absent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (person_id, day) DO UPDATE SET reported = excluded.reported, abnormal = excluded.abnormal,
+		fever = excluded.fever, absent = excluded.absent, ill_absent = excluded.ill_absent`,
+		p.RegionID, p.ID, day, nullID(p.ClassID), p.SchoolID, now.Reported, now.Abnormal, now.Fever, now.Absent, now.IllAbsent); err != nil {
+		return err
+	}
+	if p.Kind != campusguard.Student {
+		return nil // roll-ups count students
+	}
+	d := was.Delta(now)
+	for _, org := range rollupOrgs(ctx, tx, p) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rollups (region_id, org_id, day, reported, abnormal, fever, absent, ill_absent)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (org_id, day) DO UPDATE SET
+			reported = rollups.reported + excluded.reported, abnormal = rollups.abnormal + excluded.abnormal,
+			fever = rollups.fever + excluded.fever, absent = rollups.absent + excluded.absent,
+			ill_absent = rollups.ill_absent + excluded.ill_absent`,
+			p.RegionID, org, day, d.Reported, d.Abnormal, d.Fever, d.Absent, d.IllAbsent); err != nil {
+			return fmt.Errorf("roll up: %w", err)
+		}
+	}
+	return nil
+}
+
+// rollupOrgs returns the nodes whose figures include a student: every node
+// on the class's path except the grade (the class, the school, the regions).
+func rollupOrgs(ctx context.Context, q queryer, p *campusguard.Person) []int64 {
+	var path string
+	if p.ClassID == nil || q.QueryRowContext(ctx, `SELECT path FROM orgs WHERE id = $1`, *p.ClassID).Scan(&path) != nil {
+		q.QueryRowContext(ctx, `SELECT path FROM orgs WHERE id = $1`, p.SchoolID).Scan(&path)
+	}
+	return campusguard.PathIDs(path)
+}
+
+// OpenDay sets the day's expected counts of every node of a region's tree
+// from its active students. It is idempotent: a job runs it each morning,
+// and it may run again after a roster changes.
+func (s *Store) OpenDay(ctx context.Context, regionID int64, day campusguard.Date) error {
+	if a, err := campusguard.RequireActor(ctx); err != nil || !a.System {
+		return forbidden()
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT c.path, COUNT(*) FROM people p JOIN orgs c ON c.id = p.class_id
+		WHERE p.region_id = $1 AND p.kind = 'student' AND p.active = TRUE GROUP BY c.path`, regionID)
+	if err != nil {
+		return fmt.Errorf("open day: %w", err)
+	}
+	expected := map[int64]int{}
+	for rows.Next() {
+		var path string
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		for _, id := range campusguard.PathIDs(path) {
+			expected[id] += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(expected))
+	for id := range expected {
+		ids = append(ids, id)
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		return insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "expected"}, len(ids),
+			func(i int) []any { return []any{regionID, ids[i], day, expected[ids[i]]} },
+			" ON CONFLICT (org_id, day) DO UPDATE SET expected = excluded.expected")
+	})
+}
+
+// RebuildRollups recomputes a region's day from raw rows: every person's
+// day from their current checks, then the roll-ups from the people's days.
+// The incremental figures must always equal what this computes.
+func (s *Store) RebuildRollups(ctx context.Context, regionID int64, day campusguard.Date) error {
+	if a, err := campusguard.RequireActor(ctx); err != nil || !a.System {
+		return forbidden()
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM person_days WHERE region_id = $1 AND day = $2`, regionID, day); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rollups SET reported = 0, abnormal = 0, fever = 0, absent = 0, ill_absent = 0
+			WHERE region_id = $1 AND day = $2`, regionID, day); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM checks WHERE region_id = $1 AND day = $2`, regionID, day)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			p, err := findPerson(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.updatePersonDay(ctx, tx, p, day); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// FindChecks lists checks of people in the actor's scope, newest first.
+func (s *Store) FindChecks(ctx context.Context, f campusguard.CheckFilter) ([]*campusguard.Check, int, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if scope := peopleScope(a, arg); scope != "" {
+		where = append(where, "c.person_id IN (SELECT p.id FROM people p WHERE "+scope+")")
+	}
+	if !f.History {
+		where = append(where, "c.current = TRUE")
+	}
+	if f.PersonID != nil {
+		where = append(where, "c.person_id = "+arg(*f.PersonID))
+	}
+	if f.ClassID != nil {
+		where = append(where, "c.class_id = "+arg(*f.ClassID))
+	}
+	if f.SchoolID != nil {
+		where = append(where, "c.school_id = "+arg(*f.SchoolID))
+	}
+	if f.Day != nil {
+		where = append(where, "c.day = "+arg(*f.Day))
+	}
+	if f.Kind != nil {
+		where = append(where, "c.kind = "+arg(string(*f.Kind)))
+	}
+	if f.Abnormal != nil {
+		where = append(where, "c.abnormal = "+arg(*f.Abnormal))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+checkColumns+`, COUNT(*) OVER () FROM checks c WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY c.day DESC, c.at DESC, c.id DESC LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find checks: %w", err)
+	}
+	defer rows.Close()
+	out := []*campusguard.Check{}
+	total := 0
+	for rows.Next() {
+		c, err := scanCheck(rows, &total)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// Rollups returns an org node's figures for the days in [from, to], read
+// from the pre-aggregated rows.
+func (s *Store) Rollups(ctx context.Context, orgID int64, from, to campusguard.Date) ([]campusguard.Rollup, error) {
+	if _, err := s.FindOrgByID(ctx, orgID); err != nil {
+		return nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT org_id, day, expected, reported, abnormal, fever, absent, ill_absent
+		FROM rollups WHERE org_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, orgID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("rollups: %w", err)
+	}
+	defer rows.Close()
+	out := []campusguard.Rollup{}
+	for rows.Next() {
+		var r campusguard.Rollup
+		if err := rows.Scan(&r.OrgID, &r.Day, &r.Expected, &r.Reported, &r.Abnormal, &r.Fever, &r.Absent, &r.IllAbsent); err != nil {
+			return nil, err
+		}
+		r.Missing = max(r.Expected-r.Reported, 0)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

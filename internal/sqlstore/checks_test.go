@@ -1,0 +1,186 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"campusguard"
+	"campusguard/internal/sqlstore"
+	"campusguard/internal/sqlstore/sqlstoretest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var checkDay, _ = campusguard.ParseDate("2026-11-30")
+
+func f64(v float64) *float64 { return &v }
+
+func TestRecordCheck(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		if err := s.OpenDay(ctx, w.county.ID, checkDay); err != nil {
+			t.Fatal(err)
+		}
+		home := &campusguard.Check{PersonID: w.student.ID, Day: checkDay, Kind: campusguard.HomeCheck,
+			Temperature: f64(37.5), Symptoms: []campusguard.Symptom{campusguard.SymCough}, ClientKey: "phone-1"}
+		got, created, err := s.RecordCheck(ctx, home)
+		if err != nil || !created || !got.Fever || !got.Abnormal || got.Version != 1 {
+			t.Fatalf("RecordCheck = %+v, %v, %v; want a new abnormal fever check", got, created, err)
+		}
+		// A retry with the same key changes nothing.
+		retry := *home
+		retry.ID = 0
+		again, created, err := s.RecordCheck(ctx, &retry)
+		if err != nil || created || again.ID != got.ID {
+			t.Errorf("RecordCheck(retry) = %d, created %v, %v; want the stored %d", again.ID, created, err, got.ID)
+		}
+		want := func(org int64, r campusguard.Rollup) {
+			t.Helper()
+			rs, err := s.Rollups(ctx, org, checkDay, checkDay)
+			if err != nil || len(rs) != 1 {
+				t.Fatalf("Rollups(%d) = %v, %v", org, rs, err)
+			}
+			r.OrgID, r.Day = org, checkDay
+			if diff := cmp.Diff(r, rs[0]); diff != "" {
+				t.Errorf("Rollups(%d) (-want +got):\n%s", org, diff)
+			}
+		}
+		want(w.class.ID, campusguard.Rollup{Expected: 1, Reported: 1, Abnormal: 1, Fever: 1})
+		want(w.county.ID, campusguard.Rollup{Expected: 3 - 1, Reported: 1, Missing: 1, Abnormal: 1, Fever: 1})
+		// A correction is a new version; the old one is kept.
+		fix := &campusguard.Check{PersonID: w.student.ID, Day: checkDay, Kind: campusguard.HomeCheck, Temperature: f64(36.6), ClientKey: "phone-2"}
+		got2, _, err := s.RecordCheck(ctx, fix)
+		if err != nil || got2.Version != 2 || got2.Supersedes == nil || *got2.Supersedes != got.ID {
+			t.Fatalf("RecordCheck(correction) = %+v, %v", got2, err)
+		}
+		all, _, _ := s.FindChecks(ctx, campusguard.CheckFilter{PersonID: &w.student.ID, History: true})
+		if len(all) != 2 {
+			t.Errorf("history = %d checks, want 2", len(all))
+		}
+		want(w.class.ID, campusguard.Rollup{Expected: 1, Reported: 1})
+		// The same key for another person is refused.
+		other := &campusguard.Check{PersonID: w.student2.ID, Day: checkDay, Kind: campusguard.HomeCheck, Temperature: f64(36.6), ClientKey: "phone-2"}
+		if _, _, err := s.RecordCheck(ctx, other); campusguard.ErrorCode(err) != campusguard.Conflict {
+			t.Errorf("RecordCheck(reused key) = %v, want Conflict", err)
+		}
+	})
+}
+
+func TestRecordCheckRefused(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		gate := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.GateStaff, OrgID: w.school.ID}))
+		tests := []struct {
+			name string
+			ctx  context.Context
+			c    campusguard.Check
+			code campusguard.Code
+		}{
+			{"temperature out of range", ctx, campusguard.Check{PersonID: w.student.ID, Kind: campusguard.GateCheck, Temperature: f64(45)}, campusguard.Invalid},
+			{"unknown student", ctx, campusguard.Check{PersonID: 99999, Kind: campusguard.GateCheck, Temperature: f64(36.5)}, campusguard.NotFound},
+			{"another school's student", gate, campusguard.Check{PersonID: w.student2.ID, Kind: campusguard.GateCheck, Temperature: f64(36.5)}, campusguard.NotFound},
+			{"a kind the gate may not record", gate, campusguard.Check{PersonID: w.student.ID, Kind: campusguard.MorningCheck, Attendance: campusguard.Present}, campusguard.Forbidden},
+			{"anonymous", context.Background(), campusguard.Check{PersonID: w.student.ID, Kind: campusguard.GateCheck, Temperature: f64(36.5)}, campusguard.Unauthenticated},
+		}
+		for i, tt := range tests {
+			c := tt.c
+			c.Day, c.ClientKey = checkDay, fmt.Sprint("k", i)
+			if _, _, err := s.RecordCheck(tt.ctx, &c); campusguard.ErrorCode(err) != tt.code {
+				t.Errorf("%s: RecordCheck = %v, want %s", tt.name, err, tt.code)
+			}
+		}
+		if n := countRows(t, s, "checks"); n != 0 {
+			t.Errorf("checks = %d after refused submissions, want 0", n)
+		}
+		ok := &campusguard.Check{PersonID: w.student.ID, Day: checkDay, Kind: campusguard.GateCheck, Temperature: f64(36.5), ClientKey: "gate-1"}
+		if _, _, err := s.RecordCheck(gate, ok); err != nil {
+			t.Errorf("RecordCheck(gate, own school) = %v", err)
+		}
+	})
+}
+
+// TestRollupsMatchRebuild: after any mix of submissions, corrections and
+// absences, the figures kept up to date write by write equal the figures
+// recomputed from the raw rows.
+func TestRollupsMatchRebuild(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		// More students, in both classes of the county.
+		var students []*campusguard.Person
+		for i := 0; i < 12; i++ {
+			sch, class := w.school, w.class
+			if i%2 == 1 {
+				sch, class = w.school2, w.class2
+			}
+			p := &campusguard.Person{SchoolID: sch.ID, Kind: campusguard.Student, Name: "学生", Number: fmt.Sprint("R", i), ClassID: &class.ID}
+			if err := s.CreatePerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			students = append(students, p)
+		}
+		days := []campusguard.Date{checkDay, checkDay.AddDays(1)}
+		for _, d := range days {
+			if err := s.OpenDay(ctx, w.county.ID, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rng := rand.New(rand.NewPCG(42, 7))
+		kinds := []campusguard.CheckKind{campusguard.HomeCheck, campusguard.GateCheck, campusguard.MorningCheck, campusguard.NoonCheck}
+		for i := 0; i < 200; i++ {
+			p := students[rng.IntN(len(students))]
+			c := &campusguard.Check{PersonID: p.ID, Day: days[rng.IntN(2)], Kind: kinds[rng.IntN(len(kinds))], ClientKey: fmt.Sprint("r", i)}
+			if c.Kind.ClassCheck() {
+				switch rng.IntN(4) {
+				case 0:
+					c.Attendance, c.AbsenceReason = campusguard.Absent, []campusguard.AbsenceReason{campusguard.AbsentIll, campusguard.AbsentPersonal}[rng.IntN(2)]
+				case 1:
+					c.Attendance = campusguard.Unwell
+				default:
+					c.Attendance = campusguard.Present
+				}
+			}
+			if c.Attendance != campusguard.Absent && (!c.Kind.ClassCheck() || rng.IntN(2) == 0) {
+				c.Temperature = f64(36 + float64(rng.IntN(25))/10)
+			}
+			if rng.IntN(5) == 0 {
+				c.Symptoms = []campusguard.Symptom{campusguard.SymCough}
+			}
+			if _, _, err := s.RecordCheck(ctx, c); err != nil {
+				t.Fatalf("RecordCheck #%d = %v", i, err)
+			}
+		}
+		orgs := []int64{w.county.ID, w.school.ID, w.school2.ID, w.class.ID, w.class2.ID}
+		read := func() map[int64][]campusguard.Rollup {
+			out := map[int64][]campusguard.Rollup{}
+			for _, o := range orgs {
+				rs, err := s.Rollups(ctx, o, days[0], days[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[o] = rs
+			}
+			return out
+		}
+		incremental := read()
+		if incremental[w.county.ID][0].Reported == 0 || incremental[w.county.ID][0].Abnormal == 0 {
+			t.Fatalf("the random mix produced no reports or no abnormal checks: %+v", incremental[w.county.ID])
+		}
+		for _, d := range days {
+			if err := s.RebuildRollups(ctx, w.county.ID, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if diff := cmp.Diff(incremental, read()); diff != "" {
+			t.Errorf("incremental roll-ups differ from rebuilt ones (-incremental +rebuilt):\n%s", diff)
+		}
+		// The county's figures are the sum of its schools'.
+		for i := range days {
+			c, a, b := incremental[w.county.ID][i], incremental[w.school.ID][i], incremental[w.school2.ID][i]
+			if c.Reported != a.Reported+b.Reported || c.Fever != a.Fever+b.Fever || c.Absent != a.Absent+b.Absent {
+				t.Errorf("day %d: county %+v is not the sum of %+v and %+v", i, c, a, b)
+			}
+		}
+	})
+}
