@@ -274,6 +274,19 @@ func (a DayStatus) Delta(b DayStatus) Rollup {
 		Absent: d(a.Absent, b.Absent), IllAbsent: d(a.IllAbsent, b.IllAbsent)}
 }
 
+// MaxBatch is the most readings one device batch may carry.
+const MaxBatch = 5000
+
+// BatchResult is the import summary of a device batch: each good row stored
+// exactly once, each bad row named by its 1-based index with the reason.
+type BatchResult struct {
+	Rows      int          `json:"rows"`
+	Created   int          `json:"created"`
+	Duplicate int          `json:"duplicate"` // rows whose client key was already stored
+	Failed    int          `json:"failed"`
+	Errors    []FieldError `json:"errors"`
+}
+
 // CheckFilter selects checks. Nil fields do not filter.
 type CheckFilter struct {
 	PersonID *int64
@@ -295,6 +308,10 @@ type HealthService interface {
 	// already checked supersedes it as a new version. Invalid, NotFound
 	// (person out of scope), Forbidden (a kind the actor may not record).
 	RecordCheck(ctx context.Context, c *Check) (stored *Check, created bool, err error)
+	// RecordChecks stores a device's batch: each good row once, nothing for a
+	// bad row, every bad row in the result. Invalid only for a batch over
+	// MaxBatch rows.
+	RecordChecks(ctx context.Context, checks []*Check) (*BatchResult, error)
 	// FindChecks lists checks in the actor's scope, newest first.
 	FindChecks(ctx context.Context, f CheckFilter) ([]*Check, int, error)
 	// Rollups returns the figures of an org node for the days in [from, to].

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -66,6 +67,80 @@ func (s *Store) RecordCheck(ctx context.Context, c *campusguard.Check) (*campusg
 	var out *campusguard.Check
 	created := false
 	err = s.inTx(ctx, func(tx *Tx) error {
+		var err error
+		out, created, err = s.recordCheckTx(ctx, tx, a, c)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return out, created, nil
+}
+
+// RecordChecks stores a device's batch in one transaction: every good row
+// exactly once (a row whose key was seen before counts as a duplicate), and
+// nothing for a bad row, which the result names by its 1-based index with
+// the reason. It fails as a whole only for internal errors.
+func (s *Store) RecordChecks(ctx context.Context, checks []*campusguard.Check) (*campusguard.BatchResult, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(checks) > campusguard.MaxBatch {
+		return nil, campusguard.InvalidFields([]campusguard.FieldError{{Field: "checks", Msg: "error.batch_too_large", Args: []any{campusguard.MaxBatch}}})
+	}
+	res := &campusguard.BatchResult{Rows: len(checks), Errors: []campusguard.FieldError{}}
+	bad := func(i int, err error) {
+		fields := campusguard.ErrorFields(err)
+		if len(fields) == 0 {
+			var e *campusguard.Error
+			errors.As(err, &e)
+			fields = []campusguard.FieldError{{Field: "", Msg: e.Message, Args: e.Args}}
+		}
+		for _, f := range fields {
+			f.Row = i + 1
+			res.Errors = append(res.Errors, f)
+		}
+		res.Failed++
+	}
+	valid := make([]bool, len(checks))
+	for i, c := range checks {
+		if err := c.Validate(); err != nil {
+			bad(i, err)
+			continue
+		}
+		valid[i] = true
+	}
+	err = s.inTx(ctx, func(tx *Tx) error {
+		for i, c := range checks {
+			if !valid[i] {
+				continue
+			}
+			_, created, err := s.recordCheckTx(ctx, tx, a, c)
+			switch {
+			case err == nil && created:
+				res.Created++
+			case err == nil:
+				res.Duplicate++
+			case campusguard.ErrorCode(err) == campusguard.Internal:
+				return err
+			default:
+				bad(i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// recordCheckTx is RecordCheck's work inside a transaction, for a validated check.
+func (s *Store) recordCheckTx(ctx context.Context, tx *Tx, a *campusguard.Actor, c *campusguard.Check) (*campusguard.Check, bool, error) {
+	var out *campusguard.Check
+	created := false
+	err := func() error {
 		p, path, err := personAndPath(ctx, tx, c.PersonID)
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) && !a.CanRecordCheck(c.Kind, p.ID, path) {
 			return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
@@ -126,11 +201,8 @@ func (s *Store) RecordCheck(ctx context.Context, c *campusguard.Check) (*campusg
 		}
 		out, created = c, true
 		return nil
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	return out, created, nil
+	}()
+	return out, created, err
 }
 
 // FeverThreshold is the temperature from which a reading is a fever. It

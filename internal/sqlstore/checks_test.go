@@ -184,3 +184,52 @@ func TestRollupsMatchRebuild(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordChecksBatch: a temperature gate's batch with some bad rows
+// stores each good row exactly once and names each bad row by its index.
+func TestRecordChecksBatch(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		admin := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: w.school.ID}))
+		secret, _, err := s.CreateToken(admin, "东门测温门", campusguard.GateStaff, w.school.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.TokenActor(context.Background(), secret, "10.2.2.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		device := campusguard.WithActor(context.Background(), a)
+		reading := func(person int64, temp float64, key string) *campusguard.Check {
+			return &campusguard.Check{PersonID: person, Day: checkDay, Kind: campusguard.GateCheck, Temperature: f64(temp), ClientKey: key}
+		}
+		batch := []*campusguard.Check{
+			reading(w.student.ID, 36.5, "g1"),
+			reading(w.student.ID, 55.0, "g2"),  // out of range
+			reading(w.student2.ID, 36.6, "g3"), // another school
+			reading(w.staff.ID, 37.6, "g4"),
+			reading(w.student.ID, 36.5, "g1"), // the same reading again
+			reading(99999, 36.5, "g5"),        // unknown person
+		}
+		res, err := s.RecordChecks(device, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []string
+		for _, e := range res.Errors {
+			rows = append(rows, fmt.Sprint(e.Row, " ", e.Field))
+		}
+		if res.Rows != 6 || res.Created != 2 || res.Duplicate != 1 || res.Failed != 3 ||
+			!cmp.Equal(rows, []string{"2 temperature", "3 person_id", "6 person_id"}) {
+			t.Errorf("RecordChecks = %+v, errors %v", res, rows)
+		}
+		if n := countRows(t, s, "checks"); n != 2 {
+			t.Errorf("checks stored = %d, want 2", n)
+		}
+		// Sent again whole, nothing new is stored.
+		res, _ = s.RecordChecks(device, batch)
+		if res.Created != 0 || res.Duplicate != 3 || countRows(t, s, "checks") != 2 {
+			t.Errorf("RecordChecks(again) = %+v, checks %d", res, countRows(t, s, "checks"))
+		}
+	})
+}
