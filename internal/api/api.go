@@ -23,6 +23,7 @@ import (
 type Config struct {
 	Orgs   campusguard.OrgService
 	Access campusguard.AccessService
+	Health campusguard.HealthService
 	People campusguard.PersonService
 	Logger *slog.Logger
 }
