@@ -16,6 +16,7 @@ import (
 
 	"campusguard/internal/api"
 	"campusguard/internal/authn"
+	"campusguard/internal/jobs"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/web"
 
@@ -33,6 +34,8 @@ type Main struct {
 	Open   *sqlstore.Store // an open store to use instead of opening DB; Close closes it
 
 	store    *sqlstore.Store
+	jobs     *jobs.Runner
+	stopJobs context.CancelFunc
 	listener net.Listener
 	server   *http.Server
 	done     chan error
@@ -69,6 +72,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(ln) }()
+	jobsCtx, cancel := context.WithCancel(context.Background())
+	m.stopJobs = cancel
+	m.jobs = &jobs.Runner{Jobs: scheduled(m.store), Logger: m.Logger}
+	m.jobs.Start(jobsCtx)
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "db", m.store.Target())
 	return nil
 }
@@ -90,6 +97,10 @@ func (m *Main) Store() *sqlstore.Store { return m.store }
 // database.
 func (m *Main) Close() error {
 	var err error
+	if m.stopJobs != nil {
+		m.stopJobs()
+		m.jobs.Wait()
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		err = m.server.Shutdown(ctx)
