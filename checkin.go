@@ -257,6 +257,8 @@ type Rollup struct {
 	Fever     int   `json:"fever"`
 	Absent    int   `json:"absent"`
 	IllAbsent int   `json:"ill_absent"`
+	// OpenFollowUps counts illness absences not yet followed up.
+	OpenFollowUps int `json:"open_followups"`
 }
 
 // Delta returns the change in counts when a person's day goes from a to b.
@@ -272,6 +274,69 @@ func (a DayStatus) Delta(b DayStatus) Rollup {
 	}
 	return Rollup{Reported: d(a.Reported, b.Reported), Abnormal: d(a.Abnormal, b.Abnormal), Fever: d(a.Fever, b.Fever),
 		Absent: d(a.Absent, b.Absent), IllAbsent: d(a.IllAbsent, b.IllAbsent)}
+}
+
+// FollowUp is the same-day follow-up of an illness absence: what the
+// student has, whether they saw a doctor, the diagnosis and when they are
+// expected back. It opens when a class check records the absence.
+type FollowUp struct {
+	ID             int64     `json:"id"`
+	PersonID       int64     `json:"person_id"`
+	PersonName     string    `json:"person_name"`
+	SchoolID       int64     `json:"school_id"`
+	ClassID        *int64    `json:"class_id"`
+	Day            Date      `json:"day"`
+	Done           bool      `json:"done"`
+	Symptoms       []Symptom `json:"symptoms"`
+	ClinicVisit    bool      `json:"clinic_visit"`
+	Diagnosis      string    `json:"diagnosis"`
+	ExpectedReturn Date      `json:"expected_return"`
+	Note           string    `json:"note,omitempty"`
+	DoneBy         string    `json:"done_by,omitempty"`
+}
+
+// FollowUpReport is what the teacher or school doctor learned.
+type FollowUpReport struct {
+	Symptoms       []Symptom `json:"symptoms"`
+	ClinicVisit    bool      `json:"clinic_visit"`
+	Diagnosis      string    `json:"diagnosis"`
+	ExpectedReturn Date      `json:"expected_return"`
+	Note           string    `json:"note"`
+}
+
+// Validate checks a follow-up report for the absence of day: symptoms or a
+// diagnosis, and an expected return that is not before the absence.
+func (r *FollowUpReport) Validate(day Date) error {
+	var fe fieldErrors
+	r.Diagnosis, r.Note = strings.TrimSpace(r.Diagnosis), strings.TrimSpace(r.Note)
+	seen := map[Symptom]bool{}
+	for _, s := range r.Symptoms {
+		if !slices.Contains(Symptoms, s) || seen[s] {
+			fe.add("symptoms", "error.bad_choice")
+			break
+		}
+		seen[s] = true
+	}
+	if len(r.Symptoms) == 0 && r.Diagnosis == "" {
+		fe.add("diagnosis", "error.followup_what")
+	}
+	if len([]rune(r.Diagnosis)) > 200 {
+		fe.add("diagnosis", "error.too_long", 200)
+	}
+	if r.ExpectedReturn.IsZero() {
+		fe.add("expected_return", "error.required")
+	} else if r.ExpectedReturn.Before(day) {
+		fe.add("expected_return", "error.return_before_absence")
+	}
+	return fe.err()
+}
+
+// FollowUpFilter selects follow-ups. Nil fields do not filter.
+type FollowUpFilter struct {
+	SchoolID *int64
+	ClassID  *int64
+	Day      *Date
+	OpenOnly bool
 }
 
 // MaxBatch is the most readings one device batch may carry.
@@ -314,6 +379,11 @@ type HealthService interface {
 	RecordChecks(ctx context.Context, checks []*Check) (*BatchResult, error)
 	// FindChecks lists checks in the actor's scope, newest first.
 	FindChecks(ctx context.Context, f CheckFilter) ([]*Check, int, error)
+	// FindFollowUps lists illness-absence follow-ups in the actor's scope.
+	FindFollowUps(ctx context.Context, f FollowUpFilter) ([]*FollowUp, error)
+	// CompleteFollowUp records what was learned and closes the follow-up.
+	// Invalid, NotFound, Forbidden (a role that does not record class checks).
+	CompleteFollowUp(ctx context.Context, id int64, r FollowUpReport) (*FollowUp, error)
 	// Rollups returns the figures of an org node for the days in [from, to].
 	Rollups(ctx context.Context, orgID int64, from, to Date) ([]Rollup, error)
 }

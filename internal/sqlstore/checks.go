@@ -248,15 +248,43 @@ func (s *Store) updatePersonDay(ctx context.Context, tx *Tx, p *campusguard.Pers
 		return nil // roll-ups count students
 	}
 	d := was.Delta(now)
-	for _, org := range rollupOrgs(ctx, tx, p) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rollups (region_id, org_id, day, reported, abnormal, fever, absent, ill_absent)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (org_id, day) DO UPDATE SET
-			reported = rollups.reported + excluded.reported, abnormal = rollups.abnormal + excluded.abnormal,
-			fever = rollups.fever + excluded.fever, absent = rollups.absent + excluded.absent,
-			ill_absent = rollups.ill_absent + excluded.ill_absent`,
-			p.RegionID, org, day, d.Reported, d.Abnormal, d.Fever, d.Absent, d.IllAbsent); err != nil {
-			return fmt.Errorf("roll up: %w", err)
+	// An illness absence opens a follow-up; a correction that takes the
+	// absence back removes it while it is still open. Counted only when a
+	// row really changed, so a rebuild does not count twice.
+	var res sql.Result
+	err = nil
+	switch {
+	case now.IllAbsent && !was.IllAbsent:
+		res, err = tx.ExecContext(ctx, `INSERT INTO followups (region_id, person_id, school_id, class_id, day)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, day) DO NOTHING`, p.RegionID, p.ID, p.SchoolID, nullID(p.ClassID), day)
+	case !now.IllAbsent && was.IllAbsent:
+		res, err = tx.ExecContext(ctx, `DELETE FROM followups WHERE person_id = $1 AND day = $2 AND done = FALSE`, p.ID, day)
+	}
+	if err != nil {
+		return fmt.Errorf("follow-up: %w", err)
+	}
+	if res != nil {
+		if n, _ := res.RowsAffected(); n > 0 {
+			d.OpenFollowUps = d.IllAbsent
 		}
+	}
+	for _, org := range rollupOrgs(ctx, tx, p) {
+		if err := addRollup(ctx, tx, p.RegionID, org, day, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addRollup adds d to one node's figures of one day.
+func addRollup(ctx context.Context, tx *Tx, region, org int64, day campusguard.Date, d campusguard.Rollup) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO rollups (region_id, org_id, day, reported, abnormal, fever, absent, ill_absent,
+		open_followups) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id, day) DO UPDATE SET
+		reported = rollups.reported + excluded.reported, abnormal = rollups.abnormal + excluded.abnormal,
+		fever = rollups.fever + excluded.fever, absent = rollups.absent + excluded.absent,
+		ill_absent = rollups.ill_absent + excluded.ill_absent, open_followups = rollups.open_followups + excluded.open_followups`,
+		region, org, day, d.Reported, d.Abnormal, d.Fever, d.Absent, d.IllAbsent, d.OpenFollowUps); err != nil {
+		return fmt.Errorf("roll up: %w", err)
 	}
 	return nil
 }
@@ -321,8 +349,8 @@ func (s *Store) RebuildRollups(ctx context.Context, regionID int64, day campusgu
 		if _, err := tx.ExecContext(ctx, `DELETE FROM person_days WHERE region_id = $1 AND day = $2`, regionID, day); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE rollups SET reported = 0, abnormal = 0, fever = 0, absent = 0, ill_absent = 0
-			WHERE region_id = $1 AND day = $2`, regionID, day); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE rollups SET reported = 0, abnormal = 0, fever = 0, absent = 0, ill_absent = 0,
+			open_followups = 0 WHERE region_id = $1 AND day = $2`, regionID, day); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM checks WHERE region_id = $1 AND day = $2`, regionID, day)
@@ -346,6 +374,33 @@ func (s *Store) RebuildRollups(ctx context.Context, regionID int64, day campusgu
 			}
 			if err := s.updatePersonDay(ctx, tx, p, day); err != nil {
 				return err
+			}
+		}
+		// Follow-ups outlive the days they came from; count the open ones.
+		frows, err := tx.QueryContext(ctx, `SELECT p.id FROM followups f JOIN people p ON p.id = f.person_id
+			WHERE f.region_id = $1 AND f.day = $2 AND f.done = FALSE AND p.kind = 'student'`, regionID, day)
+		if err != nil {
+			return err
+		}
+		var open []int64
+		for frows.Next() {
+			var id int64
+			if err := frows.Scan(&id); err != nil {
+				frows.Close()
+				return err
+			}
+			open = append(open, id)
+		}
+		frows.Close()
+		for _, id := range open {
+			p, err := findPerson(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			for _, org := range rollupOrgs(ctx, tx, p) {
+				if err := addRollup(ctx, tx, regionID, org, day, campusguard.Rollup{OpenFollowUps: 1}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -412,8 +467,8 @@ func (s *Store) Rollups(ctx context.Context, orgID int64, from, to campusguard.D
 	if _, err := s.FindOrgByID(ctx, orgID); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT org_id, day, expected, reported, abnormal, fever, absent, ill_absent
-		FROM rollups WHERE org_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, orgID, from, to)
+	rows, err := s.read.QueryContext(ctx, `SELECT org_id, day, expected, reported, abnormal, fever, absent, ill_absent,
+		open_followups FROM rollups WHERE org_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, orgID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("rollups: %w", err)
 	}
@@ -421,11 +476,125 @@ func (s *Store) Rollups(ctx context.Context, orgID int64, from, to campusguard.D
 	out := []campusguard.Rollup{}
 	for rows.Next() {
 		var r campusguard.Rollup
-		if err := rows.Scan(&r.OrgID, &r.Day, &r.Expected, &r.Reported, &r.Abnormal, &r.Fever, &r.Absent, &r.IllAbsent); err != nil {
+		if err := rows.Scan(&r.OrgID, &r.Day, &r.Expected, &r.Reported, &r.Abnormal, &r.Fever, &r.Absent, &r.IllAbsent,
+			&r.OpenFollowUps); err != nil {
 			return nil, err
 		}
 		r.Missing = max(r.Expected-r.Reported, 0)
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// FindFollowUps lists illness-absence follow-ups of people in the actor's
+// scope, open ones first, oldest first.
+func (s *Store) FindFollowUps(ctx context.Context, f campusguard.FollowUpFilter) ([]*campusguard.FollowUp, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if scope := peopleScope(a, arg); scope != "" {
+		where = append(where, scope)
+	}
+	if f.SchoolID != nil {
+		where = append(where, "f.school_id = "+arg(*f.SchoolID))
+	}
+	if f.ClassID != nil {
+		where = append(where, "f.class_id = "+arg(*f.ClassID))
+	}
+	if f.Day != nil {
+		where = append(where, "f.day = "+arg(*f.Day))
+	}
+	if f.OpenOnly {
+		where = append(where, "f.done = FALSE")
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN people p ON p.id = f.person_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY f.done, f.day, p.number LIMIT 1000`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find follow-ups: %w", err)
+	}
+	defer rows.Close()
+	out := []*campusguard.FollowUp{}
+	for rows.Next() {
+		fu, err := scanFollowUp(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fu)
+	}
+	return out, rows.Err()
+}
+
+const followUpColumns = `f.id, f.person_id, p.name, f.school_id, f.class_id, f.day, f.done, f.symptoms, f.clinic_visit,
+	f.diagnosis, f.expected_return, f.note, f.done_by`
+
+func scanFollowUp(sc interface{ Scan(...any) error }) (*campusguard.FollowUp, error) {
+	var fu campusguard.FollowUp
+	var class sql.NullInt64
+	var symptoms string
+	if err := sc.Scan(&fu.ID, &fu.PersonID, &fu.PersonName, &fu.SchoolID, &class, &fu.Day, &fu.Done, &symptoms,
+		&fu.ClinicVisit, &fu.Diagnosis, &fu.ExpectedReturn, &fu.Note, &fu.DoneBy); err != nil {
+		return nil, err
+	}
+	fu.ClassID = idPtr(class)
+	fu.Symptoms = []campusguard.Symptom{}
+	for _, x := range strings.Split(symptoms, ",") {
+		if x != "" {
+			fu.Symptoms = append(fu.Symptoms, campusguard.Symptom(x))
+		}
+	}
+	return &fu, nil
+}
+
+// CompleteFollowUp records what was learned about an illness absence and
+// closes its follow-up; the day's open follow-ups go down by one.
+func (s *Store) CompleteFollowUp(ctx context.Context, id int64, r campusguard.FollowUpReport) (*campusguard.FollowUp, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *campusguard.FollowUp
+	err = s.inTx(ctx, func(tx *Tx) error {
+		fu, err := scanFollowUp(tx.QueryRowContext(ctx, `SELECT `+followUpColumns+` FROM followups f
+			JOIN people p ON p.id = f.person_id WHERE f.id = $1`, id))
+		if err == sql.ErrNoRows {
+			return notFound("follow-up")
+		}
+		if err != nil {
+			return err
+		}
+		p, path, err := personAndPath(ctx, tx, fu.PersonID)
+		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
+			return notFound("follow-up")
+		}
+		if !a.CanRecordCheck(campusguard.MorningCheck, p.ID, path) {
+			return forbidden()
+		}
+		if err := r.Validate(fu.Day); err != nil {
+			return err
+		}
+		wasOpen := !fu.Done
+		if _, err := tx.ExecContext(ctx, `UPDATE followups SET done = TRUE, symptoms = $1, clinic_visit = $2, diagnosis = $3,
+			expected_return = $4, note = $5, done_by = $6, done_at = $7 WHERE id = $8`, joinSymptoms(r.Symptoms), r.ClinicVisit,
+			r.Diagnosis, r.ExpectedReturn, r.Note, campusguard.ActorName(ctx), tx.now, id); err != nil {
+			return err
+		}
+		if wasOpen && p.Kind == campusguard.Student {
+			for _, org := range rollupOrgs(ctx, tx, p) {
+				if err := addRollup(ctx, tx, p.RegionID, org, fu.Day, campusguard.Rollup{OpenFollowUps: -1}); err != nil {
+					return err
+				}
+			}
+		}
+		if err := audit(ctx, tx, p.RegionID, "complete_followup", "person:"+strconv.FormatInt(p.ID, 10), r.Diagnosis); err != nil {
+			return err
+		}
+		fu.Done, fu.Symptoms, fu.ClinicVisit, fu.Diagnosis, fu.ExpectedReturn, fu.Note, fu.DoneBy =
+			true, r.Symptoms, r.ClinicVisit, r.Diagnosis, r.ExpectedReturn, r.Note, campusguard.ActorName(ctx)
+		out = fu
+		return nil
+	})
+	return out, err
 }

@@ -233,3 +233,72 @@ func TestRecordChecksBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowUps: an illness absence opens a follow-up the day's figures
+// count; completing it closes it; a correction that takes the absence back
+// removes it; a rebuild agrees.
+func TestFollowUps(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		s.OpenDay(ctx, w.county.ID, checkDay)
+		teacher := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: w.class.ID}))
+		absent := func(p *campusguard.Person, reason campusguard.AbsenceReason, key string) {
+			t.Helper()
+			c := &campusguard.Check{PersonID: p.ID, Day: checkDay, Kind: campusguard.MorningCheck, Attendance: campusguard.Absent,
+				AbsenceReason: reason, ClientKey: key}
+			if _, _, err := s.RecordCheck(ctx, c); err != nil {
+				t.Fatalf("RecordCheck(absent) = %v", err)
+			}
+		}
+		open := func(org int64) int {
+			rs, _ := s.Rollups(ctx, org, checkDay, checkDay)
+			return rs[0].OpenFollowUps
+		}
+		absent(w.student, campusguard.AbsentIll, "m1")
+		absent(w.student2, campusguard.AbsentPersonal, "m2")
+		if open(w.county.ID) != 1 || open(w.class.ID) != 1 {
+			t.Fatalf("open follow-ups = %d county, %d class; want 1 (the illness absence only)", open(w.county.ID), open(w.class.ID))
+		}
+		list, err := s.FindFollowUps(teacher, campusguard.FollowUpFilter{OpenOnly: true})
+		if err != nil || len(list) != 1 || list[0].PersonID != w.student.ID {
+			t.Fatalf("FindFollowUps(teacher) = %+v, %v", list, err)
+		}
+		bad := campusguard.FollowUpReport{ExpectedReturn: checkDay.AddDays(-1)}
+		if _, err := s.CompleteFollowUp(teacher, list[0].ID, bad); campusguard.ErrorCode(err) != campusguard.Invalid {
+			t.Errorf("CompleteFollowUp(no diagnosis, return before) = %v, want Invalid", err)
+		}
+		report := campusguard.FollowUpReport{Symptoms: []campusguard.Symptom{campusguard.SymFever, campusguard.SymCough},
+			ClinicVisit: true, Diagnosis: "上呼吸道感染", ExpectedReturn: checkDay.AddDays(2)}
+		done, err := s.CompleteFollowUp(teacher, list[0].ID, report)
+		if err != nil || !done.Done || done.Diagnosis != "上呼吸道感染" {
+			t.Fatalf("CompleteFollowUp = %+v, %v", done, err)
+		}
+		if open(w.county.ID) != 0 {
+			t.Errorf("open follow-ups after completion = %d, want 0", open(w.county.ID))
+		}
+		// Another illness absence, then corrected: present after all.
+		absent(w.student2, campusguard.AbsentIll, "m3")
+		if open(w.county.ID) != 1 {
+			t.Errorf("open follow-ups = %d, want 1", open(w.county.ID))
+		}
+		fix := &campusguard.Check{PersonID: w.student2.ID, Day: checkDay, Kind: campusguard.MorningCheck, Attendance: campusguard.Present, ClientKey: "m4"}
+		if _, _, err := s.RecordCheck(ctx, fix); err != nil {
+			t.Fatal(err)
+		}
+		if open(w.county.ID) != 0 {
+			t.Errorf("open follow-ups after the correction = %d, want 0", open(w.county.ID))
+		}
+		before, _ := s.Rollups(ctx, w.county.ID, checkDay, checkDay)
+		if err := s.RebuildRollups(ctx, w.county.ID, checkDay); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.Rollups(ctx, w.county.ID, checkDay, checkDay)
+		if diff := cmp.Diff(before, after); diff != "" {
+			t.Errorf("rebuild changed the figures (-incremental +rebuilt):\n%s", diff)
+		}
+		other := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: w.class2.ID}))
+		if _, err := s.CompleteFollowUp(other, list[0].ID, report); campusguard.ErrorCode(err) != campusguard.NotFound {
+			t.Errorf("CompleteFollowUp(another class's teacher) = %v, want NotFound", err)
+		}
+	})
+}

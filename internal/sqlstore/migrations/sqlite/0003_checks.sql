@@ -58,6 +58,28 @@ CREATE TABLE rollups (
     fever      INTEGER NOT NULL DEFAULT 0,
     absent     INTEGER NOT NULL DEFAULT 0,
     ill_absent INTEGER NOT NULL DEFAULT 0,
+    open_followups INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (org_id, day)
 );
 CREATE INDEX rollups_region_day ON rollups (region_id, day);
+
+-- An illness absence is followed up the same day: symptoms, clinic visit,
+-- diagnosis, expected return.
+CREATE TABLE followups (
+    id              INTEGER PRIMARY KEY,
+    region_id       INTEGER NOT NULL,
+    person_id       INTEGER NOT NULL REFERENCES people (id),
+    school_id       INTEGER NOT NULL REFERENCES orgs (id),
+    class_id        INTEGER REFERENCES orgs (id),
+    day             TEXT    NOT NULL,
+    done            BOOLEAN NOT NULL DEFAULT FALSE,
+    symptoms        TEXT    NOT NULL DEFAULT '',
+    clinic_visit    BOOLEAN NOT NULL DEFAULT FALSE,
+    diagnosis       TEXT    NOT NULL DEFAULT '',
+    expected_return TEXT   ,
+    note            TEXT    NOT NULL DEFAULT '',
+    done_by         TEXT    NOT NULL DEFAULT '',
+    done_at         TIMESTAMP
+);
+CREATE UNIQUE INDEX followups_person_day ON followups (person_id, day);
+CREATE INDEX followups_school_open ON followups (school_id, done, day);
