@@ -206,6 +206,21 @@ func (c *Check) Evaluate(threshold float64) {
 		c.Attendance == Unwell
 }
 
+// SameSubmission reports whether b carries the same content as a: a retry
+// of one submission, not a different check under a reused key.
+func SameSubmission(a, b *Check) bool {
+	eqF := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || math.Abs(*x-*y) < 1e-9) }
+	eqB := func(x, y *bool) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	eqI := func(x, y *int64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	sa, sb := slices.Clone(a.Symptoms), slices.Clone(b.Symptoms)
+	slices.Sort(sa)
+	slices.Sort(sb)
+	return a.PersonID == b.PersonID && a.Day == b.Day && a.Kind == b.Kind && eqF(a.Temperature, b.Temperature) &&
+		slices.Equal(sa, sb) && a.HealthCode == b.HealthCode && a.HouseholdUnwell == b.HouseholdUnwell &&
+		a.RiskExposure == b.RiskExposure && a.Attendance == b.Attendance && a.AbsenceReason == b.AbsenceReason &&
+		eqB(a.Mask, b.Mask) && eqI(a.BusRouteID, b.BusRouteID) && a.Note == b.Note
+}
+
 // DayStatus is what a person's current checks of one day add up to; roll-ups
 // count people by it.
 type DayStatus struct {

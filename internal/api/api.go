@@ -97,6 +97,11 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/people/{id}/reveal", false, s.handleReveal},
 		{"DELETE", "/api/v1/people/{id}/binding-codes", false, s.handleBindingCodesRevoke},
 
+		{"POST", "/api/v1/checks", false, s.handleCheckCreate},
+		{"POST", "/api/v1/checks/batch", false, s.handleCheckBatch},
+		{"GET", "/api/v1/checks", false, s.handleCheckIndex},
+		{"GET", "/api/v1/orgs/{id}/rollups", false, s.handleRollupIndex},
+
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},
 		{"GET", "/api/v1/openapi.json", true, s.handleOpenAPI},

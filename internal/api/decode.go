@@ -34,10 +34,16 @@ func pathID(r *http.Request, name string) (int64, error) {
 // object, an unknown field, a value of the wrong type. Rules about the
 // values themselves are the domain's, and come back as 422.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBytes))
+	return decodeJSONLimit(w, r, dst, maxJSONBytes)
+}
+
+// decodeJSONLimit is decodeJSON for a body of at most limit bytes (whole
+// megabytes), for the few requests that carry more than maxJSONBytes.
+func decodeJSONLimit(w http.ResponseWriter, r *http.Request, dst any, limit int64) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		return withStatus(http.StatusRequestEntityTooLarge,
-			campusguard.Errorf(campusguard.Invalid, "error.body_too_large", maxJSONBytes>>20))
+			campusguard.Errorf(campusguard.Invalid, "error.body_too_large", limit>>20))
 	}
 	if err != nil {
 		return badRequest("error.bad_json")
@@ -108,6 +114,8 @@ func typeKey(t reflect.Type) string {
 		return "error.type_bool"
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
 		return "error.type_integer"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "error.type_number"
 	case t.Kind() == reflect.String:
 		return "error.type_text"
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -133,6 +134,7 @@ func (s *Store) RecordChecks(ctx context.Context, checks []*campusguard.Check) (
 	if err != nil {
 		return nil, err
 	}
+	slices.SortStableFunc(res.Errors, func(a, b campusguard.FieldError) int { return a.Row - b.Row })
 	return res, nil
 }
 
@@ -153,7 +155,7 @@ func (s *Store) recordCheckTx(ctx context.Context, tx *Tx, a *campusguard.Actor,
 		prev, err := scanCheck(tx.QueryRowContext(ctx, `SELECT `+checkColumns+` FROM checks c
 			WHERE c.region_id = $1 AND c.client_key = $2`, p.RegionID, c.ClientKey))
 		if err == nil {
-			if prev.PersonID != c.PersonID || prev.Kind != c.Kind || prev.Day != c.Day {
+			if !campusguard.SameSubmission(prev, c) {
 				return &campusguard.Error{Code: campusguard.Conflict, Message: "error.client_key_reused",
 					Fields: []campusguard.FieldError{{Field: "client_key", Msg: "error.client_key_reused"}}}
 			}
@@ -198,6 +200,9 @@ func (s *Store) recordCheckTx(ctx context.Context, tx *Tx, a *campusguard.Actor,
 		}
 		if err := s.updatePersonDay(ctx, tx, p, c.Day); err != nil {
 			return err
+		}
+		if c.Symptoms == nil {
+			c.Symptoms = []campusguard.Symptom{}
 		}
 		out, created = c, true
 		return nil

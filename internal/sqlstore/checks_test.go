@@ -60,6 +60,12 @@ func TestRecordCheck(t *testing.T) {
 			t.Errorf("history = %d checks, want 2", len(all))
 		}
 		want(w.class.ID, campusguard.Rollup{Expected: 1, Reported: 1})
+		// The same key with other content is not a retry: refused.
+		changed := *home
+		changed.ID, changed.Temperature = 0, f64(36.9)
+		if _, _, err := s.RecordCheck(ctx, &changed); campusguard.ErrorCode(err) != campusguard.Conflict {
+			t.Errorf("RecordCheck(same key, other temperature) = %v, want Conflict", err)
+		}
 		// The same key for another person is refused.
 		other := &campusguard.Check{PersonID: w.student2.ID, Day: checkDay, Kind: campusguard.HomeCheck, Temperature: f64(36.6), ClientKey: "phone-2"}
 		if _, _, err := s.RecordCheck(ctx, other); campusguard.ErrorCode(err) != campusguard.Conflict {
