@@ -42,7 +42,7 @@ var (
 // mustPeople fills mustTree's schools: two students in class 1 and one in
 // class 2 of the school, one in the other school, a teacher; guardians for
 // the students of the school.
-func mustPeople(tb testing.TB, s *sqlstore.Store, tr *tree) *people {
+func mustPeople(tb testing.TB, s *sqlstore.Store, tr *sqlstoretest.Tree) *people {
 	tb.Helper()
 	mk := func(p *campusguard.Person) *campusguard.Person {
 		tb.Helper()
@@ -58,15 +58,15 @@ func mustPeople(tb testing.TB, s *sqlstore.Store, tr *tree) *people {
 		}
 	}
 	ps := &people{
-		a1: mk(&campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Student, Name: "陈小明", Number: "S1",
-			IDNumber: idA1, Phone: phoneA1, ClassID: &tr.class1.ID}),
-		a2: mk(&campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Student, Name: "林小红", Number: "S2",
-			ClassID: &tr.class1.ID}),
-		b1: mk(&campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Student, Name: "王小刚", Number: "S3",
-			IDNumber: idB1, ClassID: &tr.class2.ID}),
-		o1: mk(&campusguard.Person{SchoolID: tr.other.ID, Kind: campusguard.Student, Name: "郑小华", Number: "S1",
-			IDNumber: idO1, ClassID: &tr.otherClass.ID}),
-		staff: mk(&campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Staff, Name: "黄老师", Number: "T1",
+		a1: mk(&campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Student, Name: "陈小明", Number: "S1",
+			IDNumber: idA1, Phone: phoneA1, ClassID: &tr.Class1.ID}),
+		a2: mk(&campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Student, Name: "林小红", Number: "S2",
+			ClassID: &tr.Class1.ID}),
+		b1: mk(&campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Student, Name: "王小刚", Number: "S3",
+			IDNumber: idB1, ClassID: &tr.Class2.ID}),
+		o1: mk(&campusguard.Person{SchoolID: tr.Other.ID, Kind: campusguard.Student, Name: "郑小华", Number: "S1",
+			IDNumber: idO1, ClassID: &tr.OtherClass.ID}),
+		staff: mk(&campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Staff, Name: "黄老师", Number: "T1",
 			Role: campusguard.RoleClassTeacher, Phone: phoneStaff}),
 	}
 	guardian(ps.a1, "陈建国", guardianA1, "父亲")
@@ -141,7 +141,7 @@ func TestRoutesNeedACaller(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := newStoreClient(t, s)
-		secret, tok, err := s.CreateToken(ctx, "旧令牌", campusguard.RegionAdmin, tr.county.ID)
+		secret, tok, err := s.CreateToken(ctx, "旧令牌", campusguard.RegionAdmin, tr.County.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestRoutesNeedACaller(t *testing.T) {
 				public = append(public, rt.Method+" "+rt.Pattern)
 				continue
 			}
-			path := idPath(rt.Pattern, tr.school.ID)
+			path := idPath(rt.Pattern, tr.School.ID)
 			for _, caller := range callers {
 				before := countPeople(t, s)
 				var body any
@@ -212,7 +212,7 @@ func TestLogin(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := newStoreClient(t, s)
-		u := sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.school.ID})
+		u := sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
 
 		bad := []struct {
 			name   string
@@ -281,7 +281,7 @@ func TestLogin(t *testing.T) {
 		wantError(t, again.get("/api/v1/me"), http.StatusUnauthorized, campusguard.Unauthenticated)
 
 		// An API token: who it is, no user, no CSRF token; logout leaves it valid.
-		tok := c.as(t, s, campusguard.GateStaff, tr.school)
+		tok := c.as(t, s, campusguard.GateStaff, tr.School)
 		r = tok.get("/api/v1/me")
 		wantStatus(t, r, http.StatusOK)
 		got = sessionView{}
@@ -306,7 +306,7 @@ func TestLoginThrottle(t *testing.T) {
 		advance := func(d time.Duration) { clock.Add(int64(d)) }
 
 		tr := mustTree(t, s)
-		u := sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.school.ID})
+		u := sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
 		c := newStoreClient(t, s)
 		login := func(password string) *response {
 			t.Helper()
@@ -351,9 +351,9 @@ func TestCSRF(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := newStoreClient(t, s)
-		admin, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.school.ID})
-		other, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.school.ID})
-		url := fmt.Sprintf("/api/v1/orgs/%d", tr.school.ID)
+		admin, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
+		other, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
+		url := fmt.Sprintf("/api/v1/orgs/%d", tr.School.ID)
 		principal := func() string {
 			t.Helper()
 			r := admin.get(url)
@@ -385,7 +385,7 @@ func TestCSRF(t *testing.T) {
 				before := countPeople(t, s)
 				rows := [][]string{rosterHeader(), rosterRow(map[string]string{"kind": "学生", "number": "S9", "name": "某某",
 					"grade": "一年级", "class": "1班"})}
-				r = tt.c.upload(fmt.Sprintf("/api/v1/schools/%d/roster", tr.school.ID), "r.xlsx", xlsxFile(t, rows))
+				r = tt.c.upload(fmt.Sprintf("/api/v1/schools/%d/roster", tr.School.ID), "r.xlsx", xlsxFile(t, rows))
 				wantError(t, r, http.StatusForbidden, campusguard.Forbidden)
 				if countPeople(t, s) != before {
 					t.Errorf("a refused upload imported people")
@@ -403,10 +403,10 @@ func TestCSRF(t *testing.T) {
 		}
 		rows := [][]string{rosterHeader(), rosterRow(map[string]string{"kind": "学生", "number": "S9", "name": "某某",
 			"grade": "一年级", "class": "1班"})}
-		r = admin.upload(fmt.Sprintf("/api/v1/schools/%d/roster", tr.school.ID), "r.xlsx", xlsxFile(t, rows))
+		r = admin.upload(fmt.Sprintf("/api/v1/schools/%d/roster", tr.School.ID), "r.xlsx", xlsxFile(t, rows))
 		wantStatus(t, r, http.StatusOK)
 
-		tok := c.as(t, s, campusguard.SchoolAdmin, tr.school)
+		tok := c.as(t, s, campusguard.SchoolAdmin, tr.School)
 		r = tok.send("PATCH", url, map[string]any{"principal": "林校长"})
 		wantStatus(t, r, http.StatusOK)
 		if got := principal(); got != "林校长" {
@@ -420,9 +420,9 @@ func TestTokens(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := newStoreClient(t, s)
-		admin, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.school.ID})
+		admin, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
 
-		r := admin.send("POST", "/api/v1/tokens", map[string]any{"name": "南门测温门", "role": "gate_staff", "org_id": tr.school.ID})
+		r := admin.send("POST", "/api/v1/tokens", map[string]any{"name": "南门测温门", "role": "gate_staff", "org_id": tr.School.ID})
 		wantStatus(t, r, http.StatusCreated)
 		var nt struct {
 			Token  campusguard.APIToken `json:"token"`
@@ -452,13 +452,13 @@ func TestTokens(t *testing.T) {
 		}
 
 		gate := c.withToken(nt.Secret)
-		r = gate.get(fmt.Sprintf("/api/v1/people?school_id=%d", tr.school.ID))
+		r = gate.get(fmt.Sprintf("/api/v1/people?school_id=%d", tr.School.ID))
 		wantStatus(t, r, http.StatusOK)
 		if got := list()[nt.Token.ID]; got.LastUsedAt == nil {
 			t.Errorf("last_used_at is null after the token was used")
 		}
 		// A gate token manages nothing.
-		wantError(t, gate.send("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": "gate_staff", "org_id": tr.school.ID}),
+		wantError(t, gate.send("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": "gate_staff", "org_id": tr.School.ID}),
 			http.StatusForbidden, campusguard.Forbidden)
 
 		bad := []struct {
@@ -467,11 +467,11 @@ func TestTokens(t *testing.T) {
 			status int
 			fields []string
 		}{
-			{"guardian role", map[string]any{"name": "x", "role": "guardian", "org_id": tr.school.ID}, 422, []string{"role"}},
-			{"role at the wrong level", map[string]any{"name": "x", "role": "region_admin", "org_id": tr.school.ID}, 422, []string{"role"}},
-			{"no name", map[string]any{"name": " ", "role": "gate_staff", "org_id": tr.school.ID}, 422, []string{"name"}},
+			{"guardian role", map[string]any{"name": "x", "role": "guardian", "org_id": tr.School.ID}, 422, []string{"role"}},
+			{"role at the wrong level", map[string]any{"name": "x", "role": "region_admin", "org_id": tr.School.ID}, 422, []string{"role"}},
+			{"no name", map[string]any{"name": " ", "role": "gate_staff", "org_id": tr.School.ID}, 422, []string{"name"}},
 			{"no org", map[string]any{"name": "x", "role": "gate_staff"}, 422, []string{"org_id"}},
-			{"unknown field", map[string]any{"name": "x", "role": "gate_staff", "org_id": tr.school.ID, "scope": "all"}, 400, []string{"scope"}},
+			{"unknown field", map[string]any{"name": "x", "role": "gate_staff", "org_id": tr.School.ID, "scope": "all"}, 400, []string{"scope"}},
 		}
 		for _, tt := range bad {
 			t.Run(tt.name, func(t *testing.T) {
@@ -483,7 +483,7 @@ func TestTokens(t *testing.T) {
 			})
 		}
 		// Another school's admin neither sees nor revokes it.
-		stranger := c.as(t, s, campusguard.SchoolAdmin, tr.other)
+		stranger := c.as(t, s, campusguard.SchoolAdmin, tr.Other)
 		r = stranger.get("/api/v1/tokens")
 		if strings.Contains(string(r.Body), "南门测温门") {
 			t.Errorf("another school sees the token: %s", r.Body)
@@ -493,7 +493,7 @@ func TestTokens(t *testing.T) {
 
 		r = admin.send("DELETE", fmt.Sprintf("/api/v1/tokens/%d", nt.Token.ID), nil)
 		wantStatus(t, r, http.StatusNoContent)
-		r = gate.get(fmt.Sprintf("/api/v1/people?school_id=%d", tr.school.ID))
+		r = gate.get(fmt.Sprintf("/api/v1/people?school_id=%d", tr.School.ID))
 		wantError(t, r, http.StatusUnauthorized, campusguard.Unauthenticated)
 		if got := list()[nt.Token.ID]; got.RevokedAt == nil {
 			t.Errorf("revoked_at is null after revoking")
@@ -510,10 +510,10 @@ func TestUsers(t *testing.T) {
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s)
-		admin, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.school.ID})
+		admin, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
 
 		r := admin.send("POST", "/api/v1/users", map[string]any{"login": "huangls", "name": "黄老师", "password": "huang-2026-1b",
-			"person_id": ps.staff.ID, "grants": []map[string]any{{"role": "class_teacher", "org_id": tr.class1.ID}}})
+			"person_id": ps.staff.ID, "grants": []map[string]any{{"role": "class_teacher", "org_id": tr.Class1.ID}}})
 		wantStatus(t, r, http.StatusCreated)
 		var u campusguard.User
 		r.JSON(t, &u)
@@ -530,7 +530,7 @@ func TestUsers(t *testing.T) {
 			t.Errorf("users?q=huang = %+v", found)
 		}
 		wantError(t, admin.get("/api/v1/users?limit=501"), http.StatusBadRequest, campusguard.Invalid)
-		wantError(t, admin.get(fmt.Sprintf("/api/v1/users?under=%d", tr.other.ID)), http.StatusUnprocessableEntity, campusguard.Invalid)
+		wantError(t, admin.get(fmt.Sprintf("/api/v1/users?under=%d", tr.Other.ID)), http.StatusUnprocessableEntity, campusguard.Invalid)
 
 		bad := []struct {
 			name   string
@@ -540,14 +540,14 @@ func TestUsers(t *testing.T) {
 			fields []string
 		}{
 			{"login taken", map[string]any{"login": "huangls", "name": "x", "password": "huang-2026-1b",
-				"grants": []map[string]any{{"role": "gate_staff", "org_id": tr.school.ID}}}, 409, campusguard.Conflict, []string{"login"}},
+				"grants": []map[string]any{{"role": "gate_staff", "org_id": tr.School.ID}}}, 409, campusguard.Conflict, []string{"login"}},
 			{"weak password", map[string]any{"login": "x1", "name": "x", "password": "1234567890",
-				"grants": []map[string]any{{"role": "gate_staff", "org_id": tr.school.ID}}}, 422, campusguard.Invalid, []string{"password"}},
+				"grants": []map[string]any{{"role": "gate_staff", "org_id": tr.School.ID}}}, 422, campusguard.Invalid, []string{"password"}},
 			{"no grants", map[string]any{"login": "x2", "name": "x", "password": "huang-2026-1b"}, 422, campusguard.Invalid, []string{"grants"}},
 			{"role at the wrong level", map[string]any{"login": "x3", "name": "x", "password": "huang-2026-1b",
-				"grants": []map[string]any{{"role": "class_teacher", "org_id": tr.school.ID}}}, 422, campusguard.Invalid, []string{"role"}},
+				"grants": []map[string]any{{"role": "class_teacher", "org_id": tr.School.ID}}}, 422, campusguard.Invalid, []string{"role"}},
 			{"person of another school", map[string]any{"login": "x4", "name": "x", "password": "huang-2026-1b", "person_id": ps.o1.ID,
-				"grants": []map[string]any{{"role": "staff_member", "org_id": tr.school.ID}}}, 422, campusguard.Invalid, []string{"person_id"}},
+				"grants": []map[string]any{{"role": "staff_member", "org_id": tr.School.ID}}}, 422, campusguard.Invalid, []string{"person_id"}},
 		}
 		for _, tt := range bad {
 			t.Run(tt.name, func(t *testing.T) {
@@ -559,22 +559,22 @@ func TestUsers(t *testing.T) {
 		}
 		// A grant beyond the admin's school is not the admin's to give.
 		wantError(t, admin.send("POST", "/api/v1/users", map[string]any{"login": "x5", "name": "x", "password": "huang-2026-1b",
-			"grants": []map[string]any{{"role": "region_admin", "org_id": tr.county.ID}}}), http.StatusForbidden, campusguard.Forbidden)
+			"grants": []map[string]any{{"role": "region_admin", "org_id": tr.County.ID}}}), http.StatusForbidden, campusguard.Forbidden)
 
-		r = admin.send("POST", userURL+"/grants", map[string]any{"role": "gate_staff", "org_id": tr.school.ID})
+		r = admin.send("POST", userURL+"/grants", map[string]any{"role": "gate_staff", "org_id": tr.School.ID})
 		wantStatus(t, r, http.StatusCreated)
 		r.JSON(t, &u)
 		if len(u.Grants) != 2 || u.Grants[1].Role != campusguard.GateStaff {
 			t.Errorf("grants after adding = %+v", u.Grants)
 		}
-		wantError(t, admin.send("POST", userURL+"/grants", map[string]any{"role": "castle", "org_id": tr.school.ID}),
+		wantError(t, admin.send("POST", userURL+"/grants", map[string]any{"role": "castle", "org_id": tr.School.ID}),
 			http.StatusUnprocessableEntity, campusguard.Invalid)
 
 		// Another school's admin does not see the account.
-		stranger := c.as(t, s, campusguard.SchoolAdmin, tr.other)
+		stranger := c.as(t, s, campusguard.SchoolAdmin, tr.Other)
 		wantError(t, stranger.get(userURL), http.StatusNotFound, campusguard.NotFound)
 		wantError(t, stranger.send("POST", userURL+"/password", map[string]any{"password": "stolen-2026-x"}), http.StatusNotFound, campusguard.NotFound)
-		wantError(t, stranger.send("POST", userURL+"/grants", map[string]any{"role": "gate_staff", "org_id": tr.other.ID}),
+		wantError(t, stranger.send("POST", userURL+"/grants", map[string]any{"role": "gate_staff", "org_id": tr.Other.ID}),
 			http.StatusNotFound, campusguard.NotFound)
 		r = stranger.get("/api/v1/users")
 		found = list[campusguard.User]{}
@@ -630,7 +630,7 @@ func TestBindingCodes(t *testing.T) {
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()
-		teacher := c.as(t, s, campusguard.ClassTeacher, tr.class1)
+		teacher := c.as(t, s, campusguard.ClassTeacher, tr.Class1)
 		issue := func(cl *client, class *campusguard.Org) map[int64]string {
 			t.Helper()
 			r := cl.send("POST", fmt.Sprintf("/api/v1/classes/%d/binding-codes", class.ID), nil)
@@ -643,14 +643,14 @@ func TestBindingCodes(t *testing.T) {
 			}
 			return m
 		}
-		codes := issue(teacher, tr.class1)
+		codes := issue(teacher, tr.Class1)
 		if len(codes) != 2 || codes[ps.a1.ID] == "" || codes[ps.a2.ID] == "" {
 			t.Fatalf("codes = %v, want one for each student of class 1", codes)
 		}
-		wantError(t, teacher.send("POST", fmt.Sprintf("/api/v1/classes/%d/binding-codes", tr.class2.ID), nil), http.StatusNotFound, campusguard.NotFound)
-		wantError(t, teacher.send("POST", fmt.Sprintf("/api/v1/classes/%d/binding-codes", tr.school.ID), nil), http.StatusNotFound, campusguard.NotFound)
-		gate := c.as(t, s, campusguard.GateStaff, tr.school)
-		wantError(t, gate.send("POST", fmt.Sprintf("/api/v1/classes/%d/binding-codes", tr.class1.ID), nil), http.StatusForbidden, campusguard.Forbidden)
+		wantError(t, teacher.send("POST", fmt.Sprintf("/api/v1/classes/%d/binding-codes", tr.Class2.ID), nil), http.StatusNotFound, campusguard.NotFound)
+		wantError(t, teacher.send("POST", fmt.Sprintf("/api/v1/classes/%d/binding-codes", tr.School.ID), nil), http.StatusNotFound, campusguard.NotFound)
+		gate := c.as(t, s, campusguard.GateStaff, tr.School)
+		wantError(t, gate.send("POST", fmt.Sprintf("/api/v1/classes/%d/binding-codes", tr.Class1.ID), nil), http.StatusForbidden, campusguard.Forbidden)
 
 		// The guardian sees their own phone, as their login.
 		family := c.seeingContacts()
@@ -682,7 +682,7 @@ func TestBindingCodes(t *testing.T) {
 		}
 
 		// New codes revoke the unused old ones; a revoked code is refused.
-		fresh := issue(c.as(t, s, campusguard.SchoolAdmin, tr.school), tr.class1)
+		fresh := issue(c.as(t, s, campusguard.SchoolAdmin, tr.School), tr.Class1)
 		wantError(t, join(codes[ps.a2.ID], guardianA2), http.StatusUnprocessableEntity, campusguard.Invalid)
 		wantStatus(t, teacher.send("DELETE", fmt.Sprintf("/api/v1/people/%d/binding-codes", ps.a2.ID), nil), http.StatusNoContent)
 		wantError(t, join(fresh[ps.a2.ID], guardianA2), http.StatusUnprocessableEntity, campusguard.Invalid)
@@ -697,7 +697,7 @@ func TestBindingCodes(t *testing.T) {
 
 		// The same guardian links a second child with that child's code
 		// and the account's password.
-		again := issue(teacher, tr.class1)
+		again := issue(teacher, tr.Class1)
 		r = family.send("POST", "/api/v1/join", map[string]any{"code": again[ps.a2.ID], "name": "陈建国", "phone": guardianA1,
 			"relation": "父亲", "password": "chen-2026-xm"})
 		wantStatus(t, r, http.StatusCreated)
@@ -722,7 +722,7 @@ func TestReveal(t *testing.T) {
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()
-		admin := c.as(t, s, campusguard.RegionAdmin, tr.county)
+		admin := c.as(t, s, campusguard.RegionAdmin, tr.County)
 		url := fmt.Sprintf("/api/v1/people/%d/reveal", ps.a1.ID)
 
 		r := admin.send("POST", url, nil)
@@ -746,11 +746,11 @@ func TestReveal(t *testing.T) {
 			c      *client
 			status int
 		}{
-			{"class teacher", c.as(t, s, campusguard.ClassTeacher, tr.class1), 403},
-			{"gate staff", c.as(t, s, campusguard.GateStaff, tr.school), 403},
-			{"region viewer", c.as(t, s, campusguard.RegionViewer, tr.county), 403},
-			{"another school", c.as(t, s, campusguard.SchoolAdmin, tr.other), 404},
-			{"another class", c.as(t, s, campusguard.ClassTeacher, tr.class2), 404},
+			{"class teacher", c.as(t, s, campusguard.ClassTeacher, tr.Class1), 403},
+			{"gate staff", c.as(t, s, campusguard.GateStaff, tr.School), 403},
+			{"region viewer", c.as(t, s, campusguard.RegionViewer, tr.County), 403},
+			{"another school", c.as(t, s, campusguard.SchoolAdmin, tr.Other), 404},
+			{"another class", c.as(t, s, campusguard.ClassTeacher, tr.Class2), 404},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				r := tt.c.send("POST", url, nil)
@@ -764,7 +764,7 @@ func TestReveal(t *testing.T) {
 		}
 		wantError(t, admin.send("POST", "/api/v1/people/999999/reveal", nil), http.StatusNotFound, campusguard.NotFound)
 		// A health officer of the school may reveal.
-		wantStatus(t, c.as(t, s, campusguard.HealthOffice, tr.school).send("POST", url, nil), http.StatusOK)
+		wantStatus(t, c.as(t, s, campusguard.HealthOffice, tr.School).send("POST", url, nil), http.StatusOK)
 	})
 }
 
@@ -779,11 +779,11 @@ func TestAudit(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := newStoreClient(t, s)
-		wantError(t, c.as(t, s, campusguard.SchoolAdmin, tr.school).get("/api/v1/audit"), http.StatusForbidden, campusguard.Forbidden)
-		wantError(t, c.as(t, s, campusguard.RegionViewer, tr.county).get("/api/v1/audit"), http.StatusForbidden, campusguard.Forbidden)
+		wantError(t, c.as(t, s, campusguard.SchoolAdmin, tr.School).get("/api/v1/audit"), http.StatusForbidden, campusguard.Forbidden)
+		wantError(t, c.as(t, s, campusguard.RegionViewer, tr.County).get("/api/v1/audit"), http.StatusForbidden, campusguard.Forbidden)
 
-		admin, u := c.signedIn(t, s, campusguard.Grant{Role: campusguard.RegionAdmin, OrgID: tr.county.ID})
-		r := admin.send("PATCH", fmt.Sprintf("/api/v1/orgs/%d", tr.school.ID), map[string]any{"principal": "陈校长"})
+		admin, u := c.signedIn(t, s, campusguard.Grant{Role: campusguard.RegionAdmin, OrgID: tr.County.ID})
+		r := admin.send("PATCH", fmt.Sprintf("/api/v1/orgs/%d", tr.School.ID), map[string]any{"principal": "陈校长"})
 		wantStatus(t, r, http.StatusOK)
 		r = admin.get("/api/v1/audit?limit=500")
 		wantStatus(t, r, http.StatusOK)
@@ -792,14 +792,14 @@ func TestAudit(t *testing.T) {
 		actions := map[string]int{}
 		for _, e := range log.Items {
 			actions[e.Action]++
-			if e.RegionID != tr.county.ID {
+			if e.RegionID != tr.County.ID {
 				t.Errorf("audit line of another region: %+v", e)
 			}
 		}
 		if actions["create_person"] != 5 || actions["update_org"] != 1 || actions["create_org"] == 0 || log.Total != len(log.Items) {
 			t.Errorf("audit actions = %v (total %d)", actions, log.Total)
 		}
-		if log.Items[0].Action != "update_org" || log.Items[0].UserID != u.ID || log.Items[0].Object != fmt.Sprintf("org:%d", tr.school.ID) {
+		if log.Items[0].Action != "update_org" || log.Items[0].UserID != u.ID || log.Items[0].Object != fmt.Sprintf("org:%d", tr.School.ID) {
 			t.Errorf("newest audit line = %+v, want the update by the admin", log.Items[0])
 		}
 
@@ -854,8 +854,8 @@ func TestMaskingPerRole(t *testing.T) {
 			name string
 			c    *client
 		}{
-			{"region viewer", c.as(t, s, campusguard.RegionViewer, tr.county)},
-			{"region admin", c.as(t, s, campusguard.RegionAdmin, tr.county)},
+			{"region viewer", c.as(t, s, campusguard.RegionViewer, tr.County)},
+			{"region admin", c.as(t, s, campusguard.RegionAdmin, tr.County)},
 		}
 		for _, tt := range masked {
 			t.Run(tt.name, func(t *testing.T) {
@@ -863,7 +863,7 @@ func TestMaskingPerRole(t *testing.T) {
 				if p.Phone != campusguard.MaskPhone(phoneA1) || f.Guardians[0].Phone != campusguard.MaskPhone(guardianA1) {
 					t.Errorf("phones = %q, %q; want masked", p.Phone, f.Guardians[0].Phone)
 				}
-				r := tt.c.get(fmt.Sprintf("/api/v1/people?class_id=%d", tr.class1.ID))
+				r := tt.c.get(fmt.Sprintf("/api/v1/people?class_id=%d", tr.Class1.ID))
 				var l list[campusguard.Person]
 				r.JSON(t, &l)
 				for _, x := range l.Items {
@@ -877,8 +877,8 @@ func TestMaskingPerRole(t *testing.T) {
 			name string
 			c    *client
 		}{
-			{"class teacher", c.as(t, s, campusguard.ClassTeacher, tr.class1).seeingContacts()},
-			{"school admin", c.as(t, s, campusguard.SchoolAdmin, tr.school).seeingContacts()},
+			{"class teacher", c.as(t, s, campusguard.ClassTeacher, tr.Class1).seeingContacts()},
+			{"school admin", c.as(t, s, campusguard.SchoolAdmin, tr.School).seeingContacts()},
 		}
 		for _, tt := range full {
 			t.Run(tt.name, func(t *testing.T) {
@@ -889,7 +889,7 @@ func TestMaskingPerRole(t *testing.T) {
 			})
 		}
 		// A guardian just added comes back as the caller may see it.
-		r := c.as(t, s, campusguard.SchoolAdmin, tr.school).seeingContacts().send("POST",
+		r := c.as(t, s, campusguard.SchoolAdmin, tr.School).seeingContacts().send("POST",
 			fmt.Sprintf("/api/v1/people/%d/guardians", ps.a2.ID), map[string]any{"name": "林秀英", "phone": "13505964444", "relation": "母亲"})
 		wantStatus(t, r, http.StatusCreated)
 		var g campusguard.Guardian
@@ -898,7 +898,7 @@ func TestMaskingPerRole(t *testing.T) {
 			t.Errorf("guardian added by the school admin: phone %q, want it in full", g.Phone)
 		}
 		c.secret("13305965555")
-		r = c.as(t, s, campusguard.RegionAdmin, tr.county).send("POST",
+		r = c.as(t, s, campusguard.RegionAdmin, tr.County).send("POST",
 			fmt.Sprintf("/api/v1/people/%d/guardians", ps.a2.ID), map[string]any{"name": "林大山", "phone": "13305965555", "relation": "祖父"})
 		wantStatus(t, r, http.StatusCreated)
 		r.JSON(t, &g)
@@ -907,7 +907,7 @@ func TestMaskingPerRole(t *testing.T) {
 		}
 		// A person created by the region admin comes back masked.
 		c.secret("13205966666")
-		p := createPerson(t, c.as(t, s, campusguard.RegionAdmin, tr.county), map[string]any{"school_id": tr.school.ID,
+		p := createPerson(t, c.as(t, s, campusguard.RegionAdmin, tr.County), map[string]any{"school_id": tr.School.ID,
 			"kind": "staff", "name": "周师傅", "number": "T9", "role": "driver", "phone": "13205966666"})
 		if p.Phone != "132****6666" {
 			t.Errorf("created person's phone = %q, want masked", p.Phone)
@@ -925,7 +925,7 @@ func TestAccessMatrix(t *testing.T) {
 		person := func(p *campusguard.Person) string { return fmt.Sprintf("/api/v1/people/%d", p.ID) }
 
 		// A guardian of a1, signed up through the store.
-		codes, err := s.IssueBindingCodes(ctx, tr.class1.ID)
+		codes, err := s.IssueBindingCodes(ctx, tr.Class1.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -942,10 +942,10 @@ func TestAccessMatrix(t *testing.T) {
 		}
 		guardian := c.withSession(sqlstoretest.MustSession(t, s, gu)).seeingContacts()
 
-		teacher := c.as(t, s, campusguard.ClassTeacher, tr.class1).seeingContacts()
-		gate := c.as(t, s, campusguard.GateStaff, tr.school)
-		viewer := c.as(t, s, campusguard.RegionViewer, tr.county)
-		otherAdmin := c.as(t, s, campusguard.SchoolAdmin, tr.other).seeingContacts()
+		teacher := c.as(t, s, campusguard.ClassTeacher, tr.Class1).seeingContacts()
+		gate := c.as(t, s, campusguard.GateStaff, tr.School)
+		viewer := c.as(t, s, campusguard.RegionViewer, tr.County)
+		otherAdmin := c.as(t, s, campusguard.SchoolAdmin, tr.Other).seeingContacts()
 
 		tests := []struct {
 			name   string
@@ -959,30 +959,30 @@ func TestAccessMatrix(t *testing.T) {
 			{"teacher: own student's file", teacher, "GET", person(ps.a1) + "/file", nil, 200},
 			{"teacher: another class's student", teacher, "GET", person(ps.b1), nil, 404},
 			{"teacher: another class's file", teacher, "GET", person(ps.b1) + "/file", nil, 404},
-			{"teacher: another class's people", teacher, "GET", fmt.Sprintf("/api/v1/people?under=%d", tr.class2.ID), nil, 422},
-			{"teacher: another class", teacher, "GET", fmt.Sprintf("/api/v1/orgs/%d", tr.class2.ID), nil, 404},
+			{"teacher: another class's people", teacher, "GET", fmt.Sprintf("/api/v1/people?under=%d", tr.Class2.ID), nil, 422},
+			{"teacher: another class", teacher, "GET", fmt.Sprintf("/api/v1/orgs/%d", tr.Class2.ID), nil, 404},
 			{"teacher: change own student", teacher, "PATCH", person(ps.a1), map[string]any{"name": "x"}, 403},
 			{"teacher: change another class's", teacher, "PATCH", person(ps.b1), map[string]any{"name": "x"}, 404},
 			{"teacher: another school's student", teacher, "GET", person(ps.o1), nil, 404},
 			{"gate: a student", gate, "GET", person(ps.b1), nil, 200},
-			{"gate: the people of the school", gate, "GET", fmt.Sprintf("/api/v1/people?school_id=%d", tr.school.ID), nil, 200},
+			{"gate: the people of the school", gate, "GET", fmt.Sprintf("/api/v1/people?school_id=%d", tr.School.ID), nil, 200},
 			{"gate: a person's file", gate, "GET", person(ps.a1) + "/file", nil, 403},
 			{"gate: change a person", gate, "PATCH", person(ps.a1), map[string]any{"name": "x"}, 403},
 			{"gate: add a guardian", gate, "POST", person(ps.a1) + "/guardians", map[string]any{"name": "x", "phone": "13105960000"}, 403},
 			{"gate: another school", gate, "GET", person(ps.o1), nil, 404},
 			{"viewer: a file", viewer, "GET", person(ps.o1) + "/file", nil, 200},
-			{"viewer: change an org", viewer, "PATCH", fmt.Sprintf("/api/v1/orgs/%d", tr.school.ID), map[string]any{"principal": "x"}, 403},
-			{"viewer: add a person", viewer, "POST", "/api/v1/people", map[string]any{"school_id": tr.school.ID, "kind": "staff",
+			{"viewer: change an org", viewer, "PATCH", fmt.Sprintf("/api/v1/orgs/%d", tr.School.ID), map[string]any{"principal": "x"}, 403},
+			{"viewer: add a person", viewer, "POST", "/api/v1/people", map[string]any{"school_id": tr.School.ID, "kind": "staff",
 				"name": "x", "number": "T8", "role": "other"}, 403},
-			{"other school: the school", otherAdmin, "GET", fmt.Sprintf("/api/v1/orgs/%d", tr.school.ID), nil, 404},
+			{"other school: the school", otherAdmin, "GET", fmt.Sprintf("/api/v1/orgs/%d", tr.School.ID), nil, 404},
 			{"other school: a student", otherAdmin, "GET", person(ps.a1), nil, 404},
-			{"other school: places", otherAdmin, "GET", fmt.Sprintf("/api/v1/schools/%d/places", tr.school.ID), nil, 404},
+			{"other school: places", otherAdmin, "GET", fmt.Sprintf("/api/v1/schools/%d/places", tr.School.ID), nil, 404},
 			{"other school: own student", otherAdmin, "GET", person(ps.o1) + "/file", nil, 200},
 			{"guardian: own child", guardian, "GET", person(ps.a1), nil, 200},
 			{"guardian: own child's file", guardian, "GET", person(ps.a1) + "/file", nil, 200},
 			{"guardian: a classmate", guardian, "GET", person(ps.a2), nil, 404},
 			{"guardian: a classmate's file", guardian, "GET", person(ps.a2) + "/file", nil, 404},
-			{"guardian: the school", guardian, "GET", fmt.Sprintf("/api/v1/orgs/%d", tr.school.ID), nil, 404},
+			{"guardian: the school", guardian, "GET", fmt.Sprintf("/api/v1/orgs/%d", tr.School.ID), nil, 404},
 			{"guardian: change own child", guardian, "PATCH", person(ps.a1), map[string]any{"name": "x"}, 403},
 			{"guardian: audit", guardian, "GET", "/api/v1/audit", nil, 403},
 		}
@@ -1014,7 +1014,7 @@ func TestAccessMatrix(t *testing.T) {
 		if diff := cmp.Diff([]string{"林小红", "陈小明"}, names(teacher, "")); diff != "" {
 			t.Errorf("the teacher's people (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff([]string{}, names(teacher, fmt.Sprintf("class_id=%d", tr.class2.ID))); diff != "" {
+		if diff := cmp.Diff([]string{}, names(teacher, fmt.Sprintf("class_id=%d", tr.Class2.ID))); diff != "" {
 			t.Errorf("the teacher's people of class 2 (-want +got):\n%s", diff)
 		}
 		if diff := cmp.Diff([]string{"陈小明"}, names(guardian, "")); diff != "" {

@@ -61,7 +61,7 @@ func TestCheckKinds(t *testing.T) {
 		c := newStoreClient(t, s).secretsOf()
 
 		// A temperature gate posts a batch by API token.
-		gate := c.as(t, s, campusguard.GateStaff, tr.school)
+		gate := c.as(t, s, campusguard.GateStaff, tr.School)
 		r := gate.send("POST", "/api/v1/checks/batch", map[string]any{"checks": []map[string]any{
 			{"person_id": ps.a1.ID, "day": checkDay, "kind": "gate", "temperature": 36.5, "client_key": "gate-1"},
 			{"person_id": ps.a2.ID, "day": checkDay, "kind": "gate", "temperature": 37.84, "client_key": "gate-2"},
@@ -74,23 +74,23 @@ func TestCheckKinds(t *testing.T) {
 		}
 		// Gate staff record the bus check too.
 		bus := postCheck(t, gate, map[string]any{"person_id": ps.a1.ID, "day": checkDay, "kind": "bus", "temperature": 36.4,
-			"mask": true, "bus_route_id": tr.route.ID, "client_key": "bus-1"}, http.StatusCreated)
-		if bus.Mask == nil || !*bus.Mask || bus.BusRouteID == nil || *bus.BusRouteID != tr.route.ID {
+			"mask": true, "bus_route_id": tr.Route.ID, "client_key": "bus-1"}, http.StatusCreated)
+		if bus.Mask == nil || !*bus.Mask || bus.BusRouteID == nil || *bus.BusRouteID != tr.Route.ID {
 			t.Errorf("bus check = %+v", bus)
 		}
 
 		// The class teacher's morning check: absent for illness.
-		teacher, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: tr.class1.ID})
+		teacher, _ := c.signedIn(t, s, campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: tr.Class1.ID})
 		m := postCheck(t, teacher, map[string]any{"person_id": ps.a2.ID, "day": checkDay, "kind": "morning",
 			"attendance": "absent", "absence_reason": "illness", "note": "家长来电说发烧", "client_key": "morning-a2"}, http.StatusCreated)
 		if m.Kind != campusguard.MorningCheck || m.Attendance != campusguard.Absent || m.AbsenceReason != campusguard.AbsentIll ||
-			m.Version != 1 || !m.Current || m.ClassID == nil || *m.ClassID != tr.class1.ID || m.Day.String() != checkDay {
+			m.Version != 1 || !m.Current || m.ClassID == nil || *m.ClassID != tr.Class1.ID || m.Day.String() != checkDay {
 			t.Errorf("morning check = %+v", m)
 		}
 
 		// A guardian's home report for their own child, by cookie; the day
 		// defaults to today.
-		guardian := joinedGuardian(t, s, c, tr.class1, ps.a1, guardianA1)
+		guardian := joinedGuardian(t, s, c, tr.Class1, ps.a1, guardianA1)
 		h := postCheck(t, guardian, map[string]any{"person_id": ps.a1.ID, "kind": "home", "temperature": 37.5,
 			"symptoms": []string{"cough"}, "health_code": "green", "client_key": "phone-1"}, http.StatusCreated)
 		if !h.Fever || !h.Abnormal || h.Day != today() || len(h.Symptoms) != 1 || *h.Temperature != 37.5 {
@@ -101,7 +101,7 @@ func TestCheckKinds(t *testing.T) {
 			"temperature": 36.5, "client_key": "phone-2"}), http.StatusNotFound, campusguard.NotFound)
 
 		// The class teacher lists the day's abnormal checks of the class.
-		r = teacher.get(fmt.Sprintf("/api/v1/checks?class_id=%d&day=%s&abnormal=true", tr.class1.ID, checkDay))
+		r = teacher.get(fmt.Sprintf("/api/v1/checks?class_id=%d&day=%s&abnormal=true", tr.Class1.ID, checkDay))
 		wantStatus(t, r, http.StatusOK)
 		var l checkList
 		r.JSON(t, &l)
@@ -171,8 +171,8 @@ func TestCheckRefused(t *testing.T) {
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()
-		admin := c.as(t, s, campusguard.SchoolAdmin, tr.school)
-		gate := c.as(t, s, campusguard.GateStaff, tr.school)
+		admin := c.as(t, s, campusguard.SchoolAdmin, tr.School)
+		gate := c.as(t, s, campusguard.GateStaff, tr.School)
 		postCheck(t, admin, map[string]any{"person_id": ps.a1.ID, "day": checkDay, "kind": "gate", "temperature": 36.5,
 			"client_key": "used"}, http.StatusCreated)
 		gateCheck := func(person int64, temp float64, key string) map[string]any {
@@ -226,7 +226,7 @@ func TestCheckBatch(t *testing.T) {
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()
-		device := c.as(t, s, campusguard.GateStaff, tr.school)
+		device := c.as(t, s, campusguard.GateStaff, tr.School)
 		reading := func(person int64, temp float64, key string) map[string]any {
 			return map[string]any{"person_id": person, "day": checkDay, "kind": "gate", "temperature": temp, "client_key": key}
 		}
@@ -269,7 +269,7 @@ func TestCheckBatch(t *testing.T) {
 		count := func() int {
 			t.Helper()
 			var l checkList
-			c.as(t, s, campusguard.RegionAdmin, tr.county).get("/api/v1/checks?history=true").JSON(t, &l)
+			c.as(t, s, campusguard.RegionAdmin, tr.County).get("/api/v1/checks?history=true").JSON(t, &l)
 			return l.Total
 		}
 		if n := count(); n != 2 {
@@ -305,7 +305,7 @@ func TestRollups(t *testing.T) {
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		day, _ := campusguard.ParseDate(checkDay)
-		if err := s.OpenDay(sqlstoretest.Ctx, tr.county.ID, day); err != nil {
+		if err := s.OpenDay(sqlstoretest.Ctx, tr.County.ID, day); err != nil {
 			t.Fatal(err)
 		}
 		c := adminClient(t, s, tr).secretsOf()
@@ -331,32 +331,32 @@ func TestRollups(t *testing.T) {
 				t.Errorf("%s rollups (-want +got):\n%s", org.Name, diff)
 			}
 		}
-		want(tr.class1, campusguard.Rollup{Expected: 2, Reported: 2, Abnormal: 2, Fever: 1})
-		want(tr.class2, campusguard.Rollup{Expected: 1, Missing: 1, Absent: 1, IllAbsent: 1, OpenFollowUps: 1})
-		want(tr.school, campusguard.Rollup{Expected: 3, Reported: 2, Missing: 1, Abnormal: 2, Fever: 1, Absent: 1, IllAbsent: 1, OpenFollowUps: 1})
+		want(tr.Class1, campusguard.Rollup{Expected: 2, Reported: 2, Abnormal: 2, Fever: 1})
+		want(tr.Class2, campusguard.Rollup{Expected: 1, Missing: 1, Absent: 1, IllAbsent: 1, OpenFollowUps: 1})
+		want(tr.School, campusguard.Rollup{Expected: 3, Reported: 2, Missing: 1, Abnormal: 2, Fever: 1, Absent: 1, IllAbsent: 1, OpenFollowUps: 1})
 		// One day when only from is given; nothing for days without figures.
-		if got := rollup(tr.school, "?from="+checkDay); len(got) != 1 {
+		if got := rollup(tr.School, "?from="+checkDay); len(got) != 1 {
 			t.Errorf("rollups from %s = %+v, want one day", checkDay, got)
 		}
-		if got := rollup(tr.school, "?from=2026-11-01&to=2026-11-29"); len(got) != 0 {
+		if got := rollup(tr.School, "?from=2026-11-01&to=2026-11-29"); len(got) != 0 {
 			t.Errorf("rollups before %s = %+v, want none", checkDay, got)
 		}
-		rollup(tr.school, "") // today
+		rollup(tr.School, "") // today
 
-		e := wantError(t, c.get(fmt.Sprintf("/api/v1/orgs/%d/rollups?from=2026-01-01&to=2027-01-02", tr.school.ID)),
+		e := wantError(t, c.get(fmt.Sprintf("/api/v1/orgs/%d/rollups?from=2026-01-01&to=2027-01-02", tr.School.ID)),
 			http.StatusUnprocessableEntity, campusguard.Invalid)
 		if diff := cmp.Diff([]string{"to"}, e.fieldSet()); diff != "" {
 			t.Errorf("fields (-want +got):\n%s", diff)
 		}
-		if got := rollup(tr.school, "?from=2026-01-01&to=2026-12-31"); len(got) != 1 {
+		if got := rollup(tr.School, "?from=2026-01-01&to=2026-12-31"); len(got) != 1 {
 			t.Errorf("a whole year's rollups = %+v, want one day", got)
 		}
-		wantError(t, c.get(fmt.Sprintf("/api/v1/orgs/%d/rollups?from=2026-12-01&to=2026-11-30", tr.school.ID)),
+		wantError(t, c.get(fmt.Sprintf("/api/v1/orgs/%d/rollups?from=2026-12-01&to=2026-11-30", tr.School.ID)),
 			http.StatusUnprocessableEntity, campusguard.Invalid)
-		wantError(t, c.get(fmt.Sprintf("/api/v1/orgs/%d/rollups?from=30.11.2026", tr.school.ID)),
+		wantError(t, c.get(fmt.Sprintf("/api/v1/orgs/%d/rollups?from=30.11.2026", tr.School.ID)),
 			http.StatusBadRequest, campusguard.Invalid)
 		// Another school is out of a class teacher's scope.
-		teacher := c.as(t, s, campusguard.ClassTeacher, tr.class1)
-		wantError(t, teacher.get(fmt.Sprintf("/api/v1/orgs/%d/rollups", tr.other.ID)), http.StatusNotFound, campusguard.NotFound)
+		teacher := c.as(t, s, campusguard.ClassTeacher, tr.Class1)
+		wantError(t, teacher.get(fmt.Sprintf("/api/v1/orgs/%d/rollups", tr.Other.ID)), http.StatusNotFound, campusguard.NotFound)
 	})
 }

@@ -66,10 +66,10 @@ func TestNoPersonalDataInResponses(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
-		student := createPerson(t, c, map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "陈小明",
-			"number": "S1", "id_number": validID("20190307", 13), "phone": "13905961111", "class_id": tr.class1.ID,
-			"bus_route_id": tr.route.ID, "boarding": true, "dorm_room_id": tr.room.ID})
-		teacher := createPerson(t, c, map[string]any{"school_id": tr.school.ID, "kind": "staff", "name": "黄老师",
+		student := createPerson(t, c, map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "陈小明",
+			"number": "S1", "id_number": validID("20190307", 13), "phone": "13905961111", "class_id": tr.Class1.ID,
+			"bus_route_id": tr.Route.ID, "boarding": true, "dorm_room_id": tr.Room.ID})
+		teacher := createPerson(t, c, map[string]any{"school_id": tr.School.ID, "kind": "staff", "name": "黄老师",
 			"number": "T1", "role": "class_teacher", "id_number": validID("19850601", 42), "phone": "0596-8521234"})
 		c.secret("13805961234")
 		r := c.send("POST", fmt.Sprintf("/api/v1/people/%d/guardians", student.ID),
@@ -79,7 +79,7 @@ func TestNoPersonalDataInResponses(t *testing.T) {
 		c.secret(idX, "13705967777")
 		rows := [][]string{rosterHeader(), rosterRow(map[string]string{"kind": "学生", "number": "S2", "name": "林小红",
 			"id_number": idX, "grade": "一年级", "class": "2班", "guardian_name": "林大海", "guardian_phone": "13705967777"})}
-		wantStatus(t, c.upload(fmt.Sprintf("/api/v1/schools/%d/roster", tr.school.ID), "r.xlsx", xlsxFile(t, rows)), http.StatusOK)
+		wantStatus(t, c.upload(fmt.Sprintf("/api/v1/schools/%d/roster", tr.School.ID), "r.xlsx", xlsxFile(t, rows)), http.StatusOK)
 		r = c.send("PATCH", fmt.Sprintf("/api/v1/people/%d", teacher.ID), map[string]any{"phone": "13605960000"})
 		c.secret("13605960000")
 		wantStatus(t, r, http.StatusOK)
@@ -87,15 +87,15 @@ func TestNoPersonalDataInResponses(t *testing.T) {
 		paths := []string{
 			"/api/v1/people",
 			"/api/v1/people?q=" + idX, // a search by full ID number answers masked
-			fmt.Sprintf("/api/v1/people?school_id=%d&kind=staff", tr.school.ID),
+			fmt.Sprintf("/api/v1/people?school_id=%d&kind=staff", tr.School.ID),
 			fmt.Sprintf("/api/v1/people/%d", student.ID),
 			fmt.Sprintf("/api/v1/people/%d", teacher.ID),
 			fmt.Sprintf("/api/v1/people/%d/file", student.ID),
 			fmt.Sprintf("/api/v1/people/%d/file", teacher.ID),
 			"/api/v1/orgs?counts=true",
-			fmt.Sprintf("/api/v1/orgs/%d", tr.class1.ID),
-			fmt.Sprintf("/api/v1/schools/%d/places", tr.school.ID),
-			fmt.Sprintf("/api/v1/schools/%d/bus-routes", tr.school.ID),
+			fmt.Sprintf("/api/v1/orgs/%d", tr.Class1.ID),
+			fmt.Sprintf("/api/v1/schools/%d/places", tr.School.ID),
+			fmt.Sprintf("/api/v1/schools/%d/bus-routes", tr.School.ID),
 		}
 		for _, p := range paths {
 			r := c.get(p)
@@ -106,9 +106,9 @@ func TestNoPersonalDataInResponses(t *testing.T) {
 		sysAdmin, _ := c.anonymous().signedIn(t, s, campusguard.Grant{Role: campusguard.SystemAdmin})
 		for _, who := range []*client{
 			sysAdmin.seeingContacts(),
-			c.as(t, s, campusguard.SchoolAdmin, tr.school).seeingContacts(),
-			c.as(t, s, campusguard.HealthOffice, tr.school).seeingContacts(),
-			c.as(t, s, campusguard.ClassTeacher, tr.grade).seeingContacts(),
+			c.as(t, s, campusguard.SchoolAdmin, tr.School).seeingContacts(),
+			c.as(t, s, campusguard.HealthOffice, tr.School).seeingContacts(),
+			c.as(t, s, campusguard.ClassTeacher, tr.Grade).seeingContacts(),
 		} {
 			for _, p := range paths {
 				if r := who.get(p); r.Status != http.StatusOK && r.Status != http.StatusNotFound {
@@ -123,7 +123,7 @@ func TestNoPersonalDataInResponses(t *testing.T) {
 		if found.Total != 1 || found.Items[0].IDNumber != campusguard.MaskIDNumber(idX) {
 			t.Errorf("search by ID number = %+v, want one person, masked", found)
 		}
-		r = c.get(fmt.Sprintf("/api/v1/people?school_id=%d&q=S2", tr.school.ID))
+		r = c.get(fmt.Sprintf("/api/v1/people?school_id=%d&q=S2", tr.School.ID))
 		r.JSON(t, &found)
 		if found.Total != 1 {
 			t.Fatalf("imported student not found: %s", r.Body)

@@ -153,9 +153,9 @@ func (c *client) as(tb testing.TB, s *sqlstore.Store, role campusguard.AccessRol
 
 // adminClient is the usual client of a test: a region admin of the
 // tree's county, by API token. Region admins see phones masked.
-func adminClient(t *testing.T, s *sqlstore.Store, tr *tree) *client {
+func adminClient(t *testing.T, s *sqlstore.Store, tr *sqlstoretest.Tree) *client {
 	t.Helper()
-	return newStoreClient(t, s).as(t, s, campusguard.RegionAdmin, tr.county)
+	return newStoreClient(t, s).as(t, s, campusguard.RegionAdmin, tr.County)
 }
 
 // signedIn returns a client signed in, by session cookie, as a new user
@@ -425,12 +425,6 @@ func wantStatus(tb testing.TB, r *response, status int) {
 	}
 }
 
-// validID returns a valid ID number of region 350622 born on birth
-// (YYYYMMDD) with sequence seq; an odd seq is a man.
-func validID(birth string, seq int) string {
-	body := fmt.Sprintf("350622%s%03d", birth, seq)
-	return body + string(campusguard.IDCheckChar(body))
-}
 
 // badCheck returns id with a wrong check character.
 func badCheck(id string) string {
@@ -442,47 +436,11 @@ func badCheck(id string) string {
 	return id[:17] + string(bad)
 }
 
-// tree is a small county: a county, a town, a school with one grade and
-// two classes, a dorm room with 2 beds and a bus route, and a second
-// school with one class.
-type tree struct {
-	county, town, school, grade, class1, class2 *campusguard.Org
-	other, otherGrade, otherClass               *campusguard.Org
-	room                                        *campusguard.Place
-	route                                       *campusguard.BusRoute
-}
+// mustTree builds the shared test county.
+func mustTree(tb testing.TB, s *sqlstore.Store) *sqlstoretest.Tree { return sqlstoretest.MustTree(tb, s) }
 
-func mustTree(tb testing.TB, s *sqlstore.Store) *tree {
-	tb.Helper()
-	tr := &tree{}
-	mk := func(o *campusguard.Org) *campusguard.Org {
-		tb.Helper()
-		if err := s.CreateOrg(ctx, o); err != nil {
-			tb.Fatalf("CreateOrg(%s) = %v", o.Name, err)
-		}
-		return o
-	}
-	tr.county = mk(&campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelCounty, Name: "云霄县", Code: "350622"})
-	tr.town = mk(&campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelTown, Name: "云陵镇", ParentID: &tr.county.ID})
-	tr.school = mk(&campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, Name: "云陵中心小学",
-		Code: "35062201", Boarding: true, ParentID: &tr.town.ID})
-	tr.grade = mk(&campusguard.Org{Kind: campusguard.KindGrade, Name: "一年级", GradeYear: 1, ParentID: &tr.school.ID})
-	tr.class1 = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "1班", ParentID: &tr.grade.ID})
-	tr.class2 = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "2班", ParentID: &tr.grade.ID})
-	tr.other = mk(&campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Junior, Name: "云霄第二中学",
-		ParentID: &tr.town.ID})
-	tr.otherGrade = mk(&campusguard.Org{Kind: campusguard.KindGrade, Name: "七年级", GradeYear: 7, ParentID: &tr.other.ID})
-	tr.otherClass = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "1班", ParentID: &tr.otherGrade.ID})
-	tr.room = &campusguard.Place{SchoolID: tr.school.ID, Kind: campusguard.PlaceDormRoom, Name: "101", Beds: 2}
-	if err := s.CreatePlace(ctx, tr.room); err != nil {
-		tb.Fatalf("CreatePlace = %v", err)
-	}
-	tr.route = &campusguard.BusRoute{SchoolID: tr.school.ID, Name: "马铺线"}
-	if err := s.CreateBusRoute(ctx, tr.route); err != nil {
-		tb.Fatalf("CreateBusRoute = %v", err)
-	}
-	return tr
-}
+// validID returns a valid ID number of region 350622.
+func validID(birth string, seq int) string { return sqlstoretest.ValidID(birth, seq) }
 
 // countPeople returns how many people the store holds, in every school.
 func countPeople(tb testing.TB, s *sqlstore.Store) int {

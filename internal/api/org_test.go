@@ -98,15 +98,15 @@ func TestOrgCreateBadInput(t *testing.T) {
 				400, campusguard.Invalid, []string{"colour", "id"}},
 			{"wrong types", map[string]any{"kind": "school", "name": 5, "parent_id": "two", "boarding": "yes"},
 				400, campusguard.Invalid, []string{"boarding", "name", "parent_id"}},
-			{"missing name", map[string]any{"kind": "school", "school_type": "primary", "parent_id": tr.town.ID},
+			{"missing name", map[string]any{"kind": "school", "school_type": "primary", "parent_id": tr.Town.ID},
 				422, campusguard.Invalid, []string{"name"}},
 			{"bad kind and level", map[string]any{"kind": "castle", "name": "x"},
 				422, campusguard.Invalid, []string{"kind", "parent_id"}},
-			{"class under school", map[string]any{"kind": "class", "name": "3班", "parent_id": tr.school.ID},
+			{"class under school", map[string]any{"kind": "class", "name": "3班", "parent_id": tr.School.ID},
 				422, campusguard.Invalid, []string{"parent_id"}},
 			{"unknown parent", map[string]any{"kind": "school", "name": "x", "school_type": "primary", "parent_id": 999999},
 				422, campusguard.Invalid, []string{"parent_id"}},
-			{"taken code", map[string]any{"kind": "school", "name": "x", "school_type": "primary", "parent_id": tr.town.ID, "code": "35062201"},
+			{"taken code", map[string]any{"kind": "school", "name": "x", "school_type": "primary", "parent_id": tr.Town.ID, "code": "35062201"},
 				409, campusguard.Conflict, []string{"code"}},
 			{"body too large", `{"name": "` + strings.Repeat("长", 400000) + `"}`, 413, campusguard.Invalid, nil},
 		}
@@ -145,9 +145,9 @@ func TestOrgIndex(t *testing.T) {
 			limit  int
 		}{
 			{"everything", "", []string{"云霄县", "云陵镇", "云陵中心小学", "云霄第二中学", "一年级", "七年级", "1班", "2班", "1班"}, 9, 0, 100},
-			{"children of a grade", "parent_id=" + id(tr.grade), []string{"1班", "2班"}, 2, 0, 100},
-			{"classes under the county", "under=" + id(tr.county) + "&kind=class", []string{"1班", "2班", "1班"}, 3, 0, 100},
-			{"under a school", "under=" + id(tr.school), []string{"一年级", "1班", "2班"}, 3, 0, 100},
+			{"children of a grade", "parent_id=" + id(tr.Grade), []string{"1班", "2班"}, 2, 0, 100},
+			{"classes under the county", "under=" + id(tr.County) + "&kind=class", []string{"1班", "2班", "1班"}, 3, 0, 100},
+			{"under a school", "under=" + id(tr.School), []string{"一年级", "1班", "2班"}, 3, 0, 100},
 			{"school type", "school_type=junior", []string{"云霄第二中学"}, 1, 0, 100},
 			{"name search", "q=" + "中心", []string{"云陵中心小学"}, 1, 0, 100},
 			{"code search", "q=35062201", []string{"云陵中心小学"}, 1, 0, 100},
@@ -175,7 +175,7 @@ func TestOrgIndex(t *testing.T) {
 		t.Run("pages cover the list once", func(t *testing.T) {
 			seen := map[int64]int{}
 			for offset := 0; offset < 9; offset += 2 {
-				r := c.get(fmt.Sprintf("/api/v1/orgs?under=%d&limit=2&offset=%d", tr.county.ID, offset))
+				r := c.get(fmt.Sprintf("/api/v1/orgs?under=%d&limit=2&offset=%d", tr.County.ID, offset))
 				wantStatus(t, r, http.StatusOK)
 				var got list[*campusguard.Org]
 				r.JSON(t, &got)
@@ -207,7 +207,7 @@ func TestOrgIndex(t *testing.T) {
 				}
 			}
 			for _, o := range got.Items {
-				if o.ID == tr.school.ID && (o.Counts == nil || *o.Counts != (campusguard.OrgCounts{Schools: 1, Classes: 2})) {
+				if o.ID == tr.School.ID && (o.Counts == nil || *o.Counts != (campusguard.OrgCounts{Schools: 1, Classes: 2})) {
 					t.Errorf("%s counts = %+v, want 1 school, 2 classes", o.Name, o.Counts)
 				}
 			}
@@ -255,7 +255,7 @@ func TestOrgViewAndUpdate(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
-		schoolURL := fmt.Sprintf("/api/v1/orgs/%d", tr.school.ID)
+		schoolURL := fmt.Sprintf("/api/v1/orgs/%d", tr.School.ID)
 
 		r := c.get(schoolURL)
 		wantStatus(t, r, http.StatusOK)
@@ -320,7 +320,7 @@ func TestOrgViewAndUpdate(t *testing.T) {
 			{"bad JSON", schoolURL, `{"name":`, 400, campusguard.Invalid, nil, nil},
 			{"empty name", schoolURL, map[string]any{"name": "  "}, 422, campusguard.Invalid, []string{"name"}, nil},
 			{"bad school type", schoolURL, map[string]any{"school_type": "castle"}, 422, campusguard.Invalid, []string{"school_type"}, nil},
-			{"taken code", fmt.Sprintf("/api/v1/orgs/%d", tr.other.ID), map[string]any{"code": "35062201"}, 409, campusguard.Conflict, []string{"code"}, nil},
+			{"taken code", fmt.Sprintf("/api/v1/orgs/%d", tr.Other.ID), map[string]any{"code": "35062201"}, 409, campusguard.Conflict, []string{"code"}, nil},
 			{"unknown id", "/api/v1/orgs/999999", map[string]any{"name": "x"}, 404, campusguard.NotFound, nil, nil},
 			{"non-numeric id", "/api/v1/orgs/x1", map[string]any{"name": "x"}, 400, campusguard.Invalid, []string{"id"}, nil},
 		}
@@ -356,17 +356,17 @@ func TestPlacesAndBusRoutes(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
-		places := fmt.Sprintf("/api/v1/schools/%d/places", tr.school.ID)
-		routes := fmt.Sprintf("/api/v1/schools/%d/bus-routes", tr.school.ID)
+		places := fmt.Sprintf("/api/v1/schools/%d/places", tr.School.ID)
+		routes := fmt.Sprintf("/api/v1/schools/%d/bus-routes", tr.School.ID)
 
 		r := c.send("POST", places, map[string]any{"kind": "observation_room", "name": "临时留观室"})
 		wantStatus(t, r, http.StatusCreated)
 		var p campusguard.Place
 		r.JSON(t, &p)
-		if p.ID == 0 || p.SchoolID != tr.school.ID || p.RegionID != tr.county.ID || p.Kind != campusguard.PlaceObservation {
+		if p.ID == 0 || p.SchoolID != tr.School.ID || p.RegionID != tr.County.ID || p.Kind != campusguard.PlaceObservation {
 			t.Errorf("created place = %+v", p)
 		}
-		r = c.send("POST", places, map[string]any{"kind": "classroom", "name": "一年级1班教室", "class_id": tr.class1.ID})
+		r = c.send("POST", places, map[string]any{"kind": "classroom", "name": "一年级1班教室", "class_id": tr.Class1.ID})
 		wantStatus(t, r, http.StatusCreated)
 
 		r = c.get(places + "?kind=dorm_room")
@@ -381,7 +381,7 @@ func TestPlacesAndBusRoutes(t *testing.T) {
 		if len(got.Items) != 3 {
 			t.Errorf("places = %d, want 3", len(got.Items))
 		}
-		r = c.get(fmt.Sprintf("/api/v1/schools/%d/places", tr.other.ID))
+		r = c.get(fmt.Sprintf("/api/v1/schools/%d/places", tr.Other.ID))
 		wantStatus(t, r, http.StatusOK)
 		if string(r.Body) != "{\"items\":[]}\n" {
 			t.Errorf("other school's places = %s, want an empty list", r.Body)
@@ -412,19 +412,19 @@ func TestPlacesAndBusRoutes(t *testing.T) {
 			{"dorm without beds", "POST", places, map[string]any{"kind": "dorm_room", "name": "102"}, 422, []string{"beds"}},
 			{"too many beds", "POST", places, map[string]any{"kind": "dorm_room", "name": "102", "beds": 100}, 422, []string{"beds"}},
 			{"bad place kind", "POST", places, map[string]any{"kind": "castle", "name": "x"}, 422, []string{"kind"}},
-			{"class of another school", "POST", places, map[string]any{"kind": "classroom", "name": "x", "class_id": tr.otherClass.ID}, 422, []string{"class_id"}},
+			{"class of another school", "POST", places, map[string]any{"kind": "classroom", "name": "x", "class_id": tr.OtherClass.ID}, 422, []string{"class_id"}},
 			{"unknown place field", "POST", places, map[string]any{"kind": "toilet", "name": "x", "floor": 2}, 400, []string{"floor"}},
 			{"beds as text", "POST", places, map[string]any{"kind": "dorm_room", "name": "x", "beds": "8"}, 400, []string{"beds"}},
 			{"bad kind filter", "GET", places + "?kind=castle", nil, 400, []string{"kind"}},
 			{"places of unknown school", "GET", "/api/v1/schools/999999/places", nil, 404, nil},
-			{"places of a grade", "GET", fmt.Sprintf("/api/v1/schools/%d/places", tr.grade.ID), nil, 404, nil},
+			{"places of a grade", "GET", fmt.Sprintf("/api/v1/schools/%d/places", tr.Grade.ID), nil, 404, nil},
 			{"place in unknown school", "POST", "/api/v1/schools/999999/places", map[string]any{"kind": "toilet", "name": "x"}, 404, nil},
 			{"places non-numeric id", "GET", "/api/v1/schools/abc/places", nil, 400, []string{"id"}},
 			{"route without name", "POST", routes, map[string]any{"name": " "}, 422, []string{"name"}},
 			{"route with unknown driver", "POST", routes, map[string]any{"name": "x", "driver_id": 999999}, 422, []string{"driver_id"}},
 			{"route unknown field", "POST", routes, map[string]any{"name": "x", "seats": 40}, 400, []string{"seats"}},
 			{"routes of unknown school", "GET", "/api/v1/schools/999999/bus-routes", nil, 404, nil},
-			{"routes of a region", "GET", fmt.Sprintf("/api/v1/schools/%d/bus-routes", tr.county.ID), nil, 404, nil},
+			{"routes of a region", "GET", fmt.Sprintf("/api/v1/schools/%d/bus-routes", tr.County.ID), nil, 404, nil},
 			{"routes non-numeric id", "POST", "/api/v1/schools/-1/bus-routes", map[string]any{"name": "x"}, 400, []string{"id"}},
 		}
 		for _, tt := range tests {

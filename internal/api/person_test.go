@@ -39,9 +39,9 @@ func TestPersonCreate(t *testing.T) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
 		id := validID("20190307", 13)
-		p := createPerson(t, c, map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "陈小明",
-			"number": "S1", "id_number": id, "phone": "13905961111", "class_id": tr.class1.ID, "boarding": true,
-			"dorm_room_id": tr.room.ID, "bed": "1", "bus_route_id": tr.route.ID, "town": "云陵镇", "village": "城关村"})
+		p := createPerson(t, c, map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "陈小明",
+			"number": "S1", "id_number": id, "phone": "13905961111", "class_id": tr.Class1.ID, "boarding": true,
+			"dorm_room_id": tr.Room.ID, "bed": "1", "bus_route_id": tr.Route.ID, "town": "云陵镇", "village": "城关村"})
 		if p.Birth.String() != "2019-03-07" || p.Gender != campusguard.Male {
 			t.Errorf("derived birth, gender = %s, %s; want 2019-03-07, M", p.Birth, p.Gender)
 		}
@@ -51,14 +51,14 @@ func TestPersonCreate(t *testing.T) {
 		if p.Phone != "139****1111" {
 			t.Errorf("phone = %q, want 139****1111", p.Phone)
 		}
-		if p.RegionID != tr.county.ID || !p.Active || *p.ClassID != tr.class1.ID || *p.DormRoomID != tr.room.ID {
+		if p.RegionID != tr.County.ID || !p.Active || *p.ClassID != tr.Class1.ID || *p.DormRoomID != tr.Room.ID {
 			t.Errorf("created = %+v", p)
 		}
 		if stored, _, err := s.RevealIdentity(ctx, p.ID); err != nil || stored != id {
 			t.Errorf("stored ID number = %q, %v; want the full number kept", stored, err)
 		}
 		// A staff member with no ID number: the given birth date and gender.
-		staff := createPerson(t, c, map[string]any{"school_id": tr.school.ID, "kind": "staff", "name": "李医生",
+		staff := createPerson(t, c, map[string]any{"school_id": tr.School.ID, "kind": "staff", "name": "李医生",
 			"number": "T1", "role": "health_officer", "gender": "F", "birth_date": "1985-06-01", "phone": "0596-8521234"})
 		if staff.Birth.String() != "1985-06-01" || staff.Gender != campusguard.Female || staff.IDNumber != "" || staff.ClassID != nil {
 			t.Errorf("staff = %+v", staff)
@@ -73,33 +73,33 @@ func TestPersonCreate(t *testing.T) {
 			fields []string
 		}{
 			{"bad JSON", `{"kind": "student",`, 400, campusguard.Invalid, nil},
-			{"unknown field", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.class1.ID, "nickname": "小x"}, 400, campusguard.Invalid, []string{"nickname"}},
-			{"read-only field", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.class1.ID, "active": false}, 400, campusguard.Invalid, []string{"active"}},
+			{"unknown field", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+				"class_id": tr.Class1.ID, "nickname": "小x"}, 400, campusguard.Invalid, []string{"nickname"}},
+			{"read-only field", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+				"class_id": tr.Class1.ID, "active": false}, 400, campusguard.Invalid, []string{"active"}},
 			{"wrong types", map[string]any{"school_id": "3", "kind": "student", "name": "x", "number": 9,
 				"class_id": 1.5, "birth_date": "2019-13-01"}, 400, campusguard.Invalid,
 				[]string{"birth_date", "class_id", "number", "school_id"}},
-			{"missing required", map[string]any{"school_id": tr.school.ID, "kind": "student"}, 422, campusguard.Invalid,
+			{"missing required", map[string]any{"school_id": tr.School.ID, "kind": "student"}, 422, campusguard.Invalid,
 				[]string{"name", "number", "class_id"}},
-			{"wrong check digit", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.class1.ID, "id_number": badCheck(female)}, 422, campusguard.Invalid, []string{"id_number"}},
-			{"gender against ID number", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.class1.ID, "id_number": female, "gender": "M"}, 422, campusguard.Invalid, []string{"gender"}},
-			{"bad phone", map[string]any{"school_id": tr.school.ID, "kind": "staff", "role": "teacher", "name": "x",
+			{"wrong check digit", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+				"class_id": tr.Class1.ID, "id_number": badCheck(female)}, 422, campusguard.Invalid, []string{"id_number"}},
+			{"gender against ID number", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+				"class_id": tr.Class1.ID, "id_number": female, "gender": "M"}, 422, campusguard.Invalid, []string{"gender"}},
+			{"bad phone", map[string]any{"school_id": tr.School.ID, "kind": "staff", "role": "teacher", "name": "x",
 				"number": "T9", "phone": "12345"}, 422, campusguard.Invalid, []string{"phone"}},
-			{"student with a post", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.class1.ID, "role": "teacher"}, 422, campusguard.Invalid, []string{"role"}},
-			{"class of another school", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.otherClass.ID}, 422, campusguard.Invalid, []string{"class_id"}},
+			{"student with a post", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+				"class_id": tr.Class1.ID, "role": "teacher"}, 422, campusguard.Invalid, []string{"role"}},
+			{"class of another school", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+				"class_id": tr.OtherClass.ID}, 422, campusguard.Invalid, []string{"class_id"}},
 			{"unknown school", map[string]any{"school_id": 999999, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.class1.ID}, 422, campusguard.Invalid, []string{"school_id"}},
-			{"duplicate number", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S1",
-				"class_id": tr.class2.ID}, 409, campusguard.Conflict, []string{"number"}},
-			{"duplicate ID number", map[string]any{"school_id": tr.other.ID, "kind": "student", "name": "x", "number": "S1",
-				"class_id": tr.otherClass.ID, "id_number": id}, 409, campusguard.Conflict, []string{"id_number"}},
-			{"taken bed", map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-				"class_id": tr.class1.ID, "boarding": true, "dorm_room_id": tr.room.ID, "bed": "1"}, 409, campusguard.Conflict, []string{"bed"}},
+				"class_id": tr.Class1.ID}, 422, campusguard.Invalid, []string{"school_id"}},
+			{"duplicate number", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S1",
+				"class_id": tr.Class2.ID}, 409, campusguard.Conflict, []string{"number"}},
+			{"duplicate ID number", map[string]any{"school_id": tr.Other.ID, "kind": "student", "name": "x", "number": "S1",
+				"class_id": tr.OtherClass.ID, "id_number": id}, 409, campusguard.Conflict, []string{"id_number"}},
+			{"taken bed", map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+				"class_id": tr.Class1.ID, "boarding": true, "dorm_room_id": tr.Room.ID, "bed": "1"}, 409, campusguard.Conflict, []string{"bed"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -126,8 +126,8 @@ func TestErrorLanguage(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
-		body := map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "x", "number": "S9",
-			"class_id": tr.class1.ID, "id_number": badCheck(validID("20190307", 13))}
+		body := map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "x", "number": "S9",
+			"class_id": tr.Class1.ID, "id_number": badCheck(validID("20190307", 13))}
 		tests := []struct {
 			lang    string
 			message string
@@ -178,13 +178,13 @@ func TestPersonIndex(t *testing.T) {
 			ids[number] = fmt.Sprint(p.ID)
 		}
 		idA := validID("20190101", 11)
-		mk("S1", "陈小明", map[string]any{"school_id": tr.school.ID, "kind": "student", "class_id": tr.class1.ID,
-			"id_number": idA, "bus_route_id": tr.route.ID, "boarding": true, "dorm_room_id": tr.room.ID})
-		mk("S2", "林小红", map[string]any{"school_id": tr.school.ID, "kind": "student", "class_id": tr.class1.ID})
-		mk("S3", "王小刚", map[string]any{"school_id": tr.school.ID, "kind": "student", "class_id": tr.class2.ID})
-		mk("T1", "黄老师", map[string]any{"school_id": tr.school.ID, "kind": "staff", "role": "class_teacher", "phone": "13905962222"})
-		mk("T2", "周师傅", map[string]any{"school_id": tr.school.ID, "kind": "staff", "role": "driver"})
-		mk("S1", "郑小华", map[string]any{"school_id": tr.other.ID, "kind": "student", "class_id": tr.otherClass.ID})
+		mk("S1", "陈小明", map[string]any{"school_id": tr.School.ID, "kind": "student", "class_id": tr.Class1.ID,
+			"id_number": idA, "bus_route_id": tr.Route.ID, "boarding": true, "dorm_room_id": tr.Room.ID})
+		mk("S2", "林小红", map[string]any{"school_id": tr.School.ID, "kind": "student", "class_id": tr.Class1.ID})
+		mk("S3", "王小刚", map[string]any{"school_id": tr.School.ID, "kind": "student", "class_id": tr.Class2.ID})
+		mk("T1", "黄老师", map[string]any{"school_id": tr.School.ID, "kind": "staff", "role": "class_teacher", "phone": "13905962222"})
+		mk("T2", "周师傅", map[string]any{"school_id": tr.School.ID, "kind": "staff", "role": "driver"})
+		mk("S1", "郑小华", map[string]any{"school_id": tr.Other.ID, "kind": "student", "class_id": tr.OtherClass.ID})
 
 		id := func(o *campusguard.Org) string { return fmt.Sprint(o.ID) }
 		tests := []struct {
@@ -194,20 +194,20 @@ func TestPersonIndex(t *testing.T) {
 			total int
 		}{
 			{"everyone", "", []string{"黄老师", "周师傅", "陈小明", "郑小华", "林小红", "王小刚"}, 6},
-			{"under the county", "under=" + id(tr.county), []string{"黄老师", "周师傅", "陈小明", "郑小华", "林小红", "王小刚"}, 6},
-			{"under the school", "under=" + id(tr.school), []string{"黄老师", "周师傅", "陈小明", "林小红", "王小刚"}, 5},
-			{"under a grade", "under=" + id(tr.grade), []string{"陈小明", "林小红", "王小刚"}, 3},
-			{"under a class", "under=" + id(tr.class1), []string{"陈小明", "林小红"}, 2},
-			{"school", "school_id=" + id(tr.other), []string{"郑小华"}, 1},
-			{"class", "class_id=" + id(tr.class2), []string{"王小刚"}, 1},
-			{"students of a school", "school_id=" + id(tr.school) + "&kind=student", []string{"陈小明", "林小红", "王小刚"}, 3},
+			{"under the county", "under=" + id(tr.County), []string{"黄老师", "周师傅", "陈小明", "郑小华", "林小红", "王小刚"}, 6},
+			{"under the school", "under=" + id(tr.School), []string{"黄老师", "周师傅", "陈小明", "林小红", "王小刚"}, 5},
+			{"under a grade", "under=" + id(tr.Grade), []string{"陈小明", "林小红", "王小刚"}, 3},
+			{"under a class", "under=" + id(tr.Class1), []string{"陈小明", "林小红"}, 2},
+			{"school", "school_id=" + id(tr.Other), []string{"郑小华"}, 1},
+			{"class", "class_id=" + id(tr.Class2), []string{"王小刚"}, 1},
+			{"students of a school", "school_id=" + id(tr.School) + "&kind=student", []string{"陈小明", "林小红", "王小刚"}, 3},
 			{"role", "role=driver", []string{"周师傅"}, 1},
-			{"bus route", "bus_route_id=" + fmt.Sprint(tr.route.ID), []string{"陈小明"}, 1},
-			{"dorm room", "dorm_room_id=" + fmt.Sprint(tr.room.ID), []string{"陈小明"}, 1},
+			{"bus route", "bus_route_id=" + fmt.Sprint(tr.Route.ID), []string{"陈小明"}, 1},
+			{"dorm room", "dorm_room_id=" + fmt.Sprint(tr.Room.ID), []string{"陈小明"}, 1},
 			{"name search", "q=小", []string{"陈小明", "郑小华", "林小红", "王小刚"}, 4},
 			{"number search", "q=T2", []string{"周师傅"}, 1},
 			{"ID number search", "q=" + idA, []string{"陈小明"}, 1},
-			{"a page", "school_id=" + id(tr.school) + "&limit=2&offset=1", []string{"林小红", "王小刚"}, 5},
+			{"a page", "school_id=" + id(tr.School) + "&limit=2&offset=1", []string{"林小红", "王小刚"}, 5},
 			{"past the end", "offset=100", []string{}, 6},
 		}
 		for _, tt := range tests {
@@ -263,10 +263,10 @@ func TestPersonViewUpdateFile(t *testing.T) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
 		id := validID("20190307", 13)
-		p := createPerson(t, c, map[string]any{"school_id": tr.school.ID, "kind": "student", "name": "陈小明",
-			"number": "S1", "id_number": id, "class_id": tr.class1.ID, "boarding": true, "dorm_room_id": tr.room.ID,
-			"bed": "1", "bus_route_id": tr.route.ID})
-		teacher := createPerson(t, c, map[string]any{"school_id": tr.school.ID, "kind": "staff", "name": "黄老师",
+		p := createPerson(t, c, map[string]any{"school_id": tr.School.ID, "kind": "student", "name": "陈小明",
+			"number": "S1", "id_number": id, "class_id": tr.Class1.ID, "boarding": true, "dorm_room_id": tr.Room.ID,
+			"bed": "1", "bus_route_id": tr.Route.ID})
+		teacher := createPerson(t, c, map[string]any{"school_id": tr.School.ID, "kind": "staff", "name": "黄老师",
 			"number": "T1", "role": "class_teacher", "phone": "13905962222"})
 		url := fmt.Sprintf("/api/v1/people/%d", p.ID)
 
@@ -285,7 +285,7 @@ func TestPersonViewUpdateFile(t *testing.T) {
 		wantStatus(t, r, http.StatusCreated)
 		var g campusguard.Guardian
 		r.JSON(t, &g)
-		if g.ID == 0 || g.Phone != "138****1234" || g.Relation != "父亲" || g.RegionID != tr.county.ID {
+		if g.ID == 0 || g.Phone != "138****1234" || g.Relation != "父亲" || g.RegionID != tr.County.ID {
 			t.Errorf("guardian = %+v", g)
 		}
 		r = c.send("POST", guardians, map[string]any{"name": "林秀英", "phone": "13605963333", "relation": "母亲"})
@@ -327,9 +327,9 @@ func TestPersonViewUpdateFile(t *testing.T) {
 			fields []string
 			check  func(t *testing.T, p *campusguard.Person)
 		}{
-			{"move class and leave the bus", url, map[string]any{"name": "陈晓明", "class_id": tr.class2.ID, "bus_route_id": 0}, 200, "", nil,
+			{"move class and leave the bus", url, map[string]any{"name": "陈晓明", "class_id": tr.Class2.ID, "bus_route_id": 0}, 200, "", nil,
 				func(t *testing.T, p *campusguard.Person) {
-					if p.Name != "陈晓明" || *p.ClassID != tr.class2.ID || p.BusRouteID != nil {
+					if p.Name != "陈晓明" || *p.ClassID != tr.Class2.ID || p.BusRouteID != nil {
 						t.Errorf("patched = %+v", p)
 					}
 				}},
@@ -340,9 +340,9 @@ func TestPersonViewUpdateFile(t *testing.T) {
 					}
 				}},
 			{"wrong check digit", url, map[string]any{"id_number": badCheck(id)}, 422, campusguard.Invalid, []string{"id_number"}, nil},
-			{"class of another school", url, map[string]any{"class_id": tr.otherClass.ID}, 422, campusguard.Invalid, []string{"class_id"}, nil},
+			{"class of another school", url, map[string]any{"class_id": tr.OtherClass.ID}, 422, campusguard.Invalid, []string{"class_id"}, nil},
 			{"number taken", url, map[string]any{"number": "T1"}, 409, campusguard.Conflict, []string{"number"}, nil},
-			{"unknown field", url, map[string]any{"school_id": tr.other.ID}, 400, campusguard.Invalid, []string{"school_id"}, nil},
+			{"unknown field", url, map[string]any{"school_id": tr.Other.ID}, 400, campusguard.Invalid, []string{"school_id"}, nil},
 			{"wrong type", url, map[string]any{"active": "yes"}, 400, campusguard.Invalid, []string{"active"}, nil},
 			{"unknown id", "/api/v1/people/999999", map[string]any{"name": "x"}, 404, campusguard.NotFound, nil, nil},
 			{"non-numeric id", "/api/v1/people/1e3", map[string]any{"name": "x"}, 400, campusguard.Invalid, []string{"id"}, nil},
@@ -371,7 +371,7 @@ func TestPersonViewUpdateFile(t *testing.T) {
 		wantStatus(t, r, http.StatusOK)
 		var f campusguard.PersonFile
 		r.JSON(t, &f)
-		if f.Person.ID != p.ID || f.School.ID != tr.school.ID || f.Grade.ID != tr.grade.ID || f.Class.ID != tr.class2.ID {
+		if f.Person.ID != p.ID || f.School.ID != tr.School.ID || f.Grade.ID != tr.Grade.ID || f.Class.ID != tr.Class2.ID {
 			t.Errorf("file person, school, grade, class = %d %d %d %d", f.Person.ID, f.School.ID, f.Grade.ID, f.Class.ID)
 		}
 		if f.DormRoom == nil || f.DormRoom.Name != "101" || f.BusRoute != nil {

@@ -33,7 +33,7 @@ func TestRosterImport(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
-		url := fmt.Sprintf("/api/v1/schools/%d/roster", tr.school.ID)
+		url := fmt.Sprintf("/api/v1/schools/%d/roster", tr.School.ID)
 		idA, idB := validID("20190307", 13), validID("20190412", 22)
 		c.secret(idA, idB, "13805961234", "13905965678")
 		rows := [][]string{
@@ -73,7 +73,7 @@ func TestRosterImport(t *testing.T) {
 		}
 
 		// What was imported reads back through the API, masked.
-		r = c.get(fmt.Sprintf("/api/v1/people?school_id=%d&class_id=%d", tr.school.ID, tr.class1.ID))
+		r = c.get(fmt.Sprintf("/api/v1/people?school_id=%d&class_id=%d", tr.School.ID, tr.Class1.ID))
 		var people list[*campusguard.Person]
 		r.JSON(t, &people)
 		if people.Total != 3 {
@@ -88,12 +88,12 @@ func TestRosterImportBad(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
 		c := adminClient(t, s, tr)
-		url := fmt.Sprintf("/api/v1/schools/%d/roster", tr.school.ID)
+		url := fmt.Sprintf("/api/v1/schools/%d/roster", tr.School.ID)
 		// Someone at the other school holds this ID number already.
 		taken := validID("20180101", 33)
 		c.secret(taken)
-		if err := s.CreatePerson(ctx, &campusguard.Person{SchoolID: tr.other.ID, Kind: campusguard.Student, Name: "郑小华",
-			Number: "X1", IDNumber: taken, ClassID: &tr.otherClass.ID}); err != nil {
+		if err := s.CreatePerson(ctx, &campusguard.Person{SchoolID: tr.Other.ID, Kind: campusguard.Student, Name: "郑小华",
+			Number: "X1", IDNumber: taken, ClassID: &tr.OtherClass.ID}); err != nil {
 			t.Fatal(err)
 		}
 		good := rosterRow(map[string]string{"kind": "学生", "number": "S1", "name": "陈小明", "grade": "一年级", "class": "1班"})
@@ -197,7 +197,7 @@ func TestRosterImportBad(t *testing.T) {
 			{"JSON instead of a form", jsonReq("POST", url, map[string]any{"file": "x"}), 400, []string{"file"}},
 			{"no body", req{method: "POST", path: url}, 400, []string{"file"}},
 			{"unknown school", formAt("/api/v1/schools/999999/roster"), 404, nil},
-			{"not a school", formAt(fmt.Sprintf("/api/v1/schools/%d/roster", tr.class1.ID)), 404, nil},
+			{"not a school", formAt(fmt.Sprintf("/api/v1/schools/%d/roster", tr.Class1.ID)), 404, nil},
 			{"non-numeric id", formAt("/api/v1/schools/one/roster"), 400, []string{"id"}},
 		}
 		for _, tt := range reqs {

@@ -26,22 +26,22 @@ func TestImportRoster(t *testing.T) {
 			{Row: 4, Kind: "教职工", Number: "T0001", Name: "黄老师", Role: "班主任", Grade: "一年级", Class: "1班", Phone: "13900001111"},
 		}
 		rows[1].Boarding, rows[1].DormRoom, rows[1].Bed = "是", "101", "2"
-		res, err := s.ImportRoster(ctx, tr.school.ID, rows)
+		res, err := s.ImportRoster(ctx, tr.School.ID, rows)
 		if err != nil {
 			t.Fatalf("ImportRoster = %v", err)
 		}
 		if diff := cmp.Diff(&campusguard.ImportResult{Rows: 3, Created: 3}, res); diff != "" {
 			t.Errorf("ImportRoster (-want +got):\n%s", diff)
 		}
-		class, _ := s.FindOrgByID(ctx, tr.class1.ID)
-		teacher, _, _ := s.FindPeople(ctx, campusguard.PersonFilter{SchoolID: &tr.school.ID, Query: ptr("T0001")})
+		class, _ := s.FindOrgByID(ctx, tr.Class1.ID)
+		teacher, _, _ := s.FindPeople(ctx, campusguard.PersonFilter{SchoolID: &tr.School.ID, Query: ptr("T0001")})
 		if len(teacher) != 1 || class.HeadTeacherID == nil || *class.HeadTeacherID != teacher[0].ID {
 			t.Errorf("class head teacher = %v, want the imported 班主任 %v", class.HeadTeacherID, teacher)
 		}
 		// Re-import: one changed, one unchanged, one new.
 		rows[0].Name = "陈壹"
 		rows = append(rows, studentRow(5, "S0003", "张三", "", "2班"))
-		res, err = s.ImportRoster(ctx, tr.school.ID, rows)
+		res, err = s.ImportRoster(ctx, tr.School.ID, rows)
 		if err != nil {
 			t.Fatalf("re-import = %v", err)
 		}
@@ -62,7 +62,7 @@ func ptr[T any](v T) *T { return &v }
 func TestImportRosterBadRows(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
-		other := &campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Junior, Name: "云霄二中", ParentID: &tr.town.ID}
+		other := &campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Junior, Name: "云霄二中", ParentID: &tr.Town.ID}
 		if err := s.CreateOrg(ctx, other); err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestImportRosterBadRows(t *testing.T) {
 		rows[5].Boarding, rows[5].DormRoom, rows[5].Bed = "是", "101", "1"
 		rows[6].BusRoute = "不存在线"
 		before := countRows(t, s, "people")
-		_, err := s.ImportRoster(ctx, tr.school.ID, rows)
+		_, err := s.ImportRoster(ctx, tr.School.ID, rows)
 		if campusguard.ErrorCode(err) != campusguard.Invalid {
 			t.Fatalf("ImportRoster(bad) = %v, want Invalid", err)
 		}
@@ -114,7 +114,7 @@ func TestImportRosterBadRows(t *testing.T) {
 		if n := countRows(t, s, "guardians"); n != 0 {
 			t.Errorf("guardians = %d after a refused import, want 0", n)
 		}
-		if _, err := s.ImportRoster(ctx, tr.class1.ID, rows[:1]); campusguard.ErrorCode(err) != campusguard.NotFound {
+		if _, err := s.ImportRoster(ctx, tr.Class1.ID, rows[:1]); campusguard.ErrorCode(err) != campusguard.NotFound {
 			t.Errorf("ImportRoster(into a class) = %v, want NotFound", err)
 		}
 	})

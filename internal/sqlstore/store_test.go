@@ -20,11 +20,7 @@ import (
 
 var ctx = campusguard.SystemContext(context.Background(), "test")
 
-// validID returns a valid ID number born on the given day with sequence seq.
-func validID(birth string, seq int) string {
-	body := "350622" + strings.ReplaceAll(birth, "-", "") + pad3(seq)
-	return body + string(campusguard.IDCheckChar(body))
-}
+func validID(birth string, seq int) string { return sqlstoretest.ValidID(birth, seq) }
 
 func pad3(n int) string {
 	s := "000" + itoa(n)
@@ -43,59 +39,25 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// tree is a small county: a county, a town, a school with one grade and two
-// classes, a dorm room with 2 beds and a bus route.
-type tree struct {
-	county, town, school, grade, class1, class2 *campusguard.Org
-	room                                        *campusguard.Place
-	route                                       *campusguard.BusRoute
-}
-
-func mustTree(t *testing.T, s *sqlstore.Store) *tree {
-	t.Helper()
-	tr := &tree{}
-	mk := func(o *campusguard.Org) *campusguard.Org {
-		t.Helper()
-		if err := s.CreateOrg(ctx, o); err != nil {
-			t.Fatalf("CreateOrg(%s) = %v", o.Name, err)
-		}
-		return o
-	}
-	tr.county = mk(&campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelCounty, Name: "云霄县", Code: "350622"})
-	tr.town = mk(&campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelTown, Name: "云陵镇", ParentID: &tr.county.ID})
-	tr.school = mk(&campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, Name: "云陵中心小学",
-		Code: "35062201", Boarding: true, ParentID: &tr.town.ID})
-	tr.grade = mk(&campusguard.Org{Kind: campusguard.KindGrade, Name: "一年级", GradeYear: 1, ParentID: &tr.school.ID})
-	tr.class1 = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "1班", ParentID: &tr.grade.ID})
-	tr.class2 = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "2班", ParentID: &tr.grade.ID})
-	tr.room = &campusguard.Place{SchoolID: tr.school.ID, Kind: campusguard.PlaceDormRoom, Name: "101", Beds: 2}
-	if err := s.CreatePlace(ctx, tr.room); err != nil {
-		t.Fatalf("CreatePlace = %v", err)
-	}
-	tr.route = &campusguard.BusRoute{SchoolID: tr.school.ID, Name: "马铺线"}
-	if err := s.CreateBusRoute(ctx, tr.route); err != nil {
-		t.Fatalf("CreateBusRoute = %v", err)
-	}
-	return tr
-}
+func mustTree(t *testing.T, s *sqlstore.Store) *sqlstoretest.Tree { return sqlstoretest.MustTree(t, s) }
 
 func TestOrgTree(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
-		if tr.county.Path != "/"+itoa(int(tr.county.ID))+"/" || tr.county.RegionID != tr.county.ID {
-			t.Errorf("root path = %q region %d, want /%d/", tr.county.Path, tr.county.RegionID, tr.county.ID)
+		if tr.County.Path != "/"+itoa(int(tr.County.ID))+"/" || tr.County.RegionID != tr.County.ID {
+			t.Errorf("root path = %q region %d, want /%d/", tr.County.Path, tr.County.RegionID, tr.County.ID)
 		}
-		if want := tr.grade.Path + itoa(int(tr.class1.ID)) + "/"; tr.class1.Path != want {
-			t.Errorf("class path = %q, want %q", tr.class1.Path, want)
+		if want := tr.Grade.Path + itoa(int(tr.Class1.ID)) + "/"; tr.Class1.Path != want {
+			t.Errorf("class path = %q, want %q", tr.Class1.Path, want)
 		}
-		got, err := s.FindOrgByID(ctx, tr.school.ID)
+		got, err := s.FindOrgByID(ctx, tr.School.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(tr.school, got); diff != "" {
+		if diff := cmp.Diff(tr.School, got); diff != "" {
 			t.Errorf("FindOrgByID (-want +got):\n%s", diff)
 		}
-		anc, err := s.OrgAncestors(ctx, tr.class1.ID)
+		anc, err := s.OrgAncestors(ctx, tr.Class1.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,9 +69,9 @@ func TestOrgTree(t *testing.T) {
 			t.Errorf("OrgAncestors (-want +got):\n%s", diff)
 		}
 		kind := campusguard.KindClass
-		classes, total, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &tr.county.ID, Kind: &kind})
-		if err != nil || total != 2 || len(classes) != 2 {
-			t.Errorf("FindOrgs(classes under county) = %d, %d, %v; want 2", len(classes), total, err)
+		classes, total, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &tr.County.ID, Kind: &kind})
+		if err != nil || total != 3 || len(classes) != 3 {
+			t.Errorf("FindOrgs(classes under county) = %d, %d, %v; want 3", len(classes), total, err)
 		}
 		// A second tree stays apart from the first.
 		other := &campusguard.Org{Kind: campusguard.KindRegion, Level: campusguard.LevelCounty, Name: "诏安县"}
@@ -133,12 +95,12 @@ func TestOrgBadInput(t *testing.T) {
 			code  campusguard.Code
 			field string
 		}{
-			{"empty name", campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, ParentID: &tr.town.ID}, campusguard.Invalid, "name"},
-			{"bad school type", campusguard.Org{Kind: campusguard.KindSchool, Name: "x", SchoolType: "castle", ParentID: &tr.town.ID}, campusguard.Invalid, "school_type"},
-			{"class under school", campusguard.Org{Kind: campusguard.KindClass, Name: "x", ParentID: &tr.school.ID}, campusguard.Invalid, "parent_id"},
+			{"empty name", campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, ParentID: &tr.Town.ID}, campusguard.Invalid, "name"},
+			{"bad school type", campusguard.Org{Kind: campusguard.KindSchool, Name: "x", SchoolType: "castle", ParentID: &tr.Town.ID}, campusguard.Invalid, "school_type"},
+			{"class under school", campusguard.Org{Kind: campusguard.KindClass, Name: "x", ParentID: &tr.School.ID}, campusguard.Invalid, "parent_id"},
 			{"school with no parent", campusguard.Org{Kind: campusguard.KindSchool, Name: "x", SchoolType: campusguard.Primary}, campusguard.Invalid, "parent_id"},
 			{"unknown parent", campusguard.Org{Kind: campusguard.KindSchool, Name: "x", SchoolType: campusguard.Primary, ParentID: &missing}, campusguard.Invalid, "parent_id"},
-			{"taken code", campusguard.Org{Kind: campusguard.KindSchool, Name: "x", Code: "35062201", SchoolType: campusguard.Primary, ParentID: &tr.town.ID}, campusguard.Conflict, "code"},
+			{"taken code", campusguard.Org{Kind: campusguard.KindSchool, Name: "x", Code: "35062201", SchoolType: campusguard.Primary, ParentID: &tr.Town.ID}, campusguard.Conflict, "code"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -174,9 +136,9 @@ func countRows(t *testing.T, s *sqlstore.Store, table string) int {
 func TestPeople(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
-		p := &campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Student, Name: "陈小明", Number: "S1",
-			IDNumber: validID("2019-03-07", 13), ClassID: &tr.class1.ID, Boarding: true, DormRoomID: &tr.room.ID,
-			Bed: "1", BusRouteID: &tr.route.ID, Town: "云陵镇"}
+		p := &campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Student, Name: "陈小明", Number: "S1",
+			IDNumber: validID("2019-03-07", 13), ClassID: &tr.Class1.ID, Boarding: true, DormRoomID: &tr.Room.ID,
+			Bed: "1", BusRouteID: &tr.Route.ID, Town: "云陵镇"}
 		if err := s.CreatePerson(ctx, p); err != nil {
 			t.Fatalf("CreatePerson = %v", err)
 		}
@@ -200,8 +162,8 @@ func TestPeople(t *testing.T) {
 			t.Fatalf("AddGuardian = %v", err)
 		}
 		// Same bed, a full room, a class of another school, a taken number.
-		p2 := &campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Student, Name: "林小红", Number: "S1",
-			IDNumber: p.IDNumber, ClassID: &tr.class2.ID, Boarding: true, DormRoomID: &tr.room.ID, Bed: "1"}
+		p2 := &campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Student, Name: "林小红", Number: "S1",
+			IDNumber: p.IDNumber, ClassID: &tr.Class2.ID, Boarding: true, DormRoomID: &tr.Room.ID, Bed: "1"}
 		err = s.CreatePerson(ctx, p2)
 		if campusguard.ErrorCode(err) != campusguard.Conflict {
 			t.Fatalf("CreatePerson(dup) = %v, want Conflict", err)
@@ -219,18 +181,18 @@ func TestPeople(t *testing.T) {
 		name := "陈晓明"
 		zero := int64(0)
 		up, err := s.UpdatePerson(campusguard.WithActorName(ctx, "tester"), p.ID,
-			campusguard.PersonUpdate{Name: &name, ClassID: &tr.class2.ID, BusRouteID: &zero})
+			campusguard.PersonUpdate{Name: &name, ClassID: &tr.Class2.ID, BusRouteID: &zero})
 		if err != nil {
 			t.Fatalf("UpdatePerson = %v", err)
 		}
-		if up.Name != name || *up.ClassID != tr.class2.ID || up.BusRouteID != nil {
+		if up.Name != name || *up.ClassID != tr.Class2.ID || up.BusRouteID != nil {
 			t.Errorf("UpdatePerson = %+v", up)
 		}
 		f, err := s.FindPersonFile(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Class.ID != tr.class2.ID || f.Grade.ID != tr.grade.ID || f.School.ID != tr.school.ID ||
+		if f.Class.ID != tr.Class2.ID || f.Grade.ID != tr.Grade.ID || f.School.ID != tr.School.ID ||
 			f.DormRoom == nil || f.DormRoom.Name != "101" || f.BusRoute != nil || len(f.Guardians) != 1 ||
 			f.Guardians[0].Relation != "父亲" || len(f.Path) != 2 {
 			t.Errorf("FindPersonFile = %+v", f)
@@ -246,19 +208,19 @@ func TestPeople(t *testing.T) {
 			t.Errorf("history %+v lacks the update by tester", f.History)
 		}
 		q := "晓明"
-		people, total, err := s.FindPeople(ctx, campusguard.PersonFilter{Under: &tr.county.ID, Query: &q})
+		people, total, err := s.FindPeople(ctx, campusguard.PersonFilter{Under: &tr.County.ID, Query: &q})
 		if err != nil || total != 1 || people[0].ID != p.ID {
 			t.Errorf("FindPeople(query) = %v %d %v", people, total, err)
 		}
-		people, total, _ = s.FindPeople(ctx, campusguard.PersonFilter{Under: &tr.class1.ID})
+		people, total, _ = s.FindPeople(ctx, campusguard.PersonFilter{Under: &tr.Class1.ID})
 		if total != 0 {
 			t.Errorf("FindPeople(class1) total = %d, want 0 after the move", total)
 		}
-		counts, err := s.OrgCounts(ctx, tr.county.ID)
+		counts, err := s.OrgCounts(ctx, tr.County.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(&campusguard.OrgCounts{Schools: 1, Classes: 2, Students: 1}, counts); diff != "" {
+		if diff := cmp.Diff(&campusguard.OrgCounts{Schools: 2, Classes: 3, Students: 1}, counts); diff != "" {
 			t.Errorf("OrgCounts (-want +got):\n%s", diff)
 		}
 	})
@@ -356,17 +318,17 @@ func TestReady(t *testing.T) {
 func TestPagePastTheEnd(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := mustTree(t, s)
-		orgs, total, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &tr.county.ID, Offset: 50, Limit: 10})
-		if err != nil || len(orgs) != 0 || total != 5 {
-			t.Errorf("FindOrgs(past the end) = %d items, total %d, %v; want 0 items, total 5", len(orgs), total, err)
+		orgs, total, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &tr.County.ID, Offset: 50, Limit: 10})
+		if err != nil || len(orgs) != 0 || total != 8 {
+			t.Errorf("FindOrgs(past the end) = %d items, total %d, %v; want 0 items, total 8", len(orgs), total, err)
 		}
 		for i := 0; i < 3; i++ {
-			p := &campusguard.Person{SchoolID: tr.school.ID, Kind: campusguard.Student, Name: "学生", Number: "N" + itoa(i), ClassID: &tr.class1.ID}
+			p := &campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Student, Name: "学生", Number: "N" + itoa(i), ClassID: &tr.Class1.ID}
 			if err := s.CreatePerson(ctx, p); err != nil {
 				t.Fatal(err)
 			}
 		}
-		people, total, err := s.FindPeople(ctx, campusguard.PersonFilter{SchoolID: &tr.school.ID, Offset: 10})
+		people, total, err := s.FindPeople(ctx, campusguard.PersonFilter{SchoolID: &tr.School.ID, Offset: 10})
 		if err != nil || len(people) != 0 || total != 3 {
 			t.Errorf("FindPeople(past the end) = %d items, total %d, %v; want 0 items, total 3", len(people), total, err)
 		}
