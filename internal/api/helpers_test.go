@@ -425,7 +425,6 @@ func wantStatus(tb testing.TB, r *response, status int) {
 	}
 }
 
-
 // badCheck returns id with a wrong check character.
 func badCheck(id string) string {
 	last := id[17]
@@ -437,7 +436,9 @@ func badCheck(id string) string {
 }
 
 // mustTree builds the shared test county.
-func mustTree(tb testing.TB, s *sqlstore.Store) *sqlstoretest.Tree { return sqlstoretest.MustTree(tb, s) }
+func mustTree(tb testing.TB, s *sqlstore.Store) *sqlstoretest.Tree {
+	return sqlstoretest.MustTree(tb, s)
+}
 
 // validID returns a valid ID number of region 350622.
 func validID(birth string, seq int) string { return sqlstoretest.ValidID(birth, seq) }
