@@ -28,9 +28,10 @@ type homePage struct {
 
 // childLink is one of a guardian's children.
 type childLink struct {
-	URL    string
-	Name   string
-	Number string
+	URL       string
+	Name      string
+	Number    string
+	ReportURL string // the home report (居家填报)
 }
 
 // handleHome handles "GET /": a guardian's children; else the widest node
@@ -53,7 +54,8 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			p.Children = append(p.Children, childLink{URL: personURL(c.ID), Name: c.Name, Number: c.Number})
+			p.Children = append(p.Children, childLink{URL: personURL(c.ID), Name: c.Name, Number: c.Number,
+				ReportURL: personURL(c.ID) + "/home-report"})
 		}
 		if org != 0 {
 			p.OrgURL = orgURL(org)

@@ -98,7 +98,7 @@ func dynamicKeys() []string {
 	for _, r := range relations {
 		keys = append(keys, relationKey(r.key))
 	}
-	return keys
+	return append(keys, checkDynamicKeys()...)
 }
 
 // orgLabel names what kind of node o is: its region level, its school type,

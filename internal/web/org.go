@@ -34,6 +34,9 @@ type orgPage struct {
 	// manage users; "" for others.
 	AccountURL string
 
+	// Figures is today's roll-up, on a school's or a class's page.
+	Figures *figuresCard
+
 	Region *regionView
 	School *schoolView
 	Grade  *gradeView
@@ -189,6 +192,11 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
+	}
+	if o.Kind == campusguard.KindSchool || o.Kind == campusguard.KindClass {
+		if p.Figures, err = s.figures(ctx, p.actor, o); err != nil {
+			return err
+		}
 	}
 	return s.render(w, r, http.StatusOK, "org", p)
 }

@@ -161,6 +161,10 @@ type personPage struct {
 	Bed       string
 	Bus       string
 	History   []historyRow
+	// Checks is the person's latest health checks, newest first.
+	Checks []checkRow
+	// HomeReportURL opens the home report for those who may file it.
+	HomeReportURL string
 	// Sections is the history that later parts of the product record.
 	Sections []fileSection
 
@@ -203,7 +207,6 @@ type fileSection struct {
 // fileSections are the sections of a person's file that later work fills;
 // until then each says it has no records.
 var fileSections = []struct{ id, key string }{
-	{"checkins", "person.section.checkins"},
 	{"absences", "person.section.absences"},
 	{"cases", "person.section.cases"},
 	{"contacts", "person.section.contacts"},
@@ -307,6 +310,12 @@ func (s *Server) personPage(r *http.Request, id int64) (*personPage, error) {
 	p.MaskedNote = p.T("person.masked_note")
 	if a.CanPerson(campusguard.SeeContacts, p.Person.ID, path) {
 		p.MaskedNote = p.T("person.masked_note_id")
+	}
+	if a.CanRecordCheck(campusguard.HomeCheck, p.Person.ID, path) {
+		p.HomeReportURL = personURL(p.Person.ID) + "/home-report"
+	}
+	if p.Checks, err = s.checkHistory(r.Context(), l, p.Person.ID); err != nil {
+		return nil, err
 	}
 	if a.Can(campusguard.RevealIdentity, path) {
 		p.RevealURL = personURL(p.Person.ID) + "/reveal"

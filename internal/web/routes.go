@@ -50,6 +50,13 @@ var routeTable = []route{
 	{Route: Route{"GET", "/people/{id}", false}, h: (*Server).handlePersonView},
 	{Route: Route{"POST", "/people/{id}/reveal", false}, h: (*Server).handlePersonReveal},
 
+	{Route: Route{"GET", "/people/{id}/home-report", false}, h: (*Server).handleHomeReportForm},
+	{Route: Route{"POST", "/people/{id}/home-report", false}, h: (*Server).handleHomeReport},
+	{Route: Route{"GET", "/orgs/{id}/checks", false}, h: (*Server).handleClassCheckForm},
+	{Route: Route{"POST", "/orgs/{id}/checks", false}, h: (*Server).handleClassCheck},
+	{Route: Route{"GET", "/orgs/{id}/gate", false}, h: (*Server).handleGateForm},
+	{Route: Route{"POST", "/orgs/{id}/gate", false}, h: (*Server).handleGate},
+
 	{Route: Route{"POST", "/orgs/{id}/binding-codes", false}, h: (*Server).handleBindingCodes},
 	{Route: Route{"POST", "/orgs/{id}/binding-codes.xlsx", false}, h: (*Server).handleBindingCodesXLSX},
 	{Route: Route{"POST", "/people/{id}/binding-codes/revoke", false}, h: (*Server).handleBindingRevoke},

@@ -47,6 +47,23 @@
       window.print();
     }
   });
+  // The gate page serves a queue: after each reading, and after the live
+  // results arrive, the search box takes the focus again; a tap on a
+  // result moves on to the temperature.
+  function refocus() {
+    var box = document.querySelector("[data-refocus]");
+    if (box && document.activeElement !== box && !box.value) {
+      box.focus();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", refocus);
+  document.addEventListener("change", function (ev) {
+    var pick = ev.target instanceof Element ? ev.target.closest("[data-testid=gate-pick]") : null;
+    var temp = pick && pick.form ? pick.form.querySelector("input[name=temperature]") : null;
+    if (temp) {
+      temp.focus();
+    }
+  });
   // Coming back to the page through the browser's cache re-enables the form.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[aria-busy=true]").forEach(function (form) {
