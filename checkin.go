@@ -399,6 +399,10 @@ type HealthService interface {
 	// CompleteFollowUp records what was learned and closes the follow-up.
 	// Invalid, NotFound, Forbidden (a role that does not record class checks).
 	CompleteFollowUp(ctx context.Context, id int64, r FollowUpReport) (*FollowUp, error)
+	// MissingReports lists the active students of a class with nothing
+	// reported for day, for the class teacher's follow-up and reminders.
+	// NotFound (class out of scope).
+	MissingReports(ctx context.Context, classID int64, day Date) ([]*Person, error)
 	// Rollups returns the figures of an org node for the days in [from, to].
 	Rollups(ctx context.Context, orgID int64, from, to Date) ([]Rollup, error)
 }

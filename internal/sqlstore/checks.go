@@ -603,3 +603,39 @@ func (s *Store) CompleteFollowUp(ctx context.Context, id int64, r campusguard.Fo
 	})
 	return out, err
 }
+
+// MissingReports lists a class's active students with no report on day,
+// masked for the actor like any list of people.
+func (s *Store) MissingReports(ctx context.Context, classID int64, day campusguard.Date) ([]*campusguard.Person, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	class, err := s.FindOrgByID(ctx, classID)
+	if err != nil {
+		return nil, err
+	}
+	if class.Kind != campusguard.KindClass {
+		return nil, notFound("class")
+	}
+	if !a.Can(campusguard.ListPeople, class.Path) {
+		return nil, forbidden()
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+personColumns+` FROM people p
+		WHERE p.class_id = $1 AND p.kind = 'student' AND p.active = TRUE AND NOT EXISTS (
+			SELECT 1 FROM person_days d WHERE d.person_id = p.id AND d.day = $2 AND d.reported = TRUE)
+		ORDER BY p.number`, classID, day)
+	if err != nil {
+		return nil, fmt.Errorf("missing reports: %w", err)
+	}
+	defer rows.Close()
+	out := []*campusguard.Person{}
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a.MaskFor(p, class.Path))
+	}
+	return out, rows.Err()
+}

@@ -308,3 +308,38 @@ func TestFollowUps(t *testing.T) {
 		}
 	})
 }
+
+func TestMissingReports(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		second := &campusguard.Person{SchoolID: w.school.ID, Kind: campusguard.Student, Name: "第二个", Number: "M2", ClassID: &w.class.ID}
+		if err := s.CreatePerson(ctx, second); err != nil {
+			t.Fatal(err)
+		}
+		names := func() []int64 {
+			ps, err := s.MissingReports(ctx, w.class.ID, checkDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, p := range ps {
+				ids = append(ids, p.ID)
+			}
+			return ids
+		}
+		if got := names(); len(got) != 2 {
+			t.Fatalf("MissingReports before any report = %v, want both students", got)
+		}
+		c := &campusguard.Check{PersonID: w.student.ID, Day: checkDay, Kind: campusguard.HomeCheck, Temperature: f64(36.5), ClientKey: "h1"}
+		if _, _, err := s.RecordCheck(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(); !cmp.Equal(got, []int64{second.ID}) {
+			t.Errorf("MissingReports = %v, want [%d]", got, second.ID)
+		}
+		teacher := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: w.class2.ID}))
+		if _, err := s.MissingReports(teacher, w.class.ID, checkDay); campusguard.ErrorCode(err) != campusguard.NotFound {
+			t.Errorf("MissingReports(another class's teacher) = %v, want NotFound", err)
+		}
+	})
+}
