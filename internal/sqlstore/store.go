@@ -140,6 +140,10 @@ func (s *Store) Close() error {
 // DB returns the read pool, for benchmarks that compare with raw SQL.
 func (s *Store) DB() *sql.DB { return s.read }
 
+// WriteDB returns the write pool (one connection on SQLite), for benchmarks
+// that write with raw SQL.
+func (s *Store) WriteDB() *sql.DB { return s.write }
+
 // Tx is a write transaction with one clock reading for all it writes.
 type Tx struct {
 	*sql.Tx
