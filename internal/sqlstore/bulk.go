@@ -64,12 +64,11 @@ func insertPrepared(ctx context.Context, tx *Tx, table string, cols []string, n 
 	for i := range ph {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES ("+
+	stmt, err := tx.stmt(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES ("+
 		strings.Join(ph, ", ")+")"+suffix)
 	if err != nil {
 		return fmt.Errorf("insert into %s: %w", table, err)
 	}
-	defer stmt.Close()
 	for i := 0; i < n; i++ {
 		if _, err := stmt.ExecContext(ctx, row(i)...); err != nil {
 			return fmt.Errorf("insert into %s: row %d: %w", table, i, err)

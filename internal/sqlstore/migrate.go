@@ -60,7 +60,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			return applied, err
 		}
 		err = s.inTx(ctx, func(tx *Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`,
