@@ -354,6 +354,18 @@ type FollowUpFilter struct {
 	OpenOnly bool
 }
 
+// SignOff is a school's sign-off of its daily report, made even when
+// every figure is zero.
+type SignOff struct {
+	SchoolID   int64     `json:"school_id"`
+	SchoolName string    `json:"school_name"`
+	Day        Date      `json:"day"`
+	Signed     bool      `json:"signed"`
+	SignedBy   string    `json:"signed_by,omitempty"`
+	SignedAt   time.Time `json:"signed_at,omitzero"`
+	Note       string    `json:"note,omitempty"`
+}
+
 // MaxBatch is the most readings one device batch may carry.
 const MaxBatch = 5000
 
@@ -403,6 +415,13 @@ type HealthService interface {
 	// reported for day, for the class teacher's follow-up and reminders.
 	// NotFound (class out of scope).
 	MissingReports(ctx context.Context, classID int64, day Date) ([]*Person, error)
+	// SignOffDay records a school's sign-off of day; signing again updates
+	// the note. NotFound, Forbidden (roles other than school admin and
+	// health officer).
+	SignOffDay(ctx context.Context, schoolID int64, day Date, note string) (*SignOff, error)
+	// SignOffs lists every school under an org node with whether it signed
+	// off day, unsigned first.
+	SignOffs(ctx context.Context, orgID int64, day Date) ([]*SignOff, error)
 	// Rollups returns the figures of an org node for the days in [from, to].
 	Rollups(ctx context.Context, orgID int64, from, to Date) ([]Rollup, error)
 }

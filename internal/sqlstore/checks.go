@@ -639,3 +639,74 @@ func (s *Store) MissingReports(ctx context.Context, classID int64, day campusgua
 	}
 	return out, rows.Err()
 }
+
+// SignOffDay records a school's sign-off of its day.
+func (s *Store) SignOffDay(ctx context.Context, schoolID int64, day campusguard.Date, note string) (*campusguard.SignOff, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > 500 {
+		return nil, campusguard.InvalidFields([]campusguard.FieldError{{Field: "note", Msg: "error.too_long", Args: []any{500}}})
+	}
+	var out *campusguard.SignOff
+	err = s.inTx(ctx, func(tx *Tx) error {
+		sch, err := findOrgByID(ctx, tx, schoolID)
+		if err != nil || sch.Kind != campusguard.KindSchool || !a.Can(campusguard.ReadOrg, sch.Path) {
+			return notFound("school")
+		}
+		if !a.System && !hasRoleAt(a, sch.Path, campusguard.SchoolAdmin, campusguard.HealthOffice, campusguard.SystemAdmin) {
+			return forbidden()
+		}
+		out = &campusguard.SignOff{SchoolID: sch.ID, SchoolName: sch.Name, Day: day, Signed: true,
+			SignedBy: campusguard.ActorName(ctx), SignedAt: tx.now, Note: note}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signoffs (region_id, school_id, day, signed_by, signed_at, note)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (school_id, day) DO UPDATE SET signed_by = excluded.signed_by,
+			signed_at = excluded.signed_at, note = excluded.note`, sch.RegionID, sch.ID, day, out.SignedBy, tx.now, note); err != nil {
+			return err
+		}
+		return audit(ctx, tx, sch.RegionID, "sign_off_day", "org:"+strconv.FormatInt(sch.ID, 10), day.String())
+	})
+	return out, err
+}
+
+// hasRoleAt reports whether one of the actor's grants covering path has one
+// of the roles.
+func hasRoleAt(a *campusguard.Actor, path string, roles ...campusguard.AccessRole) bool {
+	for _, g := range a.Grants {
+		if g.Covers(path) && slices.Contains(roles, g.Role) {
+			return true
+		}
+	}
+	return false
+}
+
+// SignOffs lists the schools under an org node with their sign-off of day.
+func (s *Store) SignOffs(ctx context.Context, orgID int64, day campusguard.Date) ([]*campusguard.SignOff, error) {
+	o, err := s.FindOrgByID(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := subtree(o.Path)
+	rows, err := s.read.QueryContext(ctx, `SELECT s.id, s.name, COALESCE(f.signed_by, ''), f.signed_at, COALESCE(f.note, '')
+		FROM orgs s LEFT JOIN signoffs f ON f.school_id = s.id AND f.day = $1
+		WHERE s.kind = 'school' AND s.path >= $2 AND s.path < $3 ORDER BY f.signed_at IS NOT NULL, s.code, s.name`, day, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("sign-offs: %w", err)
+	}
+	defer rows.Close()
+	out := []*campusguard.SignOff{}
+	for rows.Next() {
+		so := &campusguard.SignOff{Day: day}
+		var at sql.NullTime
+		if err := rows.Scan(&so.SchoolID, &so.SchoolName, &so.SignedBy, &at, &so.Note); err != nil {
+			return nil, err
+		}
+		if at.Valid {
+			so.Signed, so.SignedAt = true, at.Time.UTC()
+		}
+		out = append(out, so)
+	}
+	return out, rows.Err()
+}

@@ -343,3 +343,28 @@ func TestMissingReports(t *testing.T) {
 		}
 	})
 }
+
+func TestSignOffs(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		principal := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: w.school.ID}))
+		teacher := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: w.class.ID}))
+		if _, err := s.SignOffDay(teacher, w.school.ID, checkDay, ""); campusguard.ErrorCode(err) != campusguard.NotFound {
+			t.Errorf("SignOffDay(class teacher) = %v, want NotFound (the school is out of its scope)", err)
+		}
+		if _, err := s.SignOffDay(principal, w.school2.ID, checkDay, ""); campusguard.ErrorCode(err) != campusguard.NotFound {
+			t.Errorf("SignOffDay(another school) = %v, want NotFound", err)
+		}
+		so, err := s.SignOffDay(principal, w.school.ID, checkDay, "零报告")
+		if err != nil || !so.Signed || so.Note != "零报告" {
+			t.Fatalf("SignOffDay = %+v, %v", so, err)
+		}
+		if _, err := s.SignOffDay(principal, w.school.ID, checkDay, "更正：零报告"); err != nil {
+			t.Errorf("SignOffDay(again) = %v; signing again updates", err)
+		}
+		list, err := s.SignOffs(ctx, w.county.ID, checkDay)
+		if err != nil || len(list) != 2 || list[0].SchoolID != w.school2.ID || list[0].Signed || !list[1].Signed || list[1].Note != "更正：零报告" {
+			t.Errorf("SignOffs(county) = %+v, %v; want the unsigned school first", list, err)
+		}
+	})
+}
