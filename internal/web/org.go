@@ -36,6 +36,11 @@ type orgPage struct {
 
 	// Figures is today's roll-up, on a school's or a class's page.
 	Figures *figuresCard
+	// Missing lists the class's students not yet reported today, for
+	// those who may list the class; FollowUps its open follow-ups.
+	Missing      *missingCard
+	FollowUps    []followUpRow
+	FollowUpsURL string
 
 	Region *regionView
 	School *schoolView
@@ -195,6 +200,17 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if o.Kind == campusguard.KindSchool || o.Kind == campusguard.KindClass {
 		if p.Figures, err = s.figures(ctx, p.actor, o); err != nil {
+			return err
+		}
+		if s.Health != nil {
+			p.FollowUpsURL = orgURL(o.ID) + "/followups"
+		}
+	}
+	if o.Kind == campusguard.KindClass {
+		if p.Missing, err = s.missingReports(ctx, o); err != nil {
+			return err
+		}
+		if p.FollowUps, _, err = s.followUpRows(ctx, &p.basePage, o, true); err != nil {
 			return err
 		}
 	}

@@ -56,6 +56,9 @@ var routeTable = []route{
 	{Route: Route{"POST", "/orgs/{id}/checks", false}, h: (*Server).handleClassCheck},
 	{Route: Route{"GET", "/orgs/{id}/gate", false}, h: (*Server).handleGateForm},
 	{Route: Route{"POST", "/orgs/{id}/gate", false}, h: (*Server).handleGate},
+	{Route: Route{"GET", "/orgs/{id}/followups", false}, h: (*Server).handleFollowUps},
+	{Route: Route{"GET", "/followups/{id}", false}, h: (*Server).handleFollowUpForm},
+	{Route: Route{"POST", "/followups/{id}", false}, h: (*Server).handleFollowUp},
 
 	{Route: Route{"POST", "/orgs/{id}/binding-codes", false}, h: (*Server).handleBindingCodes},
 	{Route: Route{"POST", "/orgs/{id}/binding-codes.xlsx", false}, h: (*Server).handleBindingCodesXLSX},
