@@ -366,6 +366,17 @@ type SignOff struct {
 	Note       string    `json:"note,omitempty"`
 }
 
+// SchoolDay is one school's line of a region's daily report.
+type SchoolDay struct {
+	SchoolID int64      `json:"school_id"`
+	Name     string     `json:"name"`
+	Code     string     `json:"code"`
+	Type     SchoolType `json:"school_type"`
+	Rollup   Rollup     `json:"figures"`
+	Signed   bool       `json:"signed"`
+	Note     string     `json:"note,omitempty"`
+}
+
 // MaxBatch is the most readings one device batch may carry.
 const MaxBatch = 5000
 
@@ -422,6 +433,9 @@ type HealthService interface {
 	// SignOffs lists every school under an org node with whether it signed
 	// off day, unsigned first.
 	SignOffs(ctx context.Context, orgID int64, day Date) ([]*SignOff, error)
+	// SchoolDays returns the day's figures and sign-off of every school
+	// under an org node: the lines of the region's daily report.
+	SchoolDays(ctx context.Context, orgID int64, day Date) ([]*SchoolDay, error)
 	// Rollups returns the figures of an org node for the days in [from, to].
 	Rollups(ctx context.Context, orgID int64, from, to Date) ([]Rollup, error)
 }

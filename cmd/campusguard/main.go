@@ -41,6 +41,7 @@ Commands:
   migrate   apply database migrations and exit
   demo      build the demo county if the database is empty, then serve it
   import    import a school's roster from .xlsx or .csv, or write the template
+  export    write a region's daily report to .xlsx or .csv
   user      add, list, grant accounts; set a password
   token     create, list, revoke API tokens for devices and integrations
 
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdImport(ctx, env, args[1:])
 	case "user":
 		return cmdUser(ctx, env, args[1:])
+	case "export":
+		return cmdExport(ctx, env, args[1:])
 	case "token":
 		return cmdToken(ctx, env, args[1:])
 	case "help", "-h", "--help":

@@ -187,3 +187,26 @@ func TestUserAndTokenCommands(t *testing.T) {
 		t.Errorf("demo = %q; want the demo credentials listed", out)
 	}
 }
+
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "e.db")
+	if _, _, err := runCmd(t, nil, "demo", "--no-serve", "--students", "500", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"r.xlsx", "r.csv"} {
+		out, _, err := runCmd(t, nil, "export", "--db", db, "--day", "2026-11-30", filepath.Join(dir, name))
+		if err != nil || !strings.Contains(out, "daily report") {
+			t.Fatalf("export %s = %q, %v", name, out, err)
+		}
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() < 100 {
+			t.Errorf("export %s wrote %v, %v", name, st, err)
+		}
+	}
+	if _, _, err := runCmd(t, nil, "export", "--db", db, filepath.Join(dir, "r.pdf")); err == nil {
+		t.Errorf("export .pdf = nil error")
+	}
+	if _, _, err := runCmd(t, nil, "export", "--db", db, "--day", "2026-02-30", filepath.Join(dir, "x.csv")); err == nil {
+		t.Errorf("export with an impossible day = nil error")
+	}
+}

@@ -710,3 +710,36 @@ func (s *Store) SignOffs(ctx context.Context, orgID int64, day campusguard.Date)
 	}
 	return out, rows.Err()
 }
+
+// SchoolDays returns the day's figures and sign-off of every school under
+// an org node, in code order: the rows of the region's daily report.
+func (s *Store) SchoolDays(ctx context.Context, orgID int64, day campusguard.Date) ([]*campusguard.SchoolDay, error) {
+	o, err := s.FindOrgByID(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := subtree(o.Path)
+	rows, err := s.read.QueryContext(ctx, `SELECT s.id, s.name, COALESCE(s.code, ''), s.school_type,
+		COALESCE(r.expected, 0), COALESCE(r.reported, 0), COALESCE(r.abnormal, 0), COALESCE(r.fever, 0),
+		COALESCE(r.absent, 0), COALESCE(r.ill_absent, 0), COALESCE(r.open_followups, 0), f.signed_at, COALESCE(f.note, '')
+		FROM orgs s LEFT JOIN rollups r ON r.org_id = s.id AND r.day = $1
+		LEFT JOIN signoffs f ON f.school_id = s.id AND f.day = $1
+		WHERE s.kind = 'school' AND s.path >= $2 AND s.path < $3 ORDER BY COALESCE(s.code, ''), s.name`, day, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("school days: %w", err)
+	}
+	defer rows.Close()
+	out := []*campusguard.SchoolDay{}
+	for rows.Next() {
+		d := &campusguard.SchoolDay{}
+		r := &d.Rollup
+		var signed sql.NullTime
+		if err := rows.Scan(&d.SchoolID, &d.Name, &d.Code, &d.Type, &r.Expected, &r.Reported, &r.Abnormal, &r.Fever,
+			&r.Absent, &r.IllAbsent, &r.OpenFollowUps, &signed, &d.Note); err != nil {
+			return nil, err
+		}
+		r.OrgID, r.Day, r.Missing, d.Signed = d.SchoolID, day, max(r.Expected-r.Reported, 0), signed.Valid
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
