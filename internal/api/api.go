@@ -101,9 +101,13 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/checks/batch", false, s.handleCheckBatch},
 		{"GET", "/api/v1/checks", false, s.handleCheckIndex},
 		{"GET", "/api/v1/orgs/{id}/rollups", false, s.handleRollupIndex},
+		{"GET", "/api/v1/orgs/{id}/daily-report.xlsx", false, s.handleDailyReportXLSX},
+		{"GET", "/api/v1/orgs/{id}/daily-report.csv", false, s.handleDailyReportCSV},
 		{"GET", "/api/v1/followups", false, s.handleFollowUpIndex},
 		{"POST", "/api/v1/followups/{id}/complete", false, s.handleFollowUpComplete},
 		{"GET", "/api/v1/classes/{id}/missing", false, s.handleMissingReports},
+		{"POST", "/api/v1/schools/{id}/signoff", false, s.handleSignOff},
+		{"GET", "/api/v1/orgs/{id}/signoffs", false, s.handleSignOffIndex},
 
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},
