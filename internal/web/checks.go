@@ -643,6 +643,11 @@ type figuresCard struct {
 	// Links to record checks, for those who may.
 	CheckURL string
 	GateURL  string
+	// IsSchool marks a school's card, which shows today's sign-off;
+	// SignOff is nil until signed, SignOffURL "" for those who may not.
+	IsSchool   bool
+	SignOff    *signOffView
+	SignOffURL string
 }
 
 // figures reads the day's roll-up of o.

@@ -42,6 +42,9 @@ type orgPage struct {
 	FollowUps    []followUpRow
 	FollowUpsURL string
 
+	// SignOffs is today's sign-offs of a region's schools.
+	SignOffs *signOffCard
+
 	Region *regionView
 	School *schoolView
 	Grade  *gradeView
@@ -188,6 +191,9 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)
+		if err == nil {
+			p.SignOffs, err = s.regionSignOffs(ctx, o)
+		}
 	case campusguard.KindSchool:
 		p.School, err = s.schoolView(ctx, p.actor, p.Lang, o)
 	case campusguard.KindGrade:
@@ -200,6 +206,9 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if o.Kind == campusguard.KindSchool || o.Kind == campusguard.KindClass {
 		if p.Figures, err = s.figures(ctx, p.actor, o); err != nil {
+			return err
+		}
+		if err := s.schoolSignOff(ctx, &p.basePage, p.Figures, o); err != nil {
 			return err
 		}
 		if s.Health != nil {

@@ -56,6 +56,7 @@ var routeTable = []route{
 	{Route: Route{"POST", "/orgs/{id}/checks", false}, h: (*Server).handleClassCheck},
 	{Route: Route{"GET", "/orgs/{id}/gate", false}, h: (*Server).handleGateForm},
 	{Route: Route{"POST", "/orgs/{id}/gate", false}, h: (*Server).handleGate},
+	{Route: Route{"POST", "/orgs/{id}/signoff", false}, h: (*Server).handleSignOff},
 	{Route: Route{"GET", "/orgs/{id}/followups", false}, h: (*Server).handleFollowUps},
 	{Route: Route{"GET", "/followups/{id}", false}, h: (*Server).handleFollowUpForm},
 	{Route: Route{"POST", "/followups/{id}", false}, h: (*Server).handleFollowUp},
