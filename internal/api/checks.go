@@ -18,6 +18,24 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 // today returns the school day of now in China.
 func today() campusguard.Date { return campusguard.DateOf(time.Now().In(chinaTime)) }
 
+// pathIDAndDay reads the {id} of the path and the "day" query parameter,
+// today in China when it is left out.
+func pathIDAndDay(r *http.Request) (int64, campusguard.Date, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, campusguard.Date{}, err
+	}
+	q := newQuery(r)
+	day := q.date("day")
+	if err := q.err(); err != nil {
+		return 0, campusguard.Date{}, err
+	}
+	if day == nil {
+		return id, today(), nil
+	}
+	return id, *day, nil
+}
+
 // maxBatchBytes caps the body of a device batch: MaxBatch readings of a
 // few hundred bytes each.
 const maxBatchBytes = 4 << 20

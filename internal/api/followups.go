@@ -59,20 +59,11 @@ func (s *Server) handleFollowUpComplete(w http.ResponseWriter, r *http.Request) 
 // class's active students with nothing reported on day (today in China
 // when left out), masked for the caller by the service.
 func (s *Server) handleMissingReports(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, day, err := pathIDAndDay(r)
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	day := q.date("day")
-	if err := q.err(); err != nil {
-		return err
-	}
-	if day == nil {
-		d := today()
-		day = &d
-	}
-	ps, err := s.Health.MissingReports(r.Context(), id, *day)
+	ps, err := s.Health.MissingReports(r.Context(), id, day)
 	if err != nil {
 		return err
 	}

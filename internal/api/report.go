@@ -2,9 +2,7 @@ package api
 
 import (
 	"bytes"
-	"mime"
 	"net/http"
-	"strconv"
 
 	"campusguard/internal/export"
 )
@@ -21,20 +19,11 @@ func (s *Server) handleDailyReportCSV(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) dailyReport(w http.ResponseWriter, r *http.Request, ext string) error {
-	id, err := pathID(r, "id")
+	id, day, err := pathIDAndDay(r)
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	day := q.date("day")
-	if err := q.err(); err != nil {
-		return err
-	}
-	if day == nil {
-		d := today()
-		day = &d
-	}
-	rep, err := export.Build(r.Context(), s.Orgs, s.Health, id, *day)
+	rep, err := export.Build(r.Context(), s.Orgs, s.Health, id, day)
 	if err != nil {
 		return err
 	}
@@ -49,11 +38,6 @@ func (s *Server) dailyReport(w http.ResponseWriter, r *http.Request, ext string)
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment",
-		map[string]string{"filename": rep.Region + "日报" + day.String() + ext}))
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Write(buf.Bytes())
+	writeDownload(w, rep.Region+"日报"+day.String()+ext, contentType, buf.Bytes())
 	return nil
 }

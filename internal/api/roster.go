@@ -98,10 +98,15 @@ func writeTemplate(w http.ResponseWriter, ext, contentType string) error {
 	if err := importer.WriteTemplate(&buf, ext); err != nil {
 		return err
 	}
+	writeDownload(w, "花名册模板"+ext, contentType, buf.Bytes())
+	return nil
+}
+
+// writeDownload sends body as a file to save under name.
+func writeDownload(w http.ResponseWriter, name, contentType string, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "花名册模板" + ext}))
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Write(buf.Bytes())
-	return nil
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
 }

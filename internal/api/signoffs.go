@@ -39,20 +39,11 @@ func (s *Server) handleSignOff(w http.ResponseWriter, r *http.Request) error {
 // under an org node with whether it signed off day (today in China when
 // left out), unsigned first.
 func (s *Server) handleSignOffIndex(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, day, err := pathIDAndDay(r)
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	day := q.date("day")
-	if err := q.err(); err != nil {
-		return err
-	}
-	if day == nil {
-		d := today()
-		day = &d
-	}
-	list, err := s.Health.SignOffs(r.Context(), id, *day)
+	list, err := s.Health.SignOffs(r.Context(), id, day)
 	if err != nil {
 		return err
 	}
