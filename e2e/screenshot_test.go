@@ -39,6 +39,9 @@ func TestScreenshots(t *testing.T) {
 				{"school", orgPath(l.school.ID), "org-name"},
 				{"class", orgPath(l.class.ID), "org-name"},
 				{"person", personPath(l.student.ID), "person-name"},
+				{"home-report", personPath(l.student.ID) + "/home-report", "home-report"},
+				{"class-check", orgPath(l.class.ID) + "/checks?kind=morning", "class-check"},
+				{"gate", orgPath(l.school.ID) + "/gate", "gate"},
 			}
 			for _, p := range pages {
 				b.open(p.path)
