@@ -1,0 +1,90 @@
+package authn_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"campusguard"
+	"campusguard/internal/authn"
+	"campusguard/internal/sqlstore/sqlstoretest"
+)
+
+// TestMiddleware: a session cookie and a bearer token each become the
+// actor of the request; a bad one leaves it anonymous; CSRF is required
+// only for state-changing cookie requests.
+func TestMiddleware(t *testing.T) {
+	s := sqlstoretest.Open(t)
+	tr := sqlstoretest.MustTree(t, s)
+	u := sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
+	sess := sqlstoretest.MustSession(t, s, u)
+	secret, _, err := s.CreateToken(sqlstoretest.Ctx, "gate", campusguard.GateStaff, tr.School.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type seen struct {
+		actor *campusguard.Actor
+		via   authn.Via
+		csrf  bool
+	}
+	var got seen
+	h := (&authn.Middleware{Store: s}).Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = seen{campusguard.ActorFrom(r.Context()), authn.HowAuthenticated(r.Context()), authn.CheckCSRF(r)}
+	}))
+	do := func(method string, body url.Values, setup func(*http.Request)) seen {
+		t.Helper()
+		r := httptest.NewRequest(method, "/x", strings.NewReader(body.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		setup(r)
+		got = seen{}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		return got
+	}
+	cookie := func(v string) func(*http.Request) {
+		return func(r *http.Request) { r.AddCookie(&http.Cookie{Name: authn.CookieName, Value: v}) }
+	}
+	if g := do("GET", nil, cookie(sess.Token)); g.actor == nil || g.actor.UserID != u.ID || g.via != authn.ViaCookie || !g.csrf {
+		t.Errorf("GET with the session cookie = %+v", g)
+	}
+	if g := do("POST", nil, cookie(sess.Token)); g.actor == nil || g.csrf {
+		t.Errorf("POST with the cookie and no CSRF token: passed the CSRF check")
+	}
+	if g := do("POST", url.Values{authn.CSRFField: {"wrong"}}, cookie(sess.Token)); g.csrf {
+		t.Errorf("POST with a wrong CSRF token: passed")
+	}
+	if g := do("POST", url.Values{authn.CSRFField: {sess.CSRF}}, cookie(sess.Token)); !g.csrf {
+		t.Errorf("POST with the right CSRF field: refused")
+	}
+	if g := do("POST", nil, func(r *http.Request) { cookie(sess.Token)(r); r.Header.Set(authn.CSRFHeader, sess.CSRF) }); !g.csrf {
+		t.Errorf("POST with the right CSRF header: refused")
+	}
+	bearer := func(v string) func(*http.Request) {
+		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+v) }
+	}
+	if g := do("POST", nil, bearer(secret)); g.actor == nil || g.via != authn.ViaToken || !g.csrf || g.actor.Grants[0].Role != campusguard.GateStaff {
+		t.Errorf("POST with a bearer token = %+v; want the token's actor and no CSRF needed", g)
+	}
+	for name, setup := range map[string]func(*http.Request){
+		"unknown cookie": cookie("nope"), "unknown token": bearer("cgt_nope"), "nothing": func(*http.Request) {},
+	} {
+		if g := do("GET", nil, setup); g.actor != nil || g.via != authn.Anonymous {
+			t.Errorf("%s: actor = %+v, want anonymous", name, g.actor)
+		}
+	}
+}
+
+func TestSessionCookie(t *testing.T) {
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "https://school.example/", nil)
+	r.Header.Set("X-Forwarded-Proto", "https")
+	authn.SetSessionCookie(w, r, &campusguard.Session{Token: "t0ken"})
+	c := w.Result().Cookies()[0]
+	if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Value != "t0ken" || c.Path != "/" {
+		t.Errorf("session cookie = %+v; want HttpOnly, Secure behind TLS, SameSite=Lax", c)
+	}
+	if got := authn.RemoteAddr(&http.Request{RemoteAddr: "10.1.2.3:5555", Header: http.Header{"X-Forwarded-For": {"1.1.1.1"}}}); got != "10.1.2.3" {
+		t.Errorf("RemoteAddr = %q; a forwarded header must not be trusted", got)
+	}
+}
