@@ -17,6 +17,7 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the generated county: the same seed builds the same county")
 	students := fs.Int("students", 70000, "number of students (about 1 school per 700); 1000000 builds a province-sized city")
 	noServe := fs.Bool("no-serve", false, "build the county and exit")
+	history := fs.Int("history-days", 10, "calendar days of daily checks before today, with an outbreak in one class (0: none; 30 takes about a minute more)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,7 +36,8 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 	if empty {
 		fmt.Fprintf(env.stdout, "building the demo county (seed %d, %d students) into %s ...\n", *seed, *students, store.Target())
 		start := time.Now()
-		sum, err := app.BuildDemo(ctx, store, demo.Config{Seed: *seed, Students: *students, Today: campusguard.DateOf(time.Now())})
+		today := campusguard.DateOf(time.Now().In(app.China))
+		sum, err := app.BuildDemo(ctx, store, demo.Config{Seed: *seed, Students: *students, Today: today, HistoryDays: *history})
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)

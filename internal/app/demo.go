@@ -16,7 +16,8 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			sb := &sqlstore.Batch{Orgs: b.Orgs, Places: b.Places, Routes: b.Routes, People: b.People, Guardians: b.Guardians}
+			sb := &sqlstore.Batch{Orgs: b.Orgs, Places: b.Places, Routes: b.Routes, People: b.People, Guardians: b.Guardians,
+				Checks: b.Checks}
 			sb.Links = make([]sqlstore.GuardianLink, len(b.Links))
 			for i, l := range b.Links {
 				sb.Links[i] = sqlstore.GuardianLink{GuardianID: l.GuardianID, StudentID: l.StudentID, Relation: l.Relation}

@@ -30,6 +30,9 @@ type Config struct {
 	Seed     uint64
 	Students int              // DefaultStudents when 0
 	Today    campusguard.Date // the demo's "today"; birth dates and ID numbers are consistent with it
+	// HistoryDays is how many calendar days before Today get daily checks:
+	// home reports, absences and an outbreak in one class (0: none).
+	HistoryDays int
 }
 
 // GuardianLink says that a guardian is the student's 父亲, 母亲, 祖父, 祖母,
@@ -59,6 +62,7 @@ type Batch struct {
 	Guardians []*campusguard.Guardian `json:"guardians"`
 	Links     []GuardianLink          `json:"links"`
 	Teaching  []Teaching              `json:"teaching"`
+	Checks    []*campusguard.Check    `json:"checks,omitempty"`
 }
 
 // Summary counts what Generate emitted.
@@ -89,6 +93,7 @@ func Generate(cfg Config, emit func(*Batch) error) (Summary, error) {
 	for _, c := range counties {
 		for _, p := range g.planSchools(c) {
 			b := g.school(c, p)
+			g.history(b)
 			if err := emit(b); err != nil {
 				return g.sum, fmt.Errorf("demo: emit school %s: %w", p.name, err)
 			}
@@ -113,6 +118,7 @@ type generator struct {
 	nextRt  int64
 	nextPer int64
 	nextGu  int64
+	hist    *historyState
 }
 
 func newGenerator(cfg Config) *generator {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"campusguard"
 )
@@ -18,6 +19,29 @@ type Batch struct {
 	Guardians []*campusguard.Guardian
 	Links     []GuardianLink
 	Teaching  []ClassTeacher
+	Checks    []*campusguard.Check // history: current, with ids, Fever and Abnormal set
+}
+
+// loadState carries what the history's roll-ups need across batches.
+type loadState struct {
+	paths      map[int64]string // class id -> path
+	expected   map[int64]int    // org id -> active students below
+	days       map[campusguard.Date]bool
+	rollups    map[rollupKey]*campusguard.Rollup
+	lastDay    campusguard.Date
+	region     int64
+	pendingIll []illDay
+}
+
+type illDay = struct {
+	p  *campusguard.Person
+	d  campusguard.Date
+	st campusguard.DayStatus
+}
+
+type rollupKey struct {
+	org int64
+	day campusguard.Date
 }
 
 // GuardianLink links a guardian to a student.
@@ -50,10 +74,15 @@ func (s *Store) Load(ctx context.Context, fill func(load func(*Batch) error) err
 		if n > 0 {
 			return campusguard.Errorf(campusguard.Conflict, "error.not_empty")
 		}
-		if err := fill(func(b *Batch) error { return loadBatch(ctx, tx, b) }); err != nil {
+		st := &loadState{paths: map[int64]string{}, expected: map[int64]int{}, days: map[campusguard.Date]bool{},
+			rollups: map[rollupKey]*campusguard.Rollup{}}
+		if err := fill(func(b *Batch) error { return loadBatch(ctx, tx, b, st) }); err != nil {
 			return err
 		}
-		for _, t := range []string{"orgs", "places", "bus_routes", "people", "guardians"} {
+		if err := st.writeRollups(ctx, tx); err != nil {
+			return err
+		}
+		for _, t := range []string{"orgs", "places", "bus_routes", "people", "guardians", "checks", "followups"} {
 			if err := s.resetSequence(ctx, tx, t); err != nil {
 				return fmt.Errorf("load: sequence %s: %w", t, err)
 			}
@@ -62,7 +91,7 @@ func (s *Store) Load(ctx context.Context, fill func(load func(*Batch) error) err
 	})
 }
 
-func loadBatch(ctx context.Context, tx *Tx, b *Batch) error {
+func loadBatch(ctx context.Context, tx *Tx, b *Batch, st *loadState) error {
 	err := insertMany(ctx, tx, "orgs", []string{"id", "region_id", "parent_id", "kind", "name", "code", "path", "level",
 		"school_type", "boarding", "address", "principal", "phone", "grade_year", "head_teacher_id", "created_at", "updated_at"},
 		len(b.Orgs), func(i int) []any {
@@ -126,9 +155,159 @@ func loadBatch(ctx context.Context, tx *Tx, b *Batch) error {
 	if err != nil {
 		return err
 	}
-	return insertMany(ctx, tx, "class_teachers", []string{"region_id", "class_id", "staff_id"},
+	err = insertMany(ctx, tx, "class_teachers", []string{"region_id", "class_id", "staff_id"},
 		len(b.Teaching), func(i int) []any {
 			t := b.Teaching[i]
 			return []any{region, t.ClassID, t.StaffID}
 		}, "")
+	if err != nil {
+		return err
+	}
+	return st.loadHistory(ctx, tx, b)
+}
+
+// loadHistory stores a batch's checks with what recording them one by one
+// would have written: each person's day (folded by the domain, as
+// RecordCheck does), the follow-ups of illness absences (done, but for the
+// last day's) and the roll-up figures, summed until the end of the load.
+func (st *loadState) loadHistory(ctx context.Context, tx *Tx, b *Batch) error {
+	for _, o := range b.Orgs {
+		if o.Kind == campusguard.KindClass {
+			st.paths[o.ID] = o.Path
+		}
+		st.region = o.RegionID
+	}
+	for _, p := range b.People {
+		if p.Kind == campusguard.Student && p.Active && p.ClassID != nil {
+			for _, id := range campusguard.PathIDs(st.paths[*p.ClassID]) {
+				st.expected[id]++
+			}
+		}
+	}
+	if len(b.Checks) == 0 {
+		return nil
+	}
+	err := insertMany(ctx, tx, "checks", []string{"id", "region_id", "person_id", "school_id", "class_id", "day", "kind", "at",
+		"temperature", "symptoms", "attendance", "absence_reason", "client_key", "version", "current", "reported_by", "fever", "abnormal"},
+		len(b.Checks), func(i int) []any {
+			c := b.Checks[i]
+			var temp any
+			if c.Temperature != nil {
+				temp = *c.Temperature
+			}
+			return []any{c.ID, c.RegionID, c.PersonID, c.SchoolID, nullID(c.ClassID), c.Day, c.Kind, c.At, temp,
+				joinSymptoms(c.Symptoms), c.Attendance, c.AbsenceReason, c.ClientKey, c.Version, c.Current, c.ReportedBy, c.Fever, c.Abnormal}
+		}, "")
+	if err != nil {
+		return err
+	}
+	type pd struct {
+		person int64
+		day    campusguard.Date
+	}
+	byDay := map[pd][]*campusguard.Check{}
+	var order []pd
+	people := map[int64]*campusguard.Person{}
+	for _, p := range b.People {
+		people[p.ID] = p
+	}
+	for _, c := range b.Checks {
+		k := pd{c.PersonID, c.Day}
+		if _, ok := byDay[k]; !ok {
+			order = append(order, k)
+		}
+		byDay[k] = append(byDay[k], c)
+		st.days[c.Day] = true
+		if st.lastDay.Before(c.Day) {
+			st.lastDay = c.Day
+		}
+	}
+	type dayRow = illDay
+	rows := make([]dayRow, 0, len(order))
+	var ill []dayRow
+	for _, k := range order {
+		p := people[k.person]
+		r := dayRow{p, k.day, campusguard.SummarizeDay(byDay[k])}
+		rows = append(rows, r)
+		if r.st.IllAbsent {
+			ill = append(ill, r)
+		}
+		delta := campusguard.DayStatus{}.Delta(r.st)
+		for _, org := range campusguard.PathIDs(st.paths[*p.ClassID]) {
+			key := rollupKey{org, k.day}
+			sum := st.rollups[key]
+			if sum == nil {
+				sum = &campusguard.Rollup{}
+				st.rollups[key] = sum
+			}
+			sum.Reported += delta.Reported
+			sum.Abnormal += delta.Abnormal
+			sum.Fever += delta.Fever
+			sum.Absent += delta.Absent
+			sum.IllAbsent += delta.IllAbsent
+		}
+	}
+	err = insertMany(ctx, tx, "person_days", []string{"region_id", "person_id", "day", "class_id", "school_id", "reported",
+		"abnormal", "fever", "absent", "ill_absent"}, len(rows), func(i int) []any {
+		r := rows[i]
+		return []any{r.p.RegionID, r.p.ID, r.d, nullID(r.p.ClassID), r.p.SchoolID, r.st.Reported, r.st.Abnormal, r.st.Fever,
+			r.st.Absent, r.st.IllAbsent}
+	}, "")
+	if err != nil {
+		return err
+	}
+	// The history's illness absences were followed up, but for the last
+	// day's, which are still open.
+	st.pendingIll = append(st.pendingIll, ill...)
+	return nil
+}
+
+// writeRollups writes the follow-ups and the roll-up rows of every history
+// day: the expected counts with the summed figures.
+func (st *loadState) writeRollups(ctx context.Context, tx *Tx) error {
+	if len(st.days) == 0 {
+		return nil
+	}
+	err := insertMany(ctx, tx, "followups", []string{"region_id", "person_id", "school_id", "class_id", "day", "done",
+		"symptoms", "clinic_visit", "diagnosis", "expected_return", "done_by", "done_at"}, len(st.pendingIll), func(i int) []any {
+		r := st.pendingIll[i]
+		if r.d == st.lastDay {
+			return []any{r.p.RegionID, r.p.ID, r.p.SchoolID, nullID(r.p.ClassID), r.d, false, "", false, "", nil, "", nil}
+		}
+		return []any{r.p.RegionID, r.p.ID, r.p.SchoolID, nullID(r.p.ClassID), r.d, true, "fever,cough", true, "上呼吸道感染",
+			r.d.AddDays(2), "班主任", r.d.Time().Add(10 * time.Hour)}
+	}, "")
+	if err != nil {
+		return err
+	}
+	for _, r := range st.pendingIll {
+		if r.d != st.lastDay {
+			continue
+		}
+		for _, org := range campusguard.PathIDs(st.paths[*r.p.ClassID]) {
+			st.rollups[rollupKey{org, r.d}].OpenFollowUps++
+		}
+	}
+	type row struct {
+		org int64
+		day campusguard.Date
+		r   campusguard.Rollup
+	}
+	var rows []row
+	for day := range st.days {
+		for org, n := range st.expected {
+			r := campusguard.Rollup{}
+			if sum := st.rollups[rollupKey{org, day}]; sum != nil {
+				r = *sum
+			}
+			r.Expected = n
+			rows = append(rows, row{org, day, r})
+		}
+	}
+	return insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "expected", "reported", "abnormal", "fever",
+		"absent", "ill_absent", "open_followups"}, len(rows), func(i int) []any {
+		x := rows[i]
+		return []any{st.region, x.org, x.day, x.r.Expected, x.r.Reported, x.r.Abnormal, x.r.Fever, x.r.Absent, x.r.IllAbsent,
+			x.r.OpenFollowUps}
+	}, "")
 }

@@ -1,0 +1,146 @@
+package demo
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"campusguard"
+)
+
+// historyState is what the daily history needs across schools.
+type historyState struct {
+	rng      *rand.Rand
+	days     []campusguard.Date // school days, oldest first
+	nextID   int64
+	outbreak bool // the outbreak class has been chosen
+}
+
+// china is the schools' time zone: checks are made in the morning there.
+var china = time.FixedZone("CST", 8*3600)
+
+// schoolDays returns the school days among the n days before today:
+// weekdays, less one day off for the school sports meet.
+func schoolDays(today campusguard.Date, n int) []campusguard.Date {
+	var days []campusguard.Date
+	holiday := false
+	for d := today.AddDays(-n); d.Before(today); d = d.AddDays(1) {
+		wd := d.Time().Weekday()
+		if wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		if !holiday && wd == time.Wednesday && !d.Before(today.AddDays(-n+9)) {
+			holiday = true // 运动会停课
+			continue
+		}
+		days = append(days, d)
+	}
+	return days
+}
+
+// outbreakCases are the new cases by day over the last school days of the
+// history, in the outbreak class: a cluster that grows and fades.
+var outbreakCases = []int{1, 1, 2, 3, 2, 1}
+
+// history adds the school's daily checks to b: for every student and school
+// day a guardian's home report (about 97 % report), an absence now and then
+// (four in ten for illness), a rare symptom; and in the first primary class
+// generated, an outbreak of fever with cough.
+func (g *generator) history(b *Batch) {
+	if g.cfg.HistoryDays <= 0 {
+		return
+	}
+	if g.hist == nil {
+		g.hist = &historyState{rng: rand.New(rand.NewPCG(g.cfg.Seed^0x3c6ef372fe94f82b, 11)),
+			days: schoolDays(g.cfg.Today, g.cfg.HistoryDays), nextID: 1}
+	}
+	h := g.hist
+	var students []*campusguard.Person
+	var school *campusguard.Org
+	for _, o := range b.Orgs {
+		if o.Kind == campusguard.KindSchool {
+			school = o
+		}
+	}
+	for _, p := range b.People {
+		if p.Kind == campusguard.Student && p.ClassID != nil {
+			students = append(students, p)
+		}
+	}
+	if len(students) == 0 || len(h.days) == 0 {
+		return
+	}
+	// Onset day of each outbreak case, by student.
+	onset := map[int64]int{}
+	if !h.outbreak && school != nil && school.SchoolType == campusguard.Primary {
+		h.outbreak = true
+		class := *students[0].ClassID
+		var inClass []*campusguard.Person
+		for _, p := range students {
+			if *p.ClassID == class {
+				inClass = append(inClass, p)
+			}
+		}
+		k := 0
+		first := len(h.days) - len(outbreakCases)
+		for i, n := range outbreakCases {
+			for j := 0; j < n && k < len(inClass); j++ {
+				onset[inClass[k].ID] = first + i
+				k++
+			}
+		}
+	}
+	for di, day := range h.days {
+		for _, p := range students {
+			if o, ok := onset[p.ID]; ok && di >= o {
+				switch {
+				case di == o: // onset: the family reports the fever
+					t := 38.0 + float64(h.rng.IntN(13))/10
+					sym := []campusguard.Symptom{campusguard.SymFever, campusguard.SymCough}
+					if h.rng.IntN(2) == 0 {
+						sym = append(sym, campusguard.SymSoreThroat)
+					}
+					g.addCheck(b, p, day, campusguard.HomeCheck, &t, sym, "", "")
+					continue
+				case di <= o+3: // then kept at home
+					g.addCheck(b, p, day, campusguard.MorningCheck, nil, nil, campusguard.Absent, campusguard.AbsentIll)
+					continue
+				}
+			}
+			r := h.rng.Float64()
+			switch {
+			case r < 0.006:
+				g.addCheck(b, p, day, campusguard.MorningCheck, nil, nil, campusguard.Absent, campusguard.AbsentIll)
+			case r < 0.015:
+				g.addCheck(b, p, day, campusguard.MorningCheck, nil, nil, campusguard.Absent, campusguard.AbsentPersonal)
+			case r < 0.045:
+				// no report this morning
+			default:
+				t := 36.0 + float64(h.rng.IntN(11))/10
+				var sym []campusguard.Symptom
+				if h.rng.IntN(400) == 0 {
+					sym = []campusguard.Symptom{[]campusguard.Symptom{campusguard.SymCough, campusguard.SymHeadache, campusguard.SymFatigue}[h.rng.IntN(3)]}
+				}
+				g.addCheck(b, p, day, campusguard.HomeCheck, &t, sym, "", "")
+			}
+		}
+	}
+}
+
+func (g *generator) addCheck(b *Batch, p *campusguard.Person, day campusguard.Date, kind campusguard.CheckKind, temp *float64,
+	sym []campusguard.Symptom, att campusguard.Attendance, reason campusguard.AbsenceReason) {
+	h := g.hist
+	at := time.Date(day.Year, day.Month, day.Day, 6, 30+h.rng.IntN(60), 0, 0, china).UTC()
+	by := "家长"
+	if kind.ClassCheck() {
+		by, at = "班主任", time.Date(day.Year, day.Month, day.Day, 8, h.rng.IntN(20), 0, 0, china).UTC()
+	}
+	if sym == nil {
+		sym = []campusguard.Symptom{}
+	}
+	c := &campusguard.Check{ID: h.nextID, RegionID: p.RegionID, PersonID: p.ID, SchoolID: p.SchoolID, ClassID: p.ClassID,
+		Day: day, Kind: kind, At: at, Temperature: temp, Symptoms: sym, Attendance: att, AbsenceReason: reason,
+		ClientKey: "demo-" + itoa(int(h.nextID)), Version: 1, Current: true, ReportedBy: by}
+	c.Evaluate(campusguard.DefaultFeverThreshold)
+	h.nextID++
+	b.Checks = append(b.Checks, c)
+}
