@@ -33,6 +33,11 @@ type orgPage struct {
 	// AccountURL opens the form for a new account here, for those who
 	// manage users; "" for others.
 	AccountURL string
+	// EditURL and ChildURL change the node and add one under it, for those
+	// who may write the tree here.
+	EditURL  string
+	ChildURL string
+	PlaceURL string // a school's places and bus routes
 
 	// Figures is today's roll-up, on a school's or a class's page.
 	Figures *figuresCard
@@ -187,6 +192,15 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	p.KindLabel = orgLabel(p.Lang, o)
 	if p.actor.Can(campusguard.ManageUsers, o.Path) {
 		p.AccountURL = "/admin/users/new?org_id=" + strconv.FormatInt(o.ID, 10)
+	}
+	if p.actor.Can(campusguard.WriteOrg, o.Path) {
+		p.EditURL = orgURL(id) + "/edit"
+		if len(childKinds(o)) > 0 {
+			p.ChildURL = orgURL(id) + "/children"
+		}
+		if o.Kind == campusguard.KindSchool {
+			p.PlaceURL = orgURL(id) + "/places"
+		}
 	}
 	switch o.Kind {
 	case campusguard.KindRegion:

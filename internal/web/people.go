@@ -165,6 +165,8 @@ type personPage struct {
 	Checks []checkRow
 	// HomeReportURL opens the home report for those who may file it.
 	HomeReportURL string
+	// EditURL changes the file and adds guardians, for those who may.
+	EditURL string
 	// Sections is the history that later parts of the product record.
 	Sections []fileSection
 
@@ -310,6 +312,9 @@ func (s *Server) personPage(r *http.Request, id int64) (*personPage, error) {
 	p.MaskedNote = p.T("person.masked_note")
 	if a.CanPerson(campusguard.SeeContacts, p.Person.ID, path) {
 		p.MaskedNote = p.T("person.masked_note_id")
+	}
+	if a.Can(campusguard.WritePerson, path) {
+		p.EditURL = personURL(p.Person.ID) + "/edit"
 	}
 	if a.CanRecordCheck(campusguard.HomeCheck, p.Person.ID, path) {
 		p.HomeReportURL = personURL(p.Person.ID) + "/home-report"

@@ -47,8 +47,18 @@ var routeTable = []route{
 
 	{Route: Route{"GET", "/orgs/{id}", false}, h: (*Server).handleOrgView},
 	{Route: Route{"GET", "/orgs/{id}/people", false}, h: (*Server).handlePeopleIndex},
+	{Route: Route{"GET", "/orgs/{id}/children", false}, h: (*Server).handleOrgChildForm},
+	{Route: Route{"POST", "/orgs/{id}/children", false}, h: (*Server).handleOrgChildCreate},
+	{Route: Route{"GET", "/orgs/{id}/edit", false}, h: (*Server).handleOrgEditForm},
+	{Route: Route{"POST", "/orgs/{id}/edit", false}, h: (*Server).handleOrgEdit},
+	{Route: Route{"GET", "/orgs/{id}/places", false}, h: (*Server).handlePlaceForm},
+	{Route: Route{"POST", "/orgs/{id}/places", false}, h: (*Server).handlePlaceCreate},
+	{Route: Route{"POST", "/orgs/{id}/bus-routes", false}, h: (*Server).handleRouteCreate},
 	{Route: Route{"GET", "/people/{id}", false}, h: (*Server).handlePersonView},
 	{Route: Route{"POST", "/people/{id}/reveal", false}, h: (*Server).handlePersonReveal},
+	{Route: Route{"GET", "/people/{id}/edit", false}, h: (*Server).handlePersonEditForm},
+	{Route: Route{"POST", "/people/{id}/edit", false}, h: (*Server).handlePersonEdit},
+	{Route: Route{"POST", "/people/{id}/guardians", false}, h: (*Server).handleGuardianAdd},
 
 	{Route: Route{"GET", "/people/{id}/home-report", false}, h: (*Server).handleHomeReportForm},
 	{Route: Route{"POST", "/people/{id}/home-report", false}, h: (*Server).handleHomeReport},
