@@ -14,12 +14,13 @@ import (
 const orgColumns = `id, region_id, parent_id, kind, name, code, path, level, school_type, boarding,
 	address, principal, phone, grade_year, head_teacher_id`
 
-func scanOrg(sc interface{ Scan(...any) error }) (*campusguard.Org, error) {
+// scanOrg reads orgColumns, then any extra columns into extra.
+func scanOrg(sc interface{ Scan(...any) error }, extra ...any) (*campusguard.Org, error) {
 	var o campusguard.Org
 	var parent, head sql.NullInt64
 	var code sql.NullString
-	err := sc.Scan(&o.ID, &o.RegionID, &parent, &o.Kind, &o.Name, &code, &o.Path, &o.Level, &o.SchoolType,
-		&o.Boarding, &o.Address, &o.Principal, &o.Phone, &o.GradeYear, &head)
+	err := sc.Scan(append([]any{&o.ID, &o.RegionID, &parent, &o.Kind, &o.Name, &code, &o.Path, &o.Level, &o.SchoolType,
+		&o.Boarding, &o.Address, &o.Principal, &o.Phone, &o.GradeYear, &head}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -106,15 +107,11 @@ func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campu
 	var out []*campusguard.Org
 	total := 0
 	for rows.Next() {
-		var o campusguard.Org
-		var parent, head sql.NullInt64
-		var code sql.NullString
-		if err := rows.Scan(&o.ID, &o.RegionID, &parent, &o.Kind, &o.Name, &code, &o.Path, &o.Level, &o.SchoolType,
-			&o.Boarding, &o.Address, &o.Principal, &o.Phone, &o.GradeYear, &head, &total); err != nil {
+		o, err := scanOrg(rows, &total)
+		if err != nil {
 			return nil, 0, err
 		}
-		o.ParentID, o.HeadTeacherID, o.Code = idPtr(parent), idPtr(head), code.String
-		out = append(out, &o)
+		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
