@@ -276,6 +276,19 @@ type Rollup struct {
 	OpenFollowUps int `json:"open_followups"`
 }
 
+// Add returns the sum of two sets of counts (the node and day of r).
+func (r Rollup) Add(d Rollup) Rollup {
+	r.Expected += d.Expected
+	r.Reported += d.Reported
+	r.Missing += d.Missing
+	r.Abnormal += d.Abnormal
+	r.Fever += d.Fever
+	r.Absent += d.Absent
+	r.IllAbsent += d.IllAbsent
+	r.OpenFollowUps += d.OpenFollowUps
+	return r
+}
+
 // Delta returns the change in counts when a person's day goes from a to b.
 func (a DayStatus) Delta(b DayStatus) Rollup {
 	d := func(x, y bool) int {

@@ -56,7 +56,8 @@ func joinSymptoms(s []campusguard.Symptom) string {
 // the superseded version, the person's day and the roll-ups of the class,
 // the school and every region above, so pages read current figures without
 // touching raw rows. A retried submission (same client key) returns the
-// stored check and changes nothing.
+// stored check and changes nothing. Concurrent calls share a commit (see
+// group.go); each returns once its check is durable.
 func (s *Store) RecordCheck(ctx context.Context, c *campusguard.Check) (*campusguard.Check, bool, error) {
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
@@ -65,17 +66,14 @@ func (s *Store) RecordCheck(ctx context.Context, c *campusguard.Check) (*campusg
 	if err := c.Validate(); err != nil {
 		return nil, false, err
 	}
-	var out *campusguard.Check
-	created := false
-	err = s.inTx(ctx, func(tx *Tx) error {
-		var err error
-		out, created, err = s.recordCheckTx(ctx, tx, a, c)
-		return err
-	})
-	if err != nil {
-		return nil, false, err
+	sb := &submission{actor: a, by: campusguard.ActorName(ctx), check: c}
+	if err := s.submit(ctx, []*submission{sb}); err != nil {
+		return nil, false, mapError(err)
 	}
-	return out, created, nil
+	if sb.err != nil {
+		return nil, false, sb.err
+	}
+	return sb.out, sb.created, nil
 }
 
 // RecordChecks stores a device's batch in one transaction: every good row
@@ -104,110 +102,34 @@ func (s *Store) RecordChecks(ctx context.Context, checks []*campusguard.Check) (
 		}
 		res.Failed++
 	}
-	valid := make([]bool, len(checks))
+	by := campusguard.ActorName(ctx)
+	subs := make([]*submission, 0, len(checks))
+	index := make([]int, 0, len(checks))
 	for i, c := range checks {
 		if err := c.Validate(); err != nil {
 			bad(i, err)
 			continue
 		}
-		valid[i] = true
+		subs = append(subs, &submission{actor: a, by: by, check: c})
+		index = append(index, i)
 	}
-	err = s.inTx(ctx, func(tx *Tx) error {
-		for i, c := range checks {
-			if !valid[i] {
-				continue
-			}
-			_, created, err := s.recordCheckTx(ctx, tx, a, c)
-			switch {
-			case err == nil && created:
-				res.Created++
-			case err == nil:
-				res.Duplicate++
-			case campusguard.ErrorCode(err) == campusguard.Internal:
-				return err
-			default:
-				bad(i, err)
-			}
+	if len(subs) > 0 {
+		if err := s.submit(ctx, subs); err != nil {
+			return nil, mapError(err)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	for j, sb := range subs {
+		switch {
+		case sb.err != nil:
+			bad(index[j], sb.err)
+		case sb.created:
+			res.Created++
+		default:
+			res.Duplicate++
+		}
 	}
 	slices.SortStableFunc(res.Errors, func(a, b campusguard.FieldError) int { return a.Row - b.Row })
 	return res, nil
-}
-
-// recordCheckTx is RecordCheck's work inside a transaction, for a validated check.
-func (s *Store) recordCheckTx(ctx context.Context, tx *Tx, a *campusguard.Actor, c *campusguard.Check) (*campusguard.Check, bool, error) {
-	var out *campusguard.Check
-	created := false
-	err := func() error {
-		p, path, err := personAndPath(ctx, tx, c.PersonID)
-		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) && !a.CanRecordCheck(c.Kind, p.ID, path) {
-			return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
-				Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.not_found"}}}
-		}
-		if !a.CanRecordCheck(c.Kind, p.ID, path) {
-			return forbidden()
-		}
-		// The same key again is the same submission.
-		prev, err := scanCheck(tx.QueryRowContext(ctx, `SELECT `+checkColumns+` FROM checks c
-			WHERE c.region_id = $1 AND c.client_key = $2`, p.RegionID, c.ClientKey))
-		if err == nil {
-			if !campusguard.SameSubmission(prev, c) {
-				return &campusguard.Error{Code: campusguard.Conflict, Message: "error.client_key_reused",
-					Fields: []campusguard.FieldError{{Field: "client_key", Msg: "error.client_key_reused"}}}
-			}
-			out = prev
-			return nil
-		}
-		if err != sql.ErrNoRows {
-			return err
-		}
-		c.RegionID, c.SchoolID, c.ClassID, c.At = p.RegionID, p.SchoolID, p.ClassID, tx.now
-		c.ReportedBy, c.Current, c.Version, c.Supersedes = campusguard.ActorName(ctx), true, 1, nil
-		c.Evaluate(s.FeverThreshold())
-		var old int64
-		var oldVersion int
-		err = tx.QueryRowContext(ctx, `SELECT id, version FROM checks WHERE person_id = $1 AND day = $2 AND kind = $3
-			AND current = TRUE`, c.PersonID, c.Day, c.Kind).Scan(&old, &oldVersion)
-		switch {
-		case err == nil:
-			c.Version, c.Supersedes = oldVersion+1, &old
-			if _, err := tx.ExecContext(ctx, `UPDATE checks SET current = FALSE WHERE id = $1`, old); err != nil {
-				return err
-			}
-		case err != sql.ErrNoRows:
-			return err
-		}
-		var temp, mask any
-		if c.Temperature != nil {
-			temp = *c.Temperature
-		}
-		if c.Mask != nil {
-			mask = *c.Mask
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO checks (region_id, person_id, school_id, class_id, day, kind, at,
-			temperature, symptoms, health_code, household_unwell, risk_exposure, attendance, absence_reason, mask,
-			bus_route_id, note, client_key, version, supersedes, current, reported_by, fever, abnormal)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
-			RETURNING id`, c.RegionID, c.PersonID, c.SchoolID, nullID(c.ClassID), c.Day, c.Kind, c.At, temp,
-			joinSymptoms(c.Symptoms), c.HealthCode, c.HouseholdUnwell, c.RiskExposure, c.Attendance, c.AbsenceReason, mask,
-			nullID(c.BusRouteID), c.Note, c.ClientKey, c.Version, nullID(c.Supersedes), c.Current, c.ReportedBy, c.Fever,
-			c.Abnormal).Scan(&c.ID); err != nil {
-			return fmt.Errorf("insert check: %w", err)
-		}
-		if err := s.updatePersonDay(ctx, tx, p, c.Day); err != nil {
-			return err
-		}
-		if c.Symptoms == nil {
-			c.Symptoms = []campusguard.Symptom{}
-		}
-		out, created = c, true
-		return nil
-	}()
-	return out, created, err
 }
 
 // FeverThreshold is the temperature from which a reading is a fever. It
@@ -281,13 +203,16 @@ func (s *Store) updatePersonDay(ctx context.Context, tx *Tx, p *campusguard.Pers
 	return nil
 }
 
+// rollupAdd makes an insert into rollups add its counts to a node's day.
+const rollupAdd = ` ON CONFLICT (org_id, day) DO UPDATE SET
+		reported = rollups.reported + excluded.reported, abnormal = rollups.abnormal + excluded.abnormal,
+		fever = rollups.fever + excluded.fever, absent = rollups.absent + excluded.absent,
+		ill_absent = rollups.ill_absent + excluded.ill_absent, open_followups = rollups.open_followups + excluded.open_followups`
+
 // addRollup adds d to one node's figures of one day.
 func addRollup(ctx context.Context, tx *Tx, region, org int64, day campusguard.Date, d campusguard.Rollup) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO rollups (region_id, org_id, day, reported, abnormal, fever, absent, ill_absent,
-		open_followups) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id, day) DO UPDATE SET
-		reported = rollups.reported + excluded.reported, abnormal = rollups.abnormal + excluded.abnormal,
-		fever = rollups.fever + excluded.fever, absent = rollups.absent + excluded.absent,
-		ill_absent = rollups.ill_absent + excluded.ill_absent, open_followups = rollups.open_followups + excluded.open_followups`,
+		open_followups) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`+rollupAdd,
 		region, org, day, d.Reported, d.Abnormal, d.Fever, d.Absent, d.IllAbsent, d.OpenFollowUps); err != nil {
 		return fmt.Errorf("roll up: %w", err)
 	}

@@ -2,8 +2,11 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"sync"
 	"testing"
 
 	"campusguard"
@@ -134,7 +137,8 @@ func TestRollupsMatchRebuild(t *testing.T) {
 		}
 		rng := rand.New(rand.NewPCG(42, 7))
 		kinds := []campusguard.CheckKind{campusguard.HomeCheck, campusguard.GateCheck, campusguard.MorningCheck, campusguard.NoonCheck}
-		for i := 0; i < 200; i++ {
+		var all []*campusguard.Check
+		for i := 0; i < 240; i++ {
 			p := students[rng.IntN(len(students))]
 			c := &campusguard.Check{PersonID: p.ID, Day: days[rng.IntN(2)], Kind: kinds[rng.IntN(len(kinds))], ClientKey: fmt.Sprint("r", i)}
 			if c.Kind.ClassCheck() {
@@ -153,8 +157,39 @@ func TestRollupsMatchRebuild(t *testing.T) {
 			if rng.IntN(5) == 0 {
 				c.Symptoms = []campusguard.Symptom{campusguard.SymCough}
 			}
-			if _, _, err := s.RecordCheck(ctx, c); err != nil {
-				t.Fatalf("RecordCheck #%d = %v", i, err)
+			all = append(all, c)
+		}
+		// The same submissions through every path: one by one, in device
+		// batches (with a resent row in each), and concurrently, so that
+		// group commit puts several callers in one transaction.
+		copyOf := func(c *campusguard.Check) *campusguard.Check { d := *c; d.ID = 0; return &d }
+		for start := 0; start < len(all); {
+			n := 1 + rng.IntN(12)
+			part := all[start:min(start+n, len(all))]
+			start += len(part)
+			switch rng.IntN(3) {
+			case 0:
+				for _, c := range part {
+					if _, _, err := s.RecordCheck(ctx, c); err != nil {
+						t.Fatalf("RecordCheck(%s) = %v", c.ClientKey, err)
+					}
+				}
+			case 1:
+				batch := append(slices.Clone(part), copyOf(part[0]))
+				res, err := s.RecordChecks(ctx, batch)
+				if err != nil || res.Failed != 0 || res.Created != len(part) || res.Duplicate != 1 {
+					t.Fatalf("RecordChecks = %+v, %v", res, err)
+				}
+			default:
+				var wg sync.WaitGroup
+				errs := make([]error, len(part))
+				for i, c := range part {
+					wg.Go(func() { _, _, errs[i] = s.RecordCheck(ctx, c) })
+				}
+				wg.Wait()
+				if err := errors.Join(errs...); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		orgs := []int64{w.county.ID, w.school.ID, w.school2.ID, w.class.ID, w.class2.ID}

@@ -28,6 +28,7 @@ type Store struct {
 	write   *sql.DB // transactions that write; for SQLite one connection
 	dialect dialect
 	target  string // the database, with any password removed, for logs
+	group   groupCommit
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -127,6 +128,7 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Close closes the connections.
 func (s *Store) Close() error {
+	s.stopGroup()
 	var err error
 	if s.write != nil {
 		err = s.write.Close()

@@ -1,0 +1,149 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// Group commit. Every check write of the process goes through one goroutine
+// that commits, as one transaction, whatever queued while the previous
+// commit ran. A durable commit costs a few milliseconds whatever it holds
+// (an fsync on SQLite, a WAL flush on PostgreSQL), so many concurrent single
+// submissions share one, and each caller is answered only once its rows
+// are durable. One writer also means check writes never race each other.
+
+// maxGroup is the number of rows after which a group stops taking more.
+const maxGroup = 2000
+
+type groupRequest struct {
+	ctx  context.Context
+	subs []*submission
+	done chan error
+}
+
+type groupCommit struct {
+	once    sync.Once
+	queue   chan *groupRequest
+	quit    chan struct{}
+	stopped chan struct{} // closed when the loop has returned
+}
+
+var errClosed = errors.New("store closed")
+
+// submit queues subs for the next group and waits until it is committed.
+// The error is an internal one; row errors are in the submissions.
+func (s *Store) submit(ctx context.Context, subs []*submission) error {
+	g := &s.group
+	g.once.Do(func() {
+		g.queue = make(chan *groupRequest, 1024)
+		g.quit = make(chan struct{})
+		g.stopped = make(chan struct{})
+		go s.commitLoop()
+	})
+	if g.queue == nil {
+		return errClosed // stopped before it ever started
+	}
+	req := &groupRequest{ctx: ctx, subs: subs, done: make(chan error, 1)}
+	select {
+	case g.queue <- req:
+	case <-g.quit:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Wait for the commit even if the caller goes away meanwhile: the rows
+	// may be durable already, and the answer is only dropped, not wrong.
+	select {
+	case err := <-req.done:
+		return err
+	case <-g.stopped:
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
+}
+
+func (s *Store) commitLoop() {
+	g := &s.group
+	defer close(g.stopped)
+	for {
+		var first *groupRequest
+		select {
+		case first = <-g.queue:
+		case <-g.quit:
+			// Answer whoever is still queued.
+			for {
+				select {
+				case r := <-g.queue:
+					r.done <- errClosed
+				default:
+					return
+				}
+			}
+		}
+		group, n := []*groupRequest{first}, len(first.subs)
+	drain:
+		for n < maxGroup {
+			select {
+			case r := <-g.queue:
+				group = append(group, r)
+				n += len(r.subs)
+			default:
+				break drain
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+// commitGroup commits a group's requests in one transaction. Requests whose
+// callers have gone are dropped. If the transaction fails, each request is
+// tried alone so one request's failure is not another's.
+func (s *Store) commitGroup(group []*groupRequest) {
+	live := group[:0]
+	for _, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- err
+			continue
+		}
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return
+	}
+	run := func(reqs []*groupRequest) error {
+		var subs []*submission
+		for _, r := range reqs {
+			subs = append(subs, r.subs...)
+		}
+		ctx := context.WithoutCancel(reqs[0].ctx)
+		return s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
+	}
+	err := run(live)
+	if err == nil || len(live) == 1 {
+		for _, r := range live {
+			r.done <- err
+		}
+		return
+	}
+	for _, r := range live {
+		for _, sb := range r.subs { // forget what the failed attempt set
+			sb.out, sb.created, sb.err = nil, false, nil
+		}
+		r.done <- run([]*groupRequest{r})
+	}
+}
+
+// stopGroup ends the commit goroutine, if it was started, and waits for it.
+func (s *Store) stopGroup() {
+	g := &s.group
+	g.once.Do(func() {}) // from here on, queue is set if and only if the loop runs
+	if g.queue != nil {
+		close(g.quit)
+		<-g.stopped
+	}
+}

@@ -1,0 +1,434 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"campusguard"
+)
+
+// submission is one check to record, with who submits it, and after
+// recordBatch its outcome: the stored check and whether it is new, or a
+// row error (not found, forbidden, a reused key) that stored nothing.
+type submission struct {
+	actor   *campusguard.Actor
+	by      string // the actor's name, for reported_by
+	check   *campusguard.Check
+	out     *campusguard.Check
+	created bool
+	err     error
+}
+
+// personDay is what a batch knows of one person's day: the current checks
+// and the status before the batch, read once and then kept in memory while
+// the batch's rows are applied in order.
+type personDay struct {
+	person  *campusguard.Person
+	path    string
+	current []*campusguard.Check
+	was     campusguard.DayStatus
+	stored  bool // a person_days row exists
+	touched bool
+}
+
+type dayKey struct {
+	person int64
+	day    campusguard.Date
+}
+
+type nodeDay struct {
+	region, org int64
+	day         campusguard.Date
+}
+
+// inChunk is the number of ids in one IN list. Short lists are padded
+// with their last id so each query text is prepared once per transaction.
+const inChunk = 256
+
+// inList returns "$first, …, $(first+inChunk-1)" and the chunk's ids padded
+// to inChunk.
+func inList(first int, ids []int64) (string, []any) {
+	var b strings.Builder
+	args := make([]any, inChunk)
+	for i := range inChunk {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(first + i))
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return b.String(), args
+}
+
+// chunks calls fn with ids in slices of at most inChunk.
+func chunks(ids []int64, fn func(part []int64) error) error {
+	for start := 0; start < len(ids); start += inChunk {
+		if err := fn(ids[start:min(start+inChunk, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordBatch stores a batch of validated checks in one transaction with
+// everything they change, reading what it needs in a few set queries and
+// writing each person's day once and each roll-up node once, whatever the
+// number of rows. Rows are applied in order, so a later row of the batch
+// sees an earlier one (a correction in the same batch, a repeated key).
+// A row error is kept in its submission and stores nothing for that row;
+// the returned error is an internal one that fails the whole batch.
+func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) error {
+	// 1. The people and their places in the tree.
+	var ids []int64
+	for _, sb := range subs {
+		ids = append(ids, sb.check.PersonID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	type located struct {
+		p    *campusguard.Person
+		path string
+	}
+	people := make(map[int64]located, len(ids))
+	err := chunks(ids, func(part []int64) error {
+		in, args := inList(1, part)
+		rows, err := tx.QueryContext(ctx, `SELECT `+personColumns+`, COALESCE(c.path, s.path) FROM people p
+			JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE p.id IN (`+in+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("batch people: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var path string
+			p, err := scanPerson(rows, &path)
+			if err != nil {
+				return err
+			}
+			people[p.ID] = located{p, path}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+
+	// 2. Access, per row.
+	byRegion := map[int64][]string{}
+	for _, sb := range subs {
+		c := sb.check
+		l, ok := people[c.PersonID]
+		if !ok || !sb.actor.CanPerson(campusguard.ListPeople, l.p.ID, l.path) && !sb.actor.CanRecordCheck(c.Kind, l.p.ID, l.path) {
+			sb.err = &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
+				Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.not_found"}}}
+			continue
+		}
+		if !sb.actor.CanRecordCheck(c.Kind, l.p.ID, l.path) {
+			sb.err = forbidden()
+			continue
+		}
+		byRegion[l.p.RegionID] = append(byRegion[l.p.RegionID], c.ClientKey)
+	}
+
+	// 3. Submissions seen before, by client key.
+	seen := map[string]*campusguard.Check{}
+	keyOf := func(region int64, key string) string { return strconv.FormatInt(region, 10) + "\x00" + key }
+	for region, keys := range byRegion {
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		for start := 0; start < len(keys); start += inChunk {
+			part := keys[start:min(start+inChunk, len(keys))]
+			var b strings.Builder
+			args := []any{region}
+			for i := range inChunk {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				args = append(args, part[min(i, len(part)-1)])
+				b.WriteString("$" + strconv.Itoa(len(args)))
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks c WHERE c.region_id = $1
+				AND c.client_key IN (`+b.String()+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("batch keys: %w", err)
+			}
+			for rows.Next() {
+				c, err := scanCheck(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				seen[keyOf(c.RegionID, c.ClientKey)] = c
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
+
+	// 4. The days the batch touches: current checks and stored status.
+	byDay := map[campusguard.Date][]int64{}
+	for _, sb := range subs {
+		if sb.err == nil {
+			byDay[sb.check.Day] = append(byDay[sb.check.Day], sb.check.PersonID)
+		}
+	}
+	days := make(map[dayKey]*personDay, len(subs))
+	for day, pids := range byDay {
+		slices.Sort(pids)
+		pids = slices.Compact(pids)
+		for _, id := range pids {
+			days[dayKey{id, day}] = &personDay{person: people[id].p, path: people[id].path}
+		}
+		err := chunks(pids, func(part []int64) error {
+			in, args := inList(2, part)
+			args = append([]any{day}, args...)
+			rows, err := tx.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks c WHERE c.day = $1 AND c.current = TRUE
+				AND c.person_id IN (`+in+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("batch current checks: %w", err)
+			}
+			for rows.Next() {
+				c, err := scanCheck(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				pd := days[dayKey{c.PersonID, day}]
+				pd.current = append(pd.current, c)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			rows, err = tx.QueryContext(ctx, `SELECT person_id, reported, abnormal, fever, absent, ill_absent FROM person_days
+				WHERE day = $1 AND person_id IN (`+in+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("batch person days: %w", err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var st campusguard.DayStatus
+				if err := rows.Scan(&id, &st.Reported, &st.Abnormal, &st.Fever, &st.Absent, &st.IllAbsent); err != nil {
+					return err
+				}
+				pd := days[dayKey{id, day}]
+				pd.was, pd.stored = st, true
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return err
+		}
+	}
+
+	// 5. Each row in order, in memory; then the new rows in one go.
+	candidates := 0
+	for _, sb := range subs {
+		if sb.err == nil {
+			candidates++
+		}
+	}
+	newIDs, err := s.allocCheckIDs(ctx, tx, candidates)
+	if err != nil {
+		return err
+	}
+	fresh := make(map[int64]bool, candidates) // ids of this batch's rows
+	var added []*campusguard.Check
+	var superseded []int64 // stored rows that stop being current
+	threshold := s.FeverThreshold()
+	for _, sb := range subs {
+		if sb.err != nil {
+			continue
+		}
+		c := sb.check
+		p := people[c.PersonID].p
+		if prev, ok := seen[keyOf(p.RegionID, c.ClientKey)]; ok {
+			if !campusguard.SameSubmission(prev, c) {
+				sb.err = &campusguard.Error{Code: campusguard.Conflict, Message: "error.client_key_reused",
+					Fields: []campusguard.FieldError{{Field: "client_key", Msg: "error.client_key_reused"}}}
+				continue
+			}
+			sb.out = prev
+			continue
+		}
+		c.ID, newIDs = newIDs[0], newIDs[1:]
+		c.RegionID, c.SchoolID, c.ClassID, c.At = p.RegionID, p.SchoolID, p.ClassID, tx.now
+		c.ReportedBy, c.Current, c.Version, c.Supersedes = sb.by, true, 1, nil
+		c.Evaluate(threshold)
+		if c.Symptoms == nil {
+			c.Symptoms = []campusguard.Symptom{}
+		}
+		pd := days[dayKey{p.ID, c.Day}]
+		if i := slices.IndexFunc(pd.current, func(o *campusguard.Check) bool { return o.Kind == c.Kind }); i >= 0 {
+			old := pd.current[i]
+			c.Version, c.Supersedes = old.Version+1, &old.ID
+			if fresh[old.ID] {
+				old.Current = false // not written yet: written as it ends
+			} else {
+				superseded = append(superseded, old.ID)
+			}
+			pd.current = slices.Delete(pd.current, i, i+1)
+		}
+		fresh[c.ID] = true
+		added = append(added, c)
+		pd.current = append(pd.current, c)
+		pd.touched = true
+		seen[keyOf(p.RegionID, c.ClientKey)] = c
+		sb.out, sb.created = c, true
+	}
+	err = chunks(superseded, func(part []int64) error {
+		in, args := inList(1, part)
+		_, err := tx.ExecContext(ctx, `UPDATE checks SET current = FALSE WHERE id IN (`+in+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("supersede checks: %w", err)
+	}
+	err = insertMany(ctx, tx, "checks", []string{"id", "region_id", "person_id", "school_id", "class_id", "day", "kind", "at",
+		"temperature", "symptoms", "health_code", "household_unwell", "risk_exposure", "attendance", "absence_reason", "mask",
+		"bus_route_id", "note", "client_key", "version", "supersedes", "current", "reported_by", "fever", "abnormal"},
+		len(added), func(i int) []any {
+			c := added[i]
+			var temp, mask any
+			if c.Temperature != nil {
+				temp = *c.Temperature
+			}
+			if c.Mask != nil {
+				mask = *c.Mask
+			}
+			return []any{c.ID, c.RegionID, c.PersonID, c.SchoolID, nullID(c.ClassID), c.Day, c.Kind, c.At, temp,
+				joinSymptoms(c.Symptoms), c.HealthCode, c.HouseholdUnwell, c.RiskExposure, c.Attendance, c.AbsenceReason, mask,
+				nullID(c.BusRouteID), c.Note, c.ClientKey, c.Version, nullID(c.Supersedes), c.Current, c.ReportedBy, c.Fever,
+				c.Abnormal}
+		}, "")
+	if err != nil {
+		return err
+	}
+
+	// 6. Each touched day once, and each roll-up node once.
+	touched := make([]dayKey, 0, len(days))
+	for k, pd := range days {
+		if pd.touched {
+			touched = append(touched, k)
+		}
+	}
+	slices.SortFunc(touched, func(a, b dayKey) int {
+		if c := a.day.Compare(b.day); c != 0 {
+			return c
+		}
+		return int(a.person - b.person)
+	})
+	type dayRow struct {
+		pd  *personDay
+		day campusguard.Date
+		now campusguard.DayStatus
+	}
+	var changed []dayRow
+	deltas := map[nodeDay]campusguard.Rollup{}
+	for _, k := range touched {
+		pd := days[k]
+		now := campusguard.SummarizeDay(pd.current)
+		if pd.stored && now == pd.was {
+			continue
+		}
+		changed = append(changed, dayRow{pd, k.day, now})
+		p := pd.person
+		if p.Kind != campusguard.Student {
+			continue // roll-ups count students
+		}
+		d := pd.was.Delta(now)
+		if d == (campusguard.Rollup{}) {
+			continue
+		}
+		var res sql.Result
+		var err error
+		switch {
+		case now.IllAbsent && !pd.was.IllAbsent:
+			res, err = tx.ExecContext(ctx, `INSERT INTO followups (region_id, person_id, school_id, class_id, day)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, day) DO NOTHING`, p.RegionID, p.ID, p.SchoolID, nullID(p.ClassID), k.day)
+		case !now.IllAbsent && pd.was.IllAbsent:
+			res, err = tx.ExecContext(ctx, `DELETE FROM followups WHERE person_id = $1 AND day = $2 AND done = FALSE`, p.ID, k.day)
+		}
+		if err != nil {
+			return fmt.Errorf("follow-up: %w", err)
+		}
+		if res != nil {
+			if n, _ := res.RowsAffected(); n > 0 {
+				d.OpenFollowUps = d.IllAbsent
+			}
+		}
+		for _, org := range campusguard.PathIDs(pd.path) {
+			k := nodeDay{p.RegionID, org, k.day}
+			deltas[k] = deltas[k].Add(d)
+		}
+	}
+	err = insertMany(ctx, tx, "person_days", []string{"region_id", "person_id", "day", "class_id", "school_id", "reported",
+		"abnormal", "fever", "absent", "ill_absent"}, len(changed), func(i int) []any {
+		r := changed[i]
+		p := r.pd.person
+		return []any{p.RegionID, p.ID, r.day, nullID(p.ClassID), p.SchoolID, r.now.Reported, r.now.Abnormal, r.now.Fever,
+			r.now.Absent, r.now.IllAbsent}
+	}, ` ON CONFLICT (person_id, day) DO UPDATE SET reported = excluded.reported, abnormal = excluded.abnormal,
+		fever = excluded.fever, absent = excluded.absent, ill_absent = excluded.ill_absent`)
+	if err != nil {
+		return err
+	}
+	nodes := make([]nodeDay, 0, len(deltas))
+	for k, d := range deltas {
+		if d != (campusguard.Rollup{}) {
+			nodes = append(nodes, k)
+		}
+	}
+	slices.SortFunc(nodes, func(a, b nodeDay) int { // a fixed order: no deadlocks between writers on PostgreSQL
+		if c := a.day.Compare(b.day); c != 0 {
+			return c
+		}
+		return int(a.org - b.org)
+	})
+	return insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "reported", "abnormal", "fever", "absent",
+		"ill_absent", "open_followups"}, len(nodes), func(i int) []any {
+		k := nodes[i]
+		d := deltas[k]
+		return []any{k.region, k.org, k.day, d.Reported, d.Abnormal, d.Fever, d.Absent, d.IllAbsent, d.OpenFollowUps}
+	}, rollupAdd)
+}
+
+// allocCheckIDs reserves n ids for new checks. On PostgreSQL they come
+// from the identity's sequence; on SQLite, whose one writer holds the
+// database while the batch runs, they follow the largest id.
+func (s *Store) allocCheckIDs(ctx context.Context, tx *Tx, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if n == 0 {
+		return ids, nil
+	}
+	if !s.dialect.postgres {
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM checks`).Scan(&last); err != nil {
+			return nil, fmt.Errorf("check ids: %w", err)
+		}
+		for i := range int64(n) {
+			ids = append(ids, last+1+i)
+		}
+		return ids, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('checks', 'id')) FROM generate_series(1, $1)`, n)
+	if err != nil {
+		return nil, fmt.Errorf("check ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
