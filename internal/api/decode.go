@@ -48,6 +48,15 @@ func decodeJSONLimit(w http.ResponseWriter, r *http.Request, dst any, limit int6
 	if err != nil {
 		return badRequest("error.bad_json")
 	}
+	// Good input decodes in one pass; only bad input pays for finding
+	// which fields are wrong.
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(dst); err == nil && !dec.More() {
+			return nil
+		}
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 		return badRequest("error.bad_json")

@@ -526,7 +526,7 @@ func (s *Store) SessionActor(ctx context.Context, token, remote string) (*campus
 	var userID int64
 	var csrf string
 	var expires time.Time
-	err := s.read.QueryRowContext(ctx, `SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1`, auth.Digest(token)).
+	err := hotReads{s}.QueryRowContext(ctx, `SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1`, auth.Digest(token)).
 		Scan(&userID, &csrf, &expires)
 	if err == sql.ErrNoRows || (err == nil && !expires.After(s.Now())) {
 		return nil, "", campusguard.Errorf(campusguard.Unauthenticated, "error.unauthenticated")
@@ -543,7 +543,7 @@ func (s *Store) SessionActor(ctx context.Context, token, remote string) (*campus
 
 // userActor builds the actor of a user: grants, own person, children.
 func (s *Store) userActor(ctx context.Context, userID int64, remote string) (*campusguard.Actor, error) {
-	u, err := findUser(ctx, s.read, userID)
+	u, err := findUser(ctx, hotReads{s}, userID)
 	if campusguard.ErrorCode(err) == campusguard.NotFound || (err == nil && u.Disabled) {
 		return nil, campusguard.Errorf(campusguard.Unauthenticated, "error.unauthenticated")
 	}
@@ -552,7 +552,7 @@ func (s *Store) userActor(ctx context.Context, userID int64, remote string) (*ca
 	}
 	a := &campusguard.Actor{UserID: u.ID, Name: u.Name, Grants: u.Grants, PersonID: u.PersonID, Remote: remote}
 	if u.GuardianID != nil {
-		rows, err := s.read.QueryContext(ctx, `SELECT student_id FROM guardian_students WHERE guardian_id = $1 ORDER BY student_id`, *u.GuardianID)
+		rows, err := hotReads{s}.QueryContext(ctx, `SELECT student_id FROM guardian_students WHERE guardian_id = $1 ORDER BY student_id`, *u.GuardianID)
 		if err != nil {
 			return nil, err
 		}
@@ -688,7 +688,7 @@ func (s *Store) TokenActor(ctx context.Context, secret, remote string) (*campusg
 	var t campusguard.APIToken
 	var path, orgName string
 	var used, revoked sql.NullTime
-	err := s.read.QueryRowContext(ctx, `SELECT t.id, t.name, t.role, t.org_id, o.path, o.name, t.last_used_at, t.revoked_at
+	err := hotReads{s}.QueryRowContext(ctx, `SELECT t.id, t.name, t.role, t.org_id, o.path, o.name, t.last_used_at, t.revoked_at
 		FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = $1`, auth.Digest(secret)).
 		Scan(&t.ID, &t.Name, &t.Role, &t.OrgID, &path, &orgName, &used, &revoked)
 	if err == sql.ErrNoRows || (err == nil && revoked.Valid) {

@@ -394,26 +394,48 @@ func (s *Store) FindChecks(ctx context.Context, f campusguard.CheckFilter) ([]*c
 // Rollups returns an org node's figures for the days in [from, to], read
 // from the pre-aggregated rows.
 func (s *Store) Rollups(ctx context.Context, orgID int64, from, to campusguard.Date) ([]campusguard.Rollup, error) {
-	if _, err := s.FindOrgByID(ctx, orgID); err != nil {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT org_id, day, expected, reported, abnormal, fever, absent, ill_absent,
-		open_followups FROM rollups WHERE org_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, orgID, from, to)
+	// One prepared query reads the node's path, for the access check, and
+	// its pre-aggregated days: this is what every page and dashboard reads.
+	rows, err := hotReads{s}.QueryContext(ctx, `SELECT o.path, r.day, r.expected, r.reported, r.abnormal, r.fever, r.absent,
+		r.ill_absent, r.open_followups FROM orgs o LEFT JOIN rollups r ON r.org_id = o.id AND r.day >= $2 AND r.day <= $3
+		WHERE o.id = $1 ORDER BY r.day`, orgID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("rollups: %w", err)
 	}
 	defer rows.Close()
 	out := []campusguard.Rollup{}
+	found := false
 	for rows.Next() {
-		var r campusguard.Rollup
-		if err := rows.Scan(&r.OrgID, &r.Day, &r.Expected, &r.Reported, &r.Abnormal, &r.Fever, &r.Absent, &r.IllAbsent,
-			&r.OpenFollowUps); err != nil {
+		var path string
+		var day sql.Null[campusguard.Date]
+		var n [7]sql.NullInt64
+		if err := rows.Scan(&path, &day, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6]); err != nil {
 			return nil, err
 		}
+		if !a.Can(campusguard.ReadOrg, path) {
+			return nil, notFound("org")
+		}
+		found = true
+		if !day.Valid {
+			continue // the node has no figures in the range
+		}
+		r := campusguard.Rollup{OrgID: orgID, Day: day.V, Expected: int(n[0].Int64), Reported: int(n[1].Int64),
+			Abnormal: int(n[2].Int64), Fever: int(n[3].Int64), Absent: int(n[4].Int64), IllAbsent: int(n[5].Int64),
+			OpenFollowUps: int(n[6].Int64)}
 		r.Missing = max(r.Expected-r.Reported, 0)
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, notFound("org")
+	}
+	return out, nil
 }
 
 // FindFollowUps lists illness-absence follow-ups of people in the actor's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // Group commit. Every check write of the process goes through one goroutine
@@ -23,10 +24,19 @@ type groupRequest struct {
 }
 
 type groupCommit struct {
-	once    sync.Once
-	queue   chan *groupRequest
-	quit    chan struct{}
-	stopped chan struct{} // closed when the loop has returned
+	once     sync.Once
+	stopOnce sync.Once
+	queue    chan *groupRequest
+	quit     chan struct{}
+	stopped  chan struct{} // closed when the loop has returned
+
+	groups, rows atomic.Int64 // committed so far, for metrics
+}
+
+// CommitStats returns how many group commits of checks ran and how many
+// rows they held: rows/groups is the mean group size.
+func (s *Store) CommitStats() (groups, rows int64) {
+	return s.group.groups.Load(), s.group.rows.Load()
 }
 
 var errClosed = errors.New("store closed")
@@ -124,6 +134,12 @@ func (s *Store) commitGroup(group []*groupRequest) {
 		return s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
 	}
 	err := run(live)
+	if err == nil {
+		s.group.groups.Add(1)
+		for _, r := range live {
+			s.group.rows.Add(int64(len(r.subs)))
+		}
+	}
 	if err == nil || len(live) == 1 {
 		for _, r := range live {
 			r.done <- err
@@ -143,7 +159,7 @@ func (s *Store) stopGroup() {
 	g := &s.group
 	g.once.Do(func() {}) // from here on, queue is set if and only if the loop runs
 	if g.queue != nil {
-		close(g.quit)
+		g.stopOnce.Do(func() { close(g.quit) })
 		<-g.stopped
 	}
 }

@@ -45,22 +45,26 @@ type nodeDay struct {
 	day         campusguard.Date
 }
 
-// inChunk is the number of ids in one IN list. Short lists are padded
-// with their last id so each query text is prepared once per transaction.
+// inChunk is the largest number of values in one IN list. A list is padded
+// with its last value to the next of a few sizes, so there are few query
+// texts to prepare, and a commit of one check binds one value, not 256.
 const inChunk = 256
 
-// inList returns "$first, …, $(first+inChunk-1)" and the chunk's ids padded
-// to inChunk.
-func inList(first int, ids []int64) (string, []any) {
+var inSizes = []int{1, 8, 64, inChunk}
+
+// inList returns "$first, …" and the values padded to the size of their
+// list.
+func inList[T any](first int, vals []T) (string, []any) {
+	n := inSizes[slices.IndexFunc(inSizes, func(n int) bool { return n >= len(vals) })]
 	var b strings.Builder
-	args := make([]any, inChunk)
-	for i := range inChunk {
+	args := make([]any, n)
+	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteByte('$')
 		b.WriteString(strconv.Itoa(first + i))
-		args[i] = ids[min(i, len(ids)-1)]
+		args[i] = vals[min(i, len(vals)-1)]
 	}
 	return b.String(), args
 }
@@ -141,18 +145,9 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
 		for start := 0; start < len(keys); start += inChunk {
-			part := keys[start:min(start+inChunk, len(keys))]
-			var b strings.Builder
-			args := []any{region}
-			for i := range inChunk {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				args = append(args, part[min(i, len(part)-1)])
-				b.WriteString("$" + strconv.Itoa(len(args)))
-			}
+			in, args := inList(2, keys[start:min(start+inChunk, len(keys))])
 			rows, err := tx.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks c WHERE c.region_id = $1
-				AND c.client_key IN (`+b.String()+`)`, args...)
+				AND c.client_key IN (`+in+`)`, append([]any{region}, args...)...)
 			if err != nil {
 				return fmt.Errorf("batch keys: %w", err)
 			}

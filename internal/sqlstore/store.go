@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"campusguard"
@@ -29,6 +30,7 @@ type Store struct {
 	dialect dialect
 	target  string // the database, with any password removed, for logs
 	group   groupCommit
+	stmts   stmtCache
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -146,24 +148,36 @@ func (s *Store) DB() *sql.DB { return s.read }
 // that write with raw SQL.
 func (s *Store) WriteDB() *sql.DB { return s.write }
 
-// Tx is a write transaction with one clock reading for all it writes. Its
-// queries go through statements prepared once per transaction: a batch runs
-// the same dozen statements for every row, and preparing them again each
-// time was half of a batch's cost on SQLite.
+// Tx is a write transaction with one clock reading for all it writes.
+//
+// On SQLite its queries go through prepared statements: a batch runs the
+// same dozen statements for every row, and parsing them again each time was
+// half of a batch's cost. Statements are kept per transaction, and the ones
+// a transaction used are prepared on the writer pool after it ends (the one
+// writer connection is busy until then), so the next transaction reuses
+// them without parsing. On PostgreSQL, pgx keeps its own statement cache
+// per connection, so queries go straight through.
 type Tx struct {
 	*sql.Tx
-	now   time.Time
-	s     *Store
-	stmts map[string]*sql.Stmt
+	now    time.Time
+	s      *Store
+	stmts  map[string]*sql.Stmt
+	wanted []string // queries to prepare on the pool once the transaction ends
 }
 
 func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := tx.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := tx.Tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
+	var st *sql.Stmt
+	if shared := tx.s.stmts.lookup(tx.s.write, query); shared != nil {
+		st = tx.Tx.StmtContext(ctx, shared) // prepared on the one writer connection: not parsed again
+	} else {
+		var err error
+		if st, err = tx.Tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		tx.wanted = append(tx.wanted, query)
 	}
 	if tx.stmts == nil {
 		tx.stmts = map[string]*sql.Stmt{}
@@ -172,9 +186,64 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// stmtCache keeps statements prepared on a pool across transactions and
+// requests. The number of statements is bounded; past it, statements are
+// prepared per transaction.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[*sql.DB]map[string]*sql.Stmt
+	n  int
+}
+
+const maxCachedStmts = 512
+
+// lookup returns the statement for query prepared on db, or nil.
+func (c *stmtCache) lookup(db *sql.DB, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[db][query]
+}
+
+// get returns the statement for query prepared on db, preparing it if need
+// be, or nil when the cache is full. It must not be called for a pool whose
+// connections the caller holds.
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	if st := c.lookup(db, query); st != nil {
+		return st, nil
+	}
+	c.mu.Lock()
+	full := c.n >= maxCachedStmts
+	c.mu.Unlock()
+	if full {
+		return nil, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.m[db][query]; old != nil { // prepared meanwhile by another caller
+		st.Close()
+		return old, nil
+	}
+	if c.m == nil {
+		c.m = map[*sql.DB]map[string]*sql.Stmt{}
+	}
+	if c.m[db] == nil {
+		c.m[db] = map[string]*sql.Stmt{}
+	}
+	c.m[db][query] = st
+	c.n++
+	return st, nil
+}
+
 // ExecContext runs a statement prepared once per transaction. A script of
 // several statements (a migration) must use tx.Tx.ExecContext.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if tx.s.dialect.postgres {
+		return tx.Tx.ExecContext(ctx, query, args...)
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -184,6 +253,9 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 
 // QueryContext runs a query prepared once per transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if tx.s.dialect.postgres {
+		return tx.Tx.QueryContext(ctx, query, args...)
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -193,6 +265,9 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 
 // QueryRowContext runs a one-row query prepared once per transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx.s.dialect.postgres {
+		return tx.Tx.QueryRowContext(ctx, query, args...)
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return tx.Tx.QueryRowContext(ctx, query, args...) // reports the same error through Scan
@@ -213,6 +288,11 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))
+	}
+	for _, q := range tx.wanted {
+		if _, err := s.stmts.get(ctx, s.write, q); err != nil {
+			break // only a missed saving: the next transaction prepares it again
+		}
 	}
 	return nil
 }
@@ -287,4 +367,39 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// hotReads is the read pool through statements prepared once, for the
+// queries run on every request (the caller's session or token, their
+// grants). It satisfies queryer. PostgreSQL goes straight through: pgx
+// caches statements itself.
+type hotReads struct{ s *Store }
+
+func (h hotReads) stmt(ctx context.Context, query string) *sql.Stmt {
+	if h.s.dialect.postgres {
+		return nil
+	}
+	st, err := h.s.stmts.get(ctx, h.s.read, query)
+	if err != nil {
+		return nil
+	}
+	return st
+}
+
+func (h hotReads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := h.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return h.s.read.QueryContext(ctx, query, args...)
+}
+
+func (h hotReads) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := h.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return h.s.read.QueryRowContext(ctx, query, args...)
+}
+
+func (h hotReads) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return nil, errors.New("hotReads: read only")
 }
