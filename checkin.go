@@ -451,6 +451,12 @@ type HealthService interface {
 	SchoolDays(ctx context.Context, orgID int64, day Date) ([]*SchoolDay, error)
 	// Rollups returns the figures of an org node for the days in [from, to].
 	Rollups(ctx context.Context, orgID int64, from, to Date) ([]Rollup, error)
+	// ChildRollups returns the day's figures of each child of an org node
+	// that keeps them: a region's sub-regions and schools, a school's (or a
+	// grade's) classes, none for a class. A child without figures that day
+	// has zeros; Missing is never below zero. Read from the roll-ups, not
+	// the raw checks. Unauthenticated, NotFound (node out of scope).
+	ChildRollups(ctx context.Context, orgID int64, day Date) ([]Rollup, error)
 }
 
 // CanRecordCheck reports whether the actor may record a check of kind k for

@@ -101,6 +101,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/checks/batch", false, s.handleCheckBatch},
 		{"GET", "/api/v1/checks", false, s.handleCheckIndex},
 		{"GET", "/api/v1/orgs/{id}/rollups", false, s.handleRollupIndex},
+		{"GET", "/api/v1/orgs/{id}/rollups/children", false, s.handleChildRollupIndex},
 		{"GET", "/api/v1/orgs/{id}/daily-report.xlsx", false, s.handleDailyReportXLSX},
 		{"GET", "/api/v1/orgs/{id}/daily-report.csv", false, s.handleDailyReportCSV},
 		{"GET", "/api/v1/followups", false, s.handleFollowUpIndex},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -101,7 +100,7 @@ func (s *Server) issueBindingCodes(r *http.Request) (*bindingPage, error) {
 		return nil, err
 	}
 	p := &bindingPage{basePage: s.base(r, "page.binding.title"), Class: o, ClassURL: orgURL(o.ID), Slips: codes,
-		ClassName: o.Name, JoinURL: siteURL(r) + "/join", IssuedAt: time.Now().In(s.Location).Format("2006-01-02 15:04")}
+		ClassName: o.Name, JoinURL: siteURL(r) + "/join", IssuedAt: s.Now().In(s.Location).Format("2006-01-02 15:04")}
 	for _, a := range anc {
 		switch a.Kind {
 		case campusguard.KindSchool:

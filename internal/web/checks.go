@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"campusguard"
 	"campusguard/internal/i18n"
@@ -48,7 +47,7 @@ var (
 )
 
 // today is the school day now, in the schools' zone.
-func (s *Server) today() campusguard.Date { return campusguard.DateOf(time.Now().In(s.Location)) }
+func (s *Server) today() campusguard.Date { return campusguard.DateOf(s.Now().In(s.Location)) }
 
 // newClientKey returns a random key that makes one page load's submission
 // idempotent: a double tap or a retry sends it again.

@@ -65,6 +65,7 @@ type regionView struct {
 	Filtered bool
 	Children []childRow
 	Pager    pager
+	Day      string // today, when the rows carry today's figures
 }
 
 // childRow is one sub-region or school in a region's list.
@@ -74,6 +75,7 @@ type childRow struct {
 	Kind   campusguard.OrgKind
 	Label  string
 	Counts campusguard.OrgCounts
+	Today  *dayFigures // nil without figures
 }
 
 // option is one choice of a select.
@@ -93,6 +95,7 @@ type schoolView struct {
 	StaffURL  string
 	ImportURL string
 	Grades    []gradeRow
+	Classes   *classFigures // today's figures by class; nil without them
 	Places    []placeGroup
 	Routes    []routeRow
 }
@@ -275,6 +278,9 @@ func (s *Server) regionView(ctx context.Context, r *http.Request, l i18n.Lang, o
 		v.Children = append(v.Children, row)
 	}
 	v.Pager = newPager(r, offset, childrenPerPage, len(children), total)
+	if err := s.addChildFigures(ctx, o, v); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -302,6 +308,9 @@ func (s *Server) schoolView(ctx context.Context, a *campusguard.Actor, l i18n.La
 			}
 		}
 		v.Grades = append(v.Grades, row)
+	}
+	if v.Classes, err = s.schoolClassFigures(ctx, o, v.Grades); err != nil {
+		return nil, err
 	}
 	places, err := s.Orgs.FindPlaces(ctx, o.ID, "")
 	if err != nil {

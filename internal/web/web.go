@@ -40,6 +40,8 @@ type Config struct {
 	// Location is the time zone times are shown in; nil means China
 	// Standard Time (UTC+8), where the schools are.
 	Location *time.Location
+	// Now is the clock; nil means time.Now. Tests set the hour of the day.
+	Now func() time.Time
 }
 
 // DefaultMaxUpload is the largest roster file accepted unless
@@ -65,6 +67,9 @@ func New(c Config) *Server {
 	}
 	if c.Location == nil {
 		c.Location = chinaTime
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	st, err := loadStatic()
 	if err != nil {
