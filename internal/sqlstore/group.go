@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit. Every check write of the process goes through one goroutine
@@ -16,6 +17,9 @@ import (
 
 // maxGroup is the number of rows after which a group stops taking more.
 const maxGroup = 2000
+
+// commitDelay is how long a commit waits for more submissions to share it.
+var commitDelay = 1 * time.Millisecond
 
 type groupRequest struct {
 	ctx  context.Context
@@ -80,6 +84,7 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 func (s *Store) commitLoop() {
 	g := &s.group
 	defer close(g.stopped)
+	busy := false
 	for {
 		var first *groupRequest
 		select {
@@ -96,16 +101,26 @@ func (s *Store) commitLoop() {
 			}
 		}
 		group, n := []*groupRequest{first}, len(first.subs)
+		// Under load (the last commit was shared), wait a moment for more
+		// to share this one: a commit costs about the same whatever it
+		// holds. A lone submission does not wait.
+		delay := time.Duration(0)
+		if busy {
+			delay = commitDelay
+		}
+		wait := time.NewTimer(delay)
 	drain:
 		for n < maxGroup {
 			select {
 			case r := <-g.queue:
 				group = append(group, r)
 				n += len(r.subs)
-			default:
+			case <-wait.C:
 				break drain
 			}
 		}
+		wait.Stop()
+		busy = len(group) > 1
 		s.commitGroup(group)
 	}
 }
