@@ -48,19 +48,25 @@ const (
 	IssueBinding   Action = "issue_binding"    // print guardians' binding codes
 	ManageUsers    Action = "manage_users"     // accounts, grants, device tokens
 	ReadAudit      Action = "read_audit"       // search the audit log
+	ReadCases      Action = "read_cases"       // see cases, their steps and contacts
+	OpenCases      Action = "open_cases"       // open a case by hand
+	MoveCases      Action = "move_cases"       // report, isolate, refer, record outcome, clear, close
+	ManageHooks    Action = "manage_webhooks"  // outgoing webhooks and their delivery log
 )
 
 // roleActions is the access matrix: which role may do what within its
 // subtree. Guardians and staff members act on people, not subtrees: their
 // rules are in Actor.CanPerson.
 var roleActions = map[AccessRole][]Action{
-	SystemAdmin:  {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadAudit},
-	RegionAdmin:  {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, IssueBinding, ManageUsers, ReadAudit},
-	RegionViewer: {ReadOrg, ListPeople, ReadPersonFile},
+	SystemAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadAudit,
+		ReadCases, OpenCases, MoveCases, ManageHooks},
+	RegionAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, IssueBinding, ManageUsers, ReadAudit,
+		ReadCases, OpenCases, MoveCases, ManageHooks},
+	RegionViewer: {ReadOrg, ListPeople, ReadPersonFile, ReadCases},
 	Inspector:    {ReadOrg, ListPeople},
-	SchoolAdmin:  {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers},
-	HealthOffice: {ReadOrg, ListPeople, ReadPersonFile, RevealIdentity, SeeContacts},
-	ClassTeacher: {ReadOrg, ListPeople, ReadPersonFile, SeeContacts, IssueBinding},
+	SchoolAdmin:  {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadCases, OpenCases, MoveCases},
+	HealthOffice: {ReadOrg, ListPeople, ReadPersonFile, RevealIdentity, SeeContacts, ReadCases, OpenCases, MoveCases},
+	ClassTeacher: {ReadOrg, ListPeople, ReadPersonFile, SeeContacts, IssueBinding, ReadCases, OpenCases},
 	GateStaff:    {ReadOrg, ListPeople},
 	StaffMember:  {},
 	GuardianRole: {},

@@ -74,7 +74,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { m.done <- m.server.Serve(ln) }()
 	jobsCtx, cancel := context.WithCancel(context.Background())
 	m.stopJobs = cancel
-	m.jobs = &jobs.Runner{Jobs: scheduled(m.store), Logger: m.Logger}
+	m.jobs = &jobs.Runner{Jobs: scheduled(m.store, m.Logger), Logger: m.Logger}
 	m.jobs.Start(jobsCtx)
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "db", m.store.Target())
 	return nil

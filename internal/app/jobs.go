@@ -3,22 +3,54 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 	"time"
 
 	"campusguard"
 	"campusguard/internal/jobs"
 	"campusguard/internal/sqlstore"
+	"campusguard/internal/webhook"
 )
 
 // China is the schools' time zone: a school day starts at midnight there.
 var China = time.FixedZone("CST", 8*3600)
 
 // scheduled returns the program's jobs.
-func scheduled(s *sqlstore.Store) []jobs.Job {
+func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
+	hooks := &webhook.Dispatcher{Store: s, Logger: logger, Backoff: webhookBackoff()}
 	return []jobs.Job{
 		{Name: "open-day", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
 			return OpenToday(ctx, s, time.Now())
 		}},
+		{Name: "escalate-overdue", Every: time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.EscalateOverdue(campusguard.SystemContext(ctx, "job escalate-overdue"))
+			return err
+		}},
+		{Name: "webhooks", Every: WebhookPoll, Run: func(ctx context.Context) error {
+			_, err := hooks.RunOnce(ctx)
+			return err
+		}},
+	}
+}
+
+// WebhookPoll is how often due webhook deliveries are sent.
+var WebhookPoll = 2 * time.Second
+
+// webhookBackoff returns the wait between delivery attempts: the product's
+// (10 s doubling to an hour), or CAMPUSGUARD_WEBHOOK_RETRY as the first
+// wait (doubling likewise), for tests and operators who need it faster.
+func webhookBackoff() func(int) time.Duration {
+	base, err := time.ParseDuration(os.Getenv("CAMPUSGUARD_WEBHOOK_RETRY"))
+	if err != nil || base <= 0 {
+		return campusguard.RetryDelay
+	}
+	return func(n int) time.Duration {
+		d := base
+		for i := 1; i < n && d < time.Hour; i++ {
+			d *= 2
+		}
+		return min(d, time.Hour)
 	}
 }
 

@@ -45,6 +45,12 @@ type nodeDay struct {
 	day         campusguard.Date
 }
 
+// located is a person with the path of their class (or school).
+type located struct {
+	p    *campusguard.Person
+	path string
+}
+
 // inChunk is the largest number of values in one IN list. A list is padded
 // with its last value to the next of a few sizes, so there are few query
 // texts to prepare, and a commit of one check binds one value, not 256.
@@ -94,10 +100,6 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	type located struct {
-		p    *campusguard.Person
-		path string
-	}
 	people := make(map[int64]located, len(ids))
 	err := chunks(ids, func(part []int64) error {
 		in, args := inList(1, part)
@@ -304,6 +306,10 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 				c.Abnormal}
 		}, "")
 	if err != nil {
+		return err
+	}
+	// An abnormal check opens its person's case, or joins the open one.
+	if err := s.casesFromChecks(ctx, tx, added, people); err != nil {
 		return err
 	}
 

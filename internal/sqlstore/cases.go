@@ -1,0 +1,665 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"campusguard"
+)
+
+// chinaZone is the schools' time zone, for the day a case's window ends.
+var chinaZone = time.FixedZone("CST", 8*60*60)
+
+const caseColumns = `k.id, k.region_id, k.person_id, p.name, k.school_id, k.class_id, k.state, k.source, k.check_id,
+	k.onset_day, k.symptoms, k.temperature, k.detected_at, k.report_due, k.reported_at, k.isolated_at, k.isolation,
+	k.outcome, k.certificate, k.cleared_by, k.closed_at, k.escalated, k.note, k.updated_at, COALESCE(c.path, s.path)`
+
+const caseFrom = ` FROM cases k JOIN people p ON p.id = k.person_id JOIN orgs s ON s.id = k.school_id
+	LEFT JOIN orgs c ON c.id = k.class_id`
+
+// scanCase reads a case and the path of its person's class (or school).
+func scanCase(sc interface{ Scan(...any) error }, now time.Time, extra ...any) (*campusguard.Case, string, error) {
+	var k campusguard.Case
+	var class, check sql.NullInt64
+	var temp sql.NullFloat64
+	var reported, isolated, closed sql.NullTime
+	var symptoms, path string
+	dst := []any{&k.ID, &k.RegionID, &k.PersonID, &k.PersonName, &k.SchoolID, &class, &k.State, &k.Source, &check,
+		&k.OnsetDay, &symptoms, &temp, &k.DetectedAt, &k.ReportDue, &reported, &isolated, &k.Isolation, &k.Outcome,
+		&k.Certificate, &k.ClearedBy, &closed, &k.Escalated, &k.Note, &k.UpdatedAt, &path}
+	if err := sc.Scan(append(dst, extra...)...); err != nil {
+		return nil, "", err
+	}
+	k.ClassID, k.CheckID = idPtr(class), idPtr(check)
+	if temp.Valid {
+		k.Temperature = &temp.Float64
+	}
+	for _, t := range []struct {
+		src sql.NullTime
+		dst **time.Time
+	}{{reported, &k.ReportedAt}, {isolated, &k.IsolatedAt}, {closed, &k.ClosedAt}} {
+		if t.src.Valid {
+			v := t.src.Time.UTC()
+			*t.dst = &v
+		}
+	}
+	k.DetectedAt, k.ReportDue, k.UpdatedAt = k.DetectedAt.UTC(), k.ReportDue.UTC(), k.UpdatedAt.UTC()
+	k.Symptoms = splitSymptoms(symptoms)
+	k.Overdue = k.IsOverdue(now)
+	return &k, path, nil
+}
+
+func splitSymptoms(s string) []campusguard.Symptom {
+	out := []campusguard.Symptom{}
+	for _, x := range strings.Split(s, ",") {
+		if x != "" {
+			out = append(out, campusguard.Symptom(x))
+		}
+	}
+	return out
+}
+
+// canReadCase: staff with ReadCases in scope, a guardian of the person, or
+// the person themself.
+func canReadCase(a *campusguard.Actor, personID int64, path string) bool {
+	return a.Can(campusguard.ReadCases, path) || slices.Contains(a.GuardianOf, personID) ||
+		(a.PersonID != nil && *a.PersonID == personID)
+}
+
+// reportWithin returns the region's time limit for reporting a case.
+func reportWithin(ctx context.Context, q queryer, region int64) (time.Duration, error) {
+	var minutes int
+	err := q.QueryRowContext(ctx, `SELECT report_within_minutes FROM region_settings WHERE region_id = $1`, region).Scan(&minutes)
+	switch {
+	case err == sql.ErrNoRows:
+		return campusguard.DefaultReportWithin, nil
+	case err != nil:
+		return 0, fmt.Errorf("region settings: %w", err)
+	}
+	return time.Duration(minutes) * time.Minute, nil
+}
+
+// SetReportWithin sets a region's time limit for reporting a case: whole
+// minutes from 10 to 1440. Region admins of the region only.
+func (s *Store) SetReportWithin(ctx context.Context, regionID int64, within time.Duration) error {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	if within < 10*time.Minute || within > 24*time.Hour {
+		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "report_within_minutes", Msg: "error.range",
+			Args: []any{10, 1440}}})
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		o, err := findOrgByID(ctx, tx, regionID)
+		if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
+			return notFound("region")
+		}
+		if !a.Can(campusguard.ManageUsers, o.Path) || !a.Can(campusguard.WriteOrg, o.Path) {
+			return forbidden()
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO region_settings (region_id, report_within_minutes, updated_at)
+			VALUES ($1, $2, $3) ON CONFLICT (region_id) DO UPDATE SET report_within_minutes = excluded.report_within_minutes,
+			updated_at = excluded.updated_at`, regionID, int(within/time.Minute), tx.now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, regionID, "set_report_within", "org:"+strconv.FormatInt(regionID, 10), within.String())
+	})
+}
+
+// ReportWithin returns a region's time limit for reporting a case.
+func (s *Store) ReportWithin(ctx context.Context, regionID int64) (time.Duration, error) {
+	return reportWithin(ctx, s.read, regionID)
+}
+
+// casesFromChecks opens a case for each person with a new abnormal check
+// and no open case, and attaches the check to the open case otherwise: in
+// the transaction that stores the checks.
+func (s *Store) casesFromChecks(ctx context.Context, tx *Tx, added []*campusguard.Check, people map[int64]located) error {
+	var abnormal []*campusguard.Check
+	var ids []int64
+	for _, c := range added {
+		if c.Abnormal && c.Current {
+			abnormal = append(abnormal, c)
+			ids = append(ids, c.PersonID)
+		}
+	}
+	if len(abnormal) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	open := map[int64]*campusguard.Case{}
+	err := chunks(ids, func(part []int64) error {
+		in, args := inList(1, part)
+		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state <> 'closed' AND k.person_id IN (`+in+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("open cases: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			k, _, err := scanCase(rows, tx.now)
+			if err != nil {
+				return err
+			}
+			open[k.PersonID] = k
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	within := map[int64]time.Duration{}
+	for _, ch := range abnormal {
+		if k := open[ch.PersonID]; k != nil {
+			k.Attach(ch)
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET symptoms = $1, temperature = $2, updated_at = $3 WHERE id = $4`,
+				joinSymptoms(k.Symptoms), nullFloat(k.Temperature), tx.now, k.ID); err != nil {
+				return fmt.Errorf("attach check: %w", err)
+			}
+			if err := linkCaseCheck(ctx, tx, k, ch.ID); err != nil {
+				return err
+			}
+			continue
+		}
+		w, ok := within[ch.RegionID]
+		if !ok {
+			if w, err = reportWithin(ctx, tx, ch.RegionID); err != nil {
+				return err
+			}
+			within[ch.RegionID] = w
+		}
+		l := people[ch.PersonID]
+		k := campusguard.CaseFromCheck(ch, l.p.Name, w)
+		k.Note = "auto"
+		if err := s.insertCase(ctx, tx, k, l.path, ch.ReportedBy); err != nil {
+			return err
+		}
+		if err := linkCaseCheck(ctx, tx, k, ch.ID); err != nil {
+			return err
+		}
+		open[k.PersonID] = k
+	}
+	return nil
+}
+
+func linkCaseCheck(ctx context.Context, tx *Tx, k *campusguard.Case, checkID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO case_checks (region_id, case_id, check_id) VALUES ($1, $2, $3)
+		ON CONFLICT (case_id, check_id) DO NOTHING`, k.RegionID, k.ID, checkID)
+	return err
+}
+
+func nullFloat(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// insertCase stores a new case, its opening step, the event for webhooks
+// and the notifications of the people responsible.
+func (s *Store) insertCase(ctx context.Context, tx *Tx, k *campusguard.Case, path, by string) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO cases (region_id, person_id, school_id, class_id, state, source, check_id,
+		onset_day, symptoms, temperature, detected_at, report_due, note, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		k.RegionID, k.PersonID, k.SchoolID, nullID(k.ClassID), k.State, k.Source, nullID(k.CheckID), k.OnsetDay,
+		joinSymptoms(k.Symptoms), nullFloat(k.Temperature), k.DetectedAt, k.ReportDue, k.Note, k.UpdatedAt).Scan(&k.ID)
+	if err != nil {
+		if campusguard.ErrorCode(mapError(err)) == campusguard.Conflict {
+			return caseOpenConflict()
+		}
+		return fmt.Errorf("insert case: %w", err)
+	}
+	step := campusguard.CaseStep{CaseID: k.ID, To: campusguard.CaseDetected, At: k.DetectedAt, By: by, Note: k.Note}
+	if err := insertStep(ctx, tx, k.RegionID, &step); err != nil {
+		return err
+	}
+	if err := emit(ctx, tx, k.RegionID, path, campusguard.EventCaseOpened, casePayload(k)); err != nil {
+		return err
+	}
+	return notify(ctx, tx, k.RegionID, path, caseRoles, "case_opened", "notify.case_opened",
+		[]string{k.PersonName}, "/cases/"+strconv.FormatInt(k.ID, 10))
+}
+
+func caseOpenConflict() error {
+	return &campusguard.Error{Code: campusguard.Conflict, Message: "error.case_open",
+		Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.case_open"}}}
+}
+
+func insertStep(ctx context.Context, tx *Tx, region int64, st *campusguard.CaseStep) error {
+	return tx.QueryRowContext(ctx, `INSERT INTO case_steps (region_id, case_id, from_state, to_state, at, by_name, note,
+		isolation, outcome, certificate) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		region, st.CaseID, st.From, st.To, st.At, st.By, st.Note, st.Isolation, st.Outcome, st.Certificate).Scan(&st.ID)
+}
+
+// caseRoles are notified of a case's life: the class teacher, the school's
+// health officer and principal, the education bureau.
+var caseRoles = []campusguard.AccessRole{campusguard.ClassTeacher, campusguard.HealthOffice, campusguard.SchoolAdmin,
+	campusguard.RegionAdmin}
+
+// regionRoles are notified of an overdue case: the education bureau and
+// the health bureau's viewers.
+var regionRoles = []campusguard.AccessRole{campusguard.RegionAdmin, campusguard.RegionViewer}
+
+// notify puts a message in the inbox of every active user holding one of
+// roles on a node of path (the case's class and everything above it).
+func notify(ctx context.Context, tx *Tx, region int64, path string, roles []campusguard.AccessRole, kind, subject string,
+	args []string, link string) error {
+	nodes := campusguard.PathIDs(path)
+	if len(nodes) == 0 {
+		return nil
+	}
+	in, ids := inList(3, nodes)
+	rs := make([]string, len(roles))
+	for i, r := range roles {
+		rs[i] = "'" + string(r) + "'" // constants of the domain, not input
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id
+		WHERE g.region_id = $1 AND u.disabled = $2 AND g.org_id IN (`+in+`) AND g.role IN (`+strings.Join(rs, ", ")+`)
+		ORDER BY g.user_id`, append([]any{region, false}, ids...)...)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	var users []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		users = append(users, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	argsJSON, _ := json.Marshal(args)
+	return insertMany(ctx, tx, "notifications", []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"},
+		len(users), func(i int) []any {
+			return []any{region, users[i], kind, subject, string(argsJSON), link, tx.now}
+		}, "")
+}
+
+// casePayload is what a webhook receives about a case: enough for the
+// health bureau to act, without the ID number.
+func casePayload(k *campusguard.Case) map[string]any {
+	return map[string]any{"case": map[string]any{
+		"id": k.ID, "state": k.State, "source": k.Source, "person_id": k.PersonID, "person_name": k.PersonName,
+		"school_id": k.SchoolID, "class_id": k.ClassID, "onset_day": k.OnsetDay, "symptoms": k.Symptoms,
+		"temperature": k.Temperature, "detected_at": k.DetectedAt, "report_due": k.ReportDue, "reported_at": k.ReportedAt,
+		"isolation": k.Isolation, "outcome": k.Outcome, "escalated": k.Escalated,
+	}}
+}
+
+// emit writes an event to the outbox with a delivery for every active
+// webhook of the region that covers path and takes the event, in the
+// caller's transaction: the event exists if and only if what it reports
+// was committed, and survives any crash until delivered.
+func emit(ctx context.Context, tx *Tx, region int64, path, kind string, payload map[string]any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT w.id, o.path, w.events FROM webhooks w JOIN orgs o ON o.id = w.org_id
+		WHERE w.region_id = $1 AND w.active = $2`, region, true)
+	if err != nil {
+		return fmt.Errorf("emit: %w", err)
+	}
+	var hooks []int64
+	for rows.Next() {
+		var id int64
+		var hookPath, events string
+		if err := rows.Scan(&id, &hookPath, &events); err != nil {
+			rows.Close()
+			return err
+		}
+		if strings.HasPrefix(path, hookPath) && slices.Contains(strings.Split(events, ","), kind) {
+			hooks = append(hooks, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(hooks) == 0 {
+		return nil // nobody listens: no event to keep
+	}
+	var id int64
+	body := map[string]any{"event": kind, "at": tx.now}
+	for k, v := range payload {
+		body[k] = v
+	}
+	data, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO events (region_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)
+		RETURNING id`, region, kind, string(data), tx.now).Scan(&id); err != nil {
+		return fmt.Errorf("emit: %w", err)
+	}
+	return insertMany(ctx, tx, "deliveries", []string{"region_id", "webhook_id", "event_id", "next_at", "created_at"},
+		len(hooks), func(i int) []any { return []any{region, hooks[i], id, tx.now, tx.now} }, "")
+}
+
+// OpenCase opens a case by hand.
+func (s *Store) OpenCase(ctx context.Context, n campusguard.NewCase) (*campusguard.Case, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	if err := n.Validate(campusguard.DateOf(now.In(chinaZone))); err != nil {
+		return nil, err
+	}
+	var k *campusguard.Case
+	err = s.inTx(ctx, func(tx *Tx) error {
+		p, path, err := personAndPath(ctx, tx, n.PersonID)
+		if err != nil || !canReadCase(a, n.PersonID, path) && !a.CanPerson(campusguard.ListPeople, n.PersonID, path) {
+			return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
+				Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.not_found"}}}
+		}
+		if !a.Can(campusguard.OpenCases, path) {
+			return forbidden()
+		}
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE person_id = $1 AND state <> 'closed'`, p.ID).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return caseOpenConflict()
+		}
+		w, err := reportWithin(ctx, tx, p.RegionID)
+		if err != nil {
+			return err
+		}
+		symptoms := n.Symptoms
+		if symptoms == nil {
+			symptoms = []campusguard.Symptom{}
+		}
+		k = &campusguard.Case{RegionID: p.RegionID, PersonID: p.ID, PersonName: p.Name, SchoolID: p.SchoolID, ClassID: p.ClassID,
+			State: campusguard.CaseDetected, Source: campusguard.SourceManual, OnsetDay: n.OnsetDay, Symptoms: symptoms,
+			Temperature: n.Temperature, DetectedAt: tx.now, ReportDue: tx.now.Add(w), Note: strings.TrimSpace(n.Note), UpdatedAt: tx.now}
+		if err := s.insertCase(ctx, tx, k, path, campusguard.ActorName(ctx)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, p.RegionID, "open_case", "case:"+strconv.FormatInt(k.ID, 10), "person:"+strconv.FormatInt(p.ID, 10))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// findCaseTx reads a case and its path.
+func findCaseTx(ctx context.Context, q queryer, id int64, now time.Time) (*campusguard.Case, string, error) {
+	k, path, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.id = $1`, id), now)
+	if err == sql.ErrNoRows {
+		return nil, "", notFound("case")
+	}
+	return k, path, err
+}
+
+// FindCase returns a case with its steps; reading it is audited.
+func (s *Store) FindCase(ctx context.Context, id int64) (*campusguard.Case, []campusguard.CaseStep, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var k *campusguard.Case
+	var steps []campusguard.CaseStep
+	err = s.inTx(ctx, func(tx *Tx) error {
+		var path string
+		var err error
+		k, path, err = findCaseTx(ctx, tx, id, tx.now)
+		if err != nil || !canReadCase(a, k.PersonID, path) {
+			return notFound("case")
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, case_id, from_state, to_state, at, by_name, note, isolation, outcome,
+			certificate FROM case_steps WHERE case_id = $1 ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st campusguard.CaseStep
+			if err := rows.Scan(&st.ID, &st.CaseID, &st.From, &st.To, &st.At, &st.By, &st.Note, &st.Isolation, &st.Outcome,
+				&st.Certificate); err != nil {
+				return err
+			}
+			st.At = st.At.UTC()
+			steps = append(steps, st)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return audit(ctx, tx, k.RegionID, "read_case", "case:"+strconv.FormatInt(id, 10), "")
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, steps, nil
+}
+
+// casesScope is the SQL condition on cases k the actor may read.
+func casesScope(a *campusguard.Actor, arg func(any) string) string {
+	paths, all := a.Scopes(campusguard.ReadCases)
+	if all {
+		return ""
+	}
+	var or []string
+	if len(paths) > 0 {
+		or = append(or, "k.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND "+pathRanges("path", paths, arg)+")")
+		or = append(or, "k.class_id IN (SELECT id FROM orgs WHERE kind = 'class' AND "+pathRanges("path", paths, arg)+")")
+	}
+	for _, id := range a.GuardianOf {
+		or = append(or, "k.person_id = "+arg(id))
+	}
+	if a.PersonID != nil {
+		or = append(or, "k.person_id = "+arg(*a.PersonID))
+	}
+	if len(or) == 0 {
+		return "1 = 0"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
+}
+
+// FindCases lists the cases in the actor's scope: open before closed,
+// overdue first, newest first.
+func (s *Store) FindCases(ctx context.Context, f campusguard.CaseFilter) ([]*campusguard.Case, int, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	now := s.Now().UTC()
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if scope := casesScope(a, arg); scope != "" {
+		where = append(where, scope)
+	}
+	if f.OrgID != nil {
+		o, err := s.FindOrgByID(ctx, *f.OrgID)
+		if err != nil {
+			return nil, 0, err
+		}
+		r := pathRanges("path", []string{o.Path}, arg)
+		where = append(where, "(k.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND "+r+")"+
+			" OR k.class_id IN (SELECT id FROM orgs WHERE kind = 'class' AND "+pathRanges("path", []string{o.Path}, arg)+"))")
+	}
+	if f.PersonID != nil {
+		where = append(where, "k.person_id = "+arg(*f.PersonID))
+	}
+	if f.State != nil {
+		where = append(where, "k.state = "+arg(string(*f.State)))
+	}
+	if f.Open {
+		where = append(where, "k.state <> 'closed'")
+	}
+	if f.Overdue {
+		where = append(where, "k.state = 'detected' AND k.report_due < "+arg(now))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`, COUNT(*) OVER ()`+caseFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY CASE WHEN k.state = 'closed' THEN 1 ELSE 0 END, CASE WHEN k.state = 'detected' AND k.report_due < `+arg(now)+
+		` THEN 0 ELSE 1 END, k.detected_at DESC, k.id DESC LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find cases: %w", err)
+	}
+	defer rows.Close()
+	out := []*campusguard.Case{}
+	total := 0
+	for rows.Next() {
+		k, _, err := scanCase(rows, now, &total)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, k)
+	}
+	return out, total, rows.Err()
+}
+
+// MoveCase applies a transition in one transaction with its step, the
+// event for webhooks and the notifications.
+func (s *Store) MoveCase(ctx context.Context, id int64, t campusguard.Transition) (*campusguard.Case, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var k *campusguard.Case
+	err = s.inTx(ctx, func(tx *Tx) error {
+		var path string
+		var err error
+		k, path, err = findCaseTx(ctx, tx, id, tx.now)
+		if err != nil || !a.Can(campusguard.ReadCases, path) {
+			return notFound("case")
+		}
+		if !a.Can(campusguard.MoveCases, path) {
+			return forbidden()
+		}
+		from := k.State
+		step, err := k.Apply(t, campusguard.ActorName(ctx), tx.now)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET state = $1, reported_at = $2, isolated_at = $3, isolation = $4,
+			outcome = $5, certificate = $6, cleared_by = $7, closed_at = $8, updated_at = $9 WHERE id = $10 AND state = $11`,
+			k.State, nullTime(k.ReportedAt), nullTime(k.IsolatedAt), k.Isolation, k.Outcome, k.Certificate, k.ClearedBy,
+			nullTime(k.ClosedAt), k.UpdatedAt, k.ID, from)
+		if err != nil {
+			return fmt.Errorf("move case: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return campusguard.Errorf(campusguard.Conflict, "error.conflict") // moved meanwhile
+		}
+		if err := insertStep(ctx, tx, k.RegionID, &step); err != nil {
+			return err
+		}
+		k.Overdue = k.IsOverdue(tx.now)
+		payload := casePayload(k)
+		payload["from"], payload["to"], payload["by"], payload["note"] = from, k.State, step.By, step.Note
+		if err := emit(ctx, tx, k.RegionID, path, campusguard.EventCaseChanged, payload); err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, k.RegionID, path, caseRoles, "case_changed", "notify.case_changed",
+			[]string{k.PersonName, "case.state." + string(k.State)}, "/cases/"+strconv.FormatInt(k.ID, 10)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, k.RegionID, "move_case", "case:"+strconv.FormatInt(k.ID, 10), string(from)+"->"+string(k.State))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}
+
+// EscalateOverdue marks every unreported case past its due time as
+// escalated, once, with an event and a notification to the region.
+func (s *Store) EscalateOverdue(ctx context.Context) (int, error) {
+	if a, err := campusguard.RequireActor(ctx); err != nil || !a.System {
+		return 0, forbidden()
+	}
+	n := 0
+	err := s.inTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state = 'detected' AND k.escalated = $1
+			AND k.report_due < $2 ORDER BY k.id`, false, tx.now)
+		if err != nil {
+			return err
+		}
+		type due struct {
+			k    *campusguard.Case
+			path string
+		}
+		var all []due
+		for rows.Next() {
+			k, path, err := scanCase(rows, tx.now)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, due{k, path})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range all {
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET escalated = $1 WHERE id = $2`, true, d.k.ID); err != nil {
+				return err
+			}
+			d.k.Escalated = true
+			if err := emit(ctx, tx, d.k.RegionID, d.path, campusguard.EventCaseOverdue, casePayload(d.k)); err != nil {
+				return err
+			}
+			if err := notify(ctx, tx, d.k.RegionID, d.path, regionRoles, "case_overdue", "notify.case_overdue",
+				[]string{d.k.PersonName}, "/cases/"+strconv.FormatInt(d.k.ID, 10)); err != nil {
+				return err
+			}
+		}
+		n = len(all)
+		return nil
+	})
+	return n, err
+}
+
+// HeldAtGate returns the ids of the people of a school who must be stopped
+// at the gate: an open case without return clearance.
+func (s *Store) HeldAtGate(ctx context.Context, schoolID int64) (map[int64]campusguard.CaseState, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.FindOrgByID(ctx, schoolID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(campusguard.ListPeople, o.Path) {
+		return nil, notFound("org")
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT person_id, state FROM cases WHERE school_id = $1
+		AND state NOT IN ('cleared', 'closed')`, schoolID)
+	if err != nil {
+		return nil, fmt.Errorf("held at gate: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]campusguard.CaseState{}
+	for rows.Next() {
+		var id int64
+		var st campusguard.CaseState
+		if err := rows.Scan(&id, &st); err != nil {
+			return nil, err
+		}
+		out[id] = st
+	}
+	return out, rows.Err()
+}
