@@ -165,7 +165,7 @@ type server struct {
 
 // startServer starts the program as a process serving dsn and waits until
 // it answers.
-func startServer(t *testing.T, dsn string) *server {
+func startServer(t *testing.T, dsn string, env ...string) *server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -174,7 +174,7 @@ func startServer(t *testing.T, dsn string) *server {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(os.Args[0], "serve", "--db", dsn, "--addr", addr)
-	cmd.Env = append(os.Environ(), "CAMPUSGUARD_TEST_MAIN=1")
+	cmd.Env = append(append(os.Environ(), "CAMPUSGUARD_TEST_MAIN=1"), env...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

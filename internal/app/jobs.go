@@ -27,15 +27,21 @@ func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 			_, err := s.EscalateOverdue(campusguard.SystemContext(ctx, "job escalate-overdue"))
 			return err
 		}},
-		{Name: "webhooks", Every: WebhookPoll, Run: func(ctx context.Context) error {
+		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err
 		}},
 	}
 }
 
-// WebhookPoll is how often due webhook deliveries are sent.
-var WebhookPoll = 2 * time.Second
+// webhookPoll is how often due webhook deliveries are sent: every 2 s, or
+// CAMPUSGUARD_WEBHOOK_POLL.
+func webhookPoll() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("CAMPUSGUARD_WEBHOOK_POLL")); err == nil && d > 0 {
+		return d
+	}
+	return 2 * time.Second
+}
 
 // webhookBackoff returns the wait between delivery attempts: the product's
 // (10 s doubling to an hour), or CAMPUSGUARD_WEBHOOK_RETRY as the first
