@@ -17,7 +17,7 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the generated county: the same seed builds the same county")
 	students := fs.Int("students", 70000, "number of students (about 1 school per 700); 1000000 builds a province-sized city")
 	noServe := fs.Bool("no-serve", false, "build the county and exit")
-	history := fs.Int("history-days", 10, "calendar days of daily checks before today, with an outbreak in one class (0: none; 30 takes about a minute more)")
+	history := fs.Int("history-days", 30, "calendar days of daily checks before today, with weekends, a day off and an outbreak in one class (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -2,6 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"slices"
+
+	"campusguard"
 
 	"campusguard/internal/demo"
 	"campusguard/internal/sqlstore"
@@ -30,5 +34,65 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 		})
 		return err
 	})
-	return sum, err
+	if err != nil {
+		return sum, err
+	}
+	return sum, demoCases(ctx, store)
+}
+
+// demoCases opens the cases the history's fevers would have opened and
+// moves them along, so the demo shows a case in every state: the oldest
+// closed, then cleared, one confirmed (with close contacts), referred,
+// isolated, reported, and the newest still waiting to be reported.
+func demoCases(ctx context.Context, s *sqlstore.Store) error {
+	ctx = campusguard.WithActorName(campusguard.SystemContext(ctx, "demo"), "王校医（演示）")
+	kind := campusguard.KindRegion
+	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, r := range regions {
+		if r.ParentID == nil {
+			if _, err := s.OpenHistoryCases(ctx, r.ID); err != nil {
+				return fmt.Errorf("demo cases: %w", err)
+			}
+		}
+	}
+	cases, _, err := s.FindCases(ctx, campusguard.CaseFilter{Open: true, Limit: 500})
+	if err != nil {
+		return err
+	}
+	slices.Reverse(cases) // oldest first
+	type step = campusguard.Transition
+	line := []step{
+		{To: campusguard.CaseReported, Note: "已电话报告县教育局、县疾控中心"},
+		{To: campusguard.CaseIsolated, Isolation: campusguard.IsolationRoom, Note: "留观室观察，家长已接回"},
+		{To: campusguard.CaseReferred, Note: "县医院发热门诊就诊"},
+		{To: campusguard.CaseOutcome, Outcome: campusguard.OutcomeRuledOut},
+		{To: campusguard.CaseCleared, Certificate: "云医复字〔2026〕031号", Note: "复课证明已查验"},
+		{To: campusguard.CaseClosed, Note: "结案"},
+	}
+	// How far along each case goes, oldest first; the rest stay detected.
+	plan := []struct {
+		steps   int
+		outcome campusguard.Outcome
+	}{
+		{6, campusguard.OutcomeRuledOut}, {5, campusguard.OutcomeSuspected}, {4, campusguard.OutcomeConfirmed},
+		{3, ""}, {2, ""}, {1, ""},
+	}
+	for i, k := range cases {
+		if i >= len(plan) {
+			break
+		}
+		for j := 0; j < plan[i].steps; j++ {
+			t := line[j]
+			if t.To == campusguard.CaseOutcome {
+				t.Outcome = plan[i].outcome
+			}
+			if _, err := s.MoveCase(ctx, k.ID, t); err != nil {
+				return fmt.Errorf("demo case %d: %w", k.ID, err)
+			}
+		}
+	}
+	return nil
 }

@@ -663,3 +663,61 @@ func (s *Store) HeldAtGate(ctx context.Context, schoolID int64) (map[int64]campu
 	}
 	return out, rows.Err()
 }
+
+// OpenHistoryCases opens the cases that loaded history would have opened
+// had its checks been recorded one by one: one per person, from their
+// fever checks that no case holds yet, oldest first. System only; the demo
+// runs it after loading its month of checks.
+func (s *Store) OpenHistoryCases(ctx context.Context, regionID int64) (int, error) {
+	if a, err := campusguard.RequireActor(ctx); err != nil || !a.System {
+		return 0, forbidden()
+	}
+	n := 0
+	err := s.inTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks c WHERE c.region_id = $1 AND c.fever = $2
+			AND c.current = $2 AND NOT EXISTS (SELECT 1 FROM case_checks x WHERE x.check_id = c.id) ORDER BY c.at, c.id`, regionID, true)
+		if err != nil {
+			return err
+		}
+		var checks []*campusguard.Check
+		var ids []int64
+		for rows.Next() {
+			c, err := scanCheck(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			checks = append(checks, c)
+			ids = append(ids, c.PersonID)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		people := map[int64]located{}
+		for _, id := range ids {
+			if _, ok := people[id]; ok {
+				continue
+			}
+			p, path, err := personAndPath(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			people[id] = located{p, path}
+		}
+		before := 0
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE region_id = $1`, regionID).Scan(&before); err != nil {
+			return err
+		}
+		if err := s.casesFromChecks(ctx, tx, checks, people); err != nil {
+			return err
+		}
+		after := 0
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE region_id = $1`, regionID).Scan(&after); err != nil {
+			return err
+		}
+		n = after - before
+		return nil
+	})
+	return n, err
+}
