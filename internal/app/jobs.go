@@ -27,11 +27,34 @@ func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 			_, err := s.EscalateOverdue(campusguard.SystemContext(ctx, "job escalate-overdue"))
 			return err
 		}},
+		{Name: "remind-missing", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+			return RemindMissing(ctx, s, time.Now())
+		}},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err
 		}},
 	}
+}
+
+// RemindAt is when, in China, class teachers get the morning list of
+// students who have not reported.
+const RemindAt = 7*time.Hour + 30*time.Minute
+
+// RemindMissing sends the morning reminders of missing reports on school
+// days (weekdays) once it is past RemindAt; each class is reminded once a
+// day however often it runs.
+func RemindMissing(ctx context.Context, s *sqlstore.Store, now time.Time) error {
+	local := now.In(China)
+	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return nil
+	}
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, China)
+	if local.Sub(midnight) < RemindAt {
+		return nil
+	}
+	_, err := s.RemindMissing(campusguard.SystemContext(ctx, "job remind-missing"), campusguard.DateOf(local))
+	return err
 }
 
 // webhookPoll is how often due webhook deliveries are sent: every 2 s, or

@@ -29,3 +29,43 @@ func TestOpenToday(t *testing.T) {
 		t.Errorf("OpenToday again = %v; it must be idempotent", err)
 	}
 }
+
+// TestRemindMissingSchedule: reminders go out on weekdays after 07:30 in
+// China, once per class, never at the weekend.
+func TestRemindMissingSchedule(t *testing.T) {
+	s := sqlstoretest.Open(t)
+	ctx := sqlstoretest.Ctx
+	if err := app.BuildDemoForTest(ctx, s, 800); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM reminders`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	cst := app.China
+	sat := time.Date(2026, 11, 28, 9, 0, 0, 0, cst) // a Saturday
+	if err := app.OpenToday(ctx, s, sat); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.RemindMissing(ctx, s, sat); err != nil || count() != 0 {
+		t.Fatalf("Saturday: %d reminders, %v", count(), err)
+	}
+	early := time.Date(2026, 11, 30, 7, 0, 0, 0, cst) // Monday, before 07:30
+	if err := app.OpenToday(ctx, s, early); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.RemindMissing(ctx, s, early); err != nil || count() != 0 {
+		t.Fatalf("07:00: %d reminders, %v", count(), err)
+	}
+	late := early.Add(time.Hour)
+	if err := app.RemindMissing(ctx, s, late); err != nil || count() == 0 {
+		t.Fatalf("08:00: %d reminders, %v; want every class", count(), err)
+	}
+	n := count()
+	if err := app.RemindMissing(ctx, s, late.Add(10*time.Minute)); err != nil || count() != n {
+		t.Errorf("again: %d reminders, want %d", count(), n)
+	}
+}

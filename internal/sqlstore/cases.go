@@ -721,3 +721,54 @@ func (s *Store) OpenHistoryCases(ctx context.Context, regionID int64) (int, erro
 	})
 	return n, err
 }
+
+// RemindMissing tells each class teacher, once a day, how many students of
+// their class have not reported on day: the morning reminder list. It
+// returns the number of classes reminded. System only.
+func (s *Store) RemindMissing(ctx context.Context, day campusguard.Date) (int, error) {
+	if a, err := campusguard.RequireActor(ctx); err != nil || !a.System {
+		return 0, forbidden()
+	}
+	n := 0
+	err := s.inTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT o.id, o.region_id, o.name, o.path, r.expected - r.reported FROM rollups r
+			JOIN orgs o ON o.id = r.org_id WHERE r.day = $1 AND o.kind = 'class' AND r.expected > r.reported
+			AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.class_id = o.id AND m.day = $1) ORDER BY o.id`, day)
+		if err != nil {
+			return fmt.Errorf("remind missing: %w", err)
+		}
+		type class struct {
+			id, region int64
+			name, path string
+			missing    int
+		}
+		var classes []class
+		for rows.Next() {
+			var c class
+			if err := rows.Scan(&c.id, &c.region, &c.name, &c.path, &c.missing); err != nil {
+				rows.Close()
+				return err
+			}
+			classes = append(classes, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, c := range classes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO reminders (region_id, class_id, day, missing, sent_at)
+				VALUES ($1, $2, $3, $4, $5)`, c.region, c.id, day, c.missing, tx.now); err != nil {
+				return err
+			}
+			// The class teacher only: the class node is the path's last.
+			if err := notify(ctx, tx, c.region, "/"+strconv.FormatInt(c.id, 10)+"/", []campusguard.AccessRole{campusguard.ClassTeacher},
+				"missing_reports", "notify.missing_reports", []string{c.name, strconv.Itoa(c.missing)},
+				"/orgs/"+strconv.FormatInt(c.id, 10)); err != nil {
+				return err
+			}
+		}
+		n = len(classes)
+		return nil
+	})
+	return n, err
+}

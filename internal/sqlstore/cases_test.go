@@ -439,3 +439,36 @@ func TestInboxAndWebhooks(t *testing.T) {
 func yesterday() campusguard.Date {
 	return campusguard.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).AddDays(-1)
 }
+
+// TestRemindMissing: each class teacher is told once a day how many of the
+// class have not reported.
+func TestRemindMissing(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustCaseWorld(t, s)
+		if err := s.OpenDay(ctx, w.tr.County.ID, checkDay); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.RecordCheck(ctx, &campusguard.Check{PersonID: w.student.ID, Day: checkDay, Kind: campusguard.HomeCheck,
+			Temperature: f64(36.5), ClientKey: "m1"}); err != nil {
+			t.Fatal(err)
+		}
+		// Class 1: 1 of 2 missing; class 2: 2 of 2; the other school's class: 1.
+		n, err := s.RemindMissing(ctx, checkDay)
+		if err != nil || n != 3 {
+			t.Fatalf("RemindMissing = %d, %v; want 3 classes", n, err)
+		}
+		got := inbox(t, s, w.teacherUser)
+		if len(got) != 1 || got[0].Subject != "notify.missing_reports" || !slices.Equal(got[0].Args, []string{"1班", "1"}) {
+			t.Errorf("class teacher's inbox = %+v", got)
+		}
+		if len(inbox(t, s, w.officer)) != 0 {
+			t.Error("the health officer got the class teacher's reminder")
+		}
+		if n, err := s.RemindMissing(ctx, checkDay); err != nil || n != 0 {
+			t.Errorf("RemindMissing again = %d, %v; want 0", n, err)
+		}
+		if _, err := s.RemindMissing(w.officerCtx, checkDay); campusguard.ErrorCode(err) != campusguard.Forbidden {
+			t.Errorf("RemindMissing by a user = %v, want Forbidden", err)
+		}
+	})
+}
