@@ -25,7 +25,12 @@ type Config struct {
 	Access campusguard.AccessService
 	Health campusguard.HealthService
 	People campusguard.PersonService
-	Logger *slog.Logger
+	// Cases, Inbox and Webhooks serve cases and their contacts, the
+	// in-app inbox and outgoing webhooks (SPEC §4).
+	Cases    CaseService
+	Inbox    campusguard.InboxService
+	Webhooks campusguard.WebhookService
+	Logger   *slog.Logger
 }
 
 // Server serves /api/v1.
@@ -109,6 +114,23 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/classes/{id}/missing", false, s.handleMissingReports},
 		{"POST", "/api/v1/schools/{id}/signoff", false, s.handleSignOff},
 		{"GET", "/api/v1/orgs/{id}/signoffs", false, s.handleSignOffIndex},
+
+		{"GET", "/api/v1/cases", false, s.handleCaseIndex},
+		{"POST", "/api/v1/cases", false, s.handleCaseCreate},
+		{"GET", "/api/v1/cases/{id}", false, s.handleCaseView},
+		{"POST", "/api/v1/cases/{id}/transitions", false, s.handleCaseTransition},
+		{"GET", "/api/v1/cases/{id}/contacts", false, s.handleCaseContacts},
+		{"GET", "/api/v1/cases/{id}/contacts.xlsx", false, s.handleCaseContactsXLSX},
+		{"GET", "/api/v1/orgs/{id}/gate-holds", false, s.handleGateHoldIndex},
+		{"GET", "/api/v1/orgs/{id}/settings", false, s.handleSettingsView},
+		{"PUT", "/api/v1/orgs/{id}/settings", false, s.handleSettingsUpdate},
+		{"GET", "/api/v1/inbox", false, s.handleInboxIndex},
+		{"POST", "/api/v1/inbox/{id}/read", false, s.handleInboxRead},
+		{"POST", "/api/v1/inbox/read-all", false, s.handleInboxReadAll},
+		{"GET", "/api/v1/webhooks", false, s.handleWebhookIndex},
+		{"POST", "/api/v1/webhooks", false, s.handleWebhookCreate},
+		{"POST", "/api/v1/webhooks/{id}/disable", false, s.handleWebhookDisable},
+		{"GET", "/api/v1/webhooks/{id}/deliveries", false, s.handleDeliveryIndex},
 
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},

@@ -153,7 +153,8 @@ func (m *Main) Handler() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("/api/v1/", api.New(api.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store,
+		Cases: m.store, Inbox: m.store, Webhooks: m.store, Logger: m.Logger}))
 	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Logger: m.Logger}))
 	signedIn := (&authn.Middleware{Store: m.store, Logger: m.Logger}).Wrap(mux)
 
