@@ -44,6 +44,7 @@ Commands:
   export    write a region's daily report to .xlsx or .csv
   user      add, list, grant accounts; set a password
   token     create, list, revoke API tokens for devices and integrations
+  aberration  run EARS C1, C2 or C3 on a date,count series (for analysts)
 
 Every command that touches data takes --db (default: campusguard.db here;
 a path or sqlite:PATH for SQLite, postgres://... for PostgreSQL) and reads
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdExport(ctx, env, args[1:])
 	case "token":
 		return cmdToken(ctx, env, args[1:])
+	case "aberration":
+		return cmdAberration(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
