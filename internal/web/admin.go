@@ -81,17 +81,22 @@ var (
 // orgChoices lists the regions and schools where the actor manages users,
 // for a select; grades and classes are typed by number.
 func (s *Server) orgChoices(ctx context.Context, a *campusguard.Actor, l i18n.Lang) ([]option, error) {
+	return s.orgChoicesFor(ctx, a, l, campusguard.ManageUsers)
+}
+
+// orgChoicesFor lists the regions and schools where the actor may do act.
+func (s *Server) orgChoicesFor(ctx context.Context, a *campusguard.Actor, l i18n.Lang, act campusguard.Action) ([]option, error) {
 	var out []option
 	seen := map[int64]bool{}
 	add := func(o *campusguard.Org) {
-		if seen[o.ID] || !a.Can(campusguard.ManageUsers, o.Path) {
+		if seen[o.ID] || !a.Can(act, o.Path) {
 			return
 		}
 		seen[o.ID] = true
 		out = append(out, option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name + "（" + orgLabel(l, o) + "）"})
 	}
 	var unders []*int64
-	paths, all := a.Scopes(campusguard.ManageUsers)
+	paths, all := a.Scopes(act)
 	if all {
 		unders = []*int64{nil}
 	}

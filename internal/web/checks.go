@@ -502,6 +502,9 @@ type gateResult struct {
 	Name    string
 	Class   string
 	Checked bool
+	// Held marks a person with an open case not yet cleared for return:
+	// not to be let in.
+	Held bool
 }
 
 // gateLast is the reading just recorded, shown at once.
@@ -509,6 +512,7 @@ type gateLast struct {
 	Name        string
 	Temperature string
 	Fever       bool
+	Held        bool // an open case without return clearance
 }
 
 // gateOrg reads the school of a gate page and checks the actor may record
@@ -556,15 +560,29 @@ func (s *Server) gateSearch(ctx context.Context, pg *gatePage, selected int64) e
 	if err != nil {
 		return err
 	}
+	held, err := s.heldAtGate(ctx, pg.Org.ID)
+	if err != nil {
+		return err
+	}
 	names := s.orgNames()
 	for _, p := range people {
-		res := gateResult{ID: p.ID, Number: p.Number, Name: p.Name, Checked: p.ID == selected || len(people) == 1}
+		_, isHeld := held[p.ID]
+		res := gateResult{ID: p.ID, Number: p.Number, Name: p.Name, Checked: p.ID == selected || len(people) == 1, Held: isHeld}
 		if res.Class, err = names.className(ctx, p.ClassID); err != nil {
 			return err
 		}
 		pg.Results = append(pg.Results, res)
 	}
 	return nil
+}
+
+// heldAtGate returns the people of a school to stop at the gate: an open
+// case without return clearance.
+func (s *Server) heldAtGate(ctx context.Context, schoolID int64) (map[int64]campusguard.CaseState, error) {
+	if s.Cases == nil {
+		return nil, nil
+	}
+	return s.Cases.HeldAtGate(ctx, schoolID)
 }
 
 // handleGateForm handles "GET /orgs/{id}/gate?q=": the form; as the
@@ -628,7 +646,12 @@ func (s *Server) handleGate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg.Last = &gateLast{Name: p.Name, Temperature: formatTemp(stored.Temperature), Fever: stored.Fever}
+	held, err := s.heldAtGate(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	_, isHeld := held[p.ID]
+	pg.Last = &gateLast{Name: p.Name, Temperature: formatTemp(stored.Temperature), Fever: stored.Fever, Held: isHeld}
 	return s.render(w, r, http.StatusOK, "gate", pg)
 }
 

@@ -138,7 +138,7 @@ func mustFixture(tb testing.TB, s *sqlstore.Store) *fixture {
 // middleware that signs requests in, as the program does.
 func newServer(tb testing.TB, s *sqlstore.Store) *httptest.Server {
 	tb.Helper()
-	return newServerWith(tb, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Logger: discardLogger()})
+	return newServerWith(tb, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Inbox: s, Hooks: s, Settings: s, Cases: s, Logger: discardLogger()})
 }
 
 // newServerWith serves the pages with the given configuration; sessions

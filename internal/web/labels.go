@@ -98,6 +98,7 @@ func dynamicKeys() []string {
 	for _, r := range relations {
 		keys = append(keys, relationKey(r.key))
 	}
+	keys = append(keys, caseDynamicKeys()...)
 	return append(keys, checkDynamicKeys()...)
 }
 

@@ -49,6 +49,8 @@ type orgPage struct {
 
 	// SignOffs is today's sign-offs of a region's schools.
 	SignOffs *signOffCard
+	// Cases counts the open and overdue cases of a school or region.
+	Cases *casesCard
 
 	Region *regionView
 	School *schoolView
@@ -230,6 +232,11 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 		}
 		if s.Health != nil {
 			p.FollowUpsURL = orgURL(o.ID) + "/followups"
+		}
+	}
+	if o.Kind == campusguard.KindSchool || o.Kind == campusguard.KindRegion {
+		if p.Cases, err = s.casesCard(ctx, p.actor, o); err != nil {
+			return err
 		}
 	}
 	if o.Kind == campusguard.KindClass {

@@ -163,6 +163,10 @@ type personPage struct {
 	History   []historyRow
 	// Checks is the person's latest health checks, newest first.
 	Checks []checkRow
+	// Cases is the person's cases, open first; OpenCaseURL opens one by
+	// hand, for those who may.
+	Cases       []caseRow
+	OpenCaseURL string
 	// HomeReportURL opens the home report for those who may file it.
 	HomeReportURL string
 	// EditURL changes the file and adds guardians, for those who may.
@@ -210,7 +214,6 @@ type fileSection struct {
 // until then each says it has no records.
 var fileSections = []struct{ id, key string }{
 	{"absences", "person.section.absences"},
-	{"cases", "person.section.cases"},
 	{"contacts", "person.section.contacts"},
 	{"travel", "person.section.travel"},
 	{"clearances", "person.section.clearances"},
@@ -321,6 +324,12 @@ func (s *Server) personPage(r *http.Request, id int64) (*personPage, error) {
 	}
 	if p.Checks, err = s.checkHistory(r.Context(), l, p.Person.ID); err != nil {
 		return nil, err
+	}
+	if p.Cases, err = s.personCases(r.Context(), &p.basePage, p.Person.ID); err != nil {
+		return nil, err
+	}
+	if s.Cases != nil && a.Can(campusguard.OpenCases, path) {
+		p.OpenCaseURL = personURL(p.Person.ID) + "/cases/new"
 	}
 	if a.Can(campusguard.RevealIdentity, path) {
 		p.RevealURL = personURL(p.Person.ID) + "/reveal"

@@ -131,10 +131,19 @@ type basePage struct {
 // pages their rights open.
 type userView struct {
 	Name     string
-	Roles    []string // translated: "区域管理员 · 云霄县"
-	Password bool     // a user's session (not a device token): may change the password
-	Manage   bool     // users and tokens
-	Audit    bool     // the audit log
+	Roles    []string  // translated: "区域管理员 · 云霄县"
+	Password bool      // a user's session (not a device token): may change the password
+	Manage   bool      // users and tokens
+	Audit    bool      // the audit log
+	Hooks    bool      // the webhooks
+	Settings []navLink // the settings of the regions the user administers
+	Unread   int       // unread notifications, for the inbox badge
+}
+
+// navLink is one link of the user menu.
+type navLink struct {
+	Label string
+	URL   string
 }
 
 func (b *basePage) page() *basePage { return b }
@@ -164,7 +173,14 @@ func (s *Server) base(r *http.Request, titleKey string) basePage {
 	}
 	if a := b.actor; a != nil {
 		b.Me = &userView{Name: a.Name, Roles: roleLabels(l, a), Password: a.UserID != 0 && !a.System,
-			Manage: a.CanAnywhere(campusguard.ManageUsers), Audit: a.CanAnywhere(campusguard.ReadAudit)}
+			Manage: a.CanAnywhere(campusguard.ManageUsers), Audit: a.CanAnywhere(campusguard.ReadAudit),
+			Hooks: s.Hooks != nil && a.CanAnywhere(campusguard.ManageHooks)}
+		if s.Settings != nil {
+			b.Me.Settings = settingsLinks(l, a)
+		}
+		if !isHTMX(r) { // the badge sits in the layout, which htmx answers leave out
+			b.Me.Unread = s.unread(r)
+		}
 	}
 	back := r.URL.RequestURI()
 	if r.Method != http.MethodGet {

@@ -71,6 +71,12 @@ var routeTable = []route{
 	{Route: Route{"GET", "/followups/{id}", false}, h: (*Server).handleFollowUpForm},
 	{Route: Route{"POST", "/followups/{id}", false}, h: (*Server).handleFollowUp},
 
+	{Route: Route{"GET", "/orgs/{id}/cases", false}, h: (*Server).handleCases},
+	{Route: Route{"GET", "/cases/{id}", false}, h: (*Server).handleCaseView},
+	{Route: Route{"POST", "/cases/{id}/transitions", false}, h: (*Server).handleCaseMove},
+	{Route: Route{"GET", "/people/{id}/cases/new", false}, h: (*Server).handleCaseNew},
+	{Route: Route{"POST", "/people/{id}/cases", false}, h: (*Server).handleCaseCreate},
+
 	{Route: Route{"POST", "/orgs/{id}/binding-codes", false}, h: (*Server).handleBindingCodes},
 	{Route: Route{"POST", "/orgs/{id}/binding-codes.xlsx", false}, h: (*Server).handleBindingCodesXLSX},
 	{Route: Route{"POST", "/people/{id}/binding-codes/revoke", false}, h: (*Server).handleBindingRevoke},
@@ -90,6 +96,16 @@ var routeTable = []route{
 	{Route: Route{"POST", "/admin/tokens", false}, h: (*Server).handleTokenCreate},
 	{Route: Route{"POST", "/admin/tokens/{id}/revoke", false}, h: (*Server).handleTokenRevoke},
 	{Route: Route{"GET", "/admin/audit", false}, h: (*Server).handleAudit},
+	{Route: Route{"GET", "/admin/webhooks", false}, h: (*Server).handleWebhookIndex},
+	{Route: Route{"POST", "/admin/webhooks", false}, h: (*Server).handleWebhookCreate},
+	{Route: Route{"GET", "/admin/webhooks/{id}", false}, h: (*Server).handleWebhookView},
+	{Route: Route{"POST", "/admin/webhooks/{id}/disable", false}, h: (*Server).handleWebhookDisable},
+	{Route: Route{"GET", "/orgs/{id}/settings", false}, h: (*Server).handleSettingsForm},
+	{Route: Route{"POST", "/orgs/{id}/settings", false}, h: (*Server).handleSettings},
+
+	{Route: Route{"GET", "/inbox", false}, h: (*Server).handleInbox},
+	{Route: Route{"POST", "/inbox/read-all", false}, h: (*Server).handleInboxReadAll},
+	{Route: Route{"POST", "/inbox/{id}/read", false}, h: (*Server).handleInboxRead},
 
 	// Anything else: not found, once signed in.
 	{Route: Route{"", "/", false}, h: func(*Server, http.ResponseWriter, *http.Request) error { return errNotFound }},

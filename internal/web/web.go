@@ -33,7 +33,14 @@ type Config struct {
 	Access campusguard.AccessService
 	Health campusguard.HealthService
 	People campusguard.PersonService
-	Logger *slog.Logger
+	// Cases opens, moves and lists cases; nil hides the case pages.
+	Cases CaseService
+	// Inbox, Hooks and Settings serve the inbox and its badge, the
+	// webhook admin pages and a region's settings; nil leaves them out.
+	Inbox    InboxService
+	Hooks    campusguard.WebhookService
+	Settings SettingsService
+	Logger   *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64
