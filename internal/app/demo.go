@@ -37,7 +37,37 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 	if err != nil {
 		return sum, err
 	}
-	return sum, demoCases(ctx, store)
+	if err := demoCases(ctx, store); err != nil {
+		return sum, err
+	}
+	return sum, demoAlerts(ctx, store, cfg)
+}
+
+// demoAlerts runs the early warning on each school day of the history in
+// turn, as the daily job would have: the outbreak raises its alerts on the
+// days they first fire and updates them on the days after.
+func demoAlerts(ctx context.Context, s *sqlstore.Store, cfg demo.Config) error {
+	ctx = campusguard.SystemContext(ctx, "demo")
+	kind := campusguard.KindRegion
+	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, r := range regions {
+		if r.ParentID != nil {
+			continue
+		}
+		days, err := s.TermDays(ctx, r.ID, cfg.Today.AddDays(-cfg.HistoryDays), cfg.Today)
+		if err != nil {
+			return err
+		}
+		for _, d := range days {
+			if _, _, err := s.DetectAlerts(ctx, r.ID, d); err != nil {
+				return fmt.Errorf("demo alerts %s: %w", d, err)
+			}
+		}
+	}
+	return nil
 }
 
 // demoCases opens the cases the history's fevers would have opened and

@@ -30,6 +30,9 @@ func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 		{Name: "remind-missing", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 			return RemindMissing(ctx, s, time.Now())
 		}},
+		{Name: "detect-alerts", Every: time.Hour, Run: func(ctx context.Context) error {
+			return DetectToday(ctx, s, time.Now())
+		}},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err
@@ -55,6 +58,31 @@ func RemindMissing(ctx context.Context, s *sqlstore.Store, now time.Time) error 
 	}
 	_, err := s.RemindMissing(campusguard.SystemContext(ctx, "job remind-missing"), campusguard.DateOf(local))
 	return err
+}
+
+// DetectToday runs the early warning of every region for today in China,
+// from 09:00 on (after the morning's reports and checks). Hourly runs
+// update the day's alerts rather than repeat them.
+func DetectToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
+	local := now.In(China)
+	if local.Hour() < 9 {
+		return nil
+	}
+	ctx = campusguard.SystemContext(ctx, "job detect-alerts")
+	kind := campusguard.KindRegion
+	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, r := range regions {
+		if r.ParentID != nil {
+			continue
+		}
+		if _, _, err := s.DetectAlerts(ctx, r.ID, campusguard.DateOf(local)); err != nil {
+			return fmt.Errorf("detect alerts in %s: %w", r.Name, err)
+		}
+	}
+	return nil
 }
 
 // webhookPoll is how often due webhook deliveries are sent: every 2 s, or
