@@ -123,15 +123,23 @@ func Detect(m Method, y []float64, p Params) ([]Result, error) {
 	}
 	z := Z(p.Alpha)
 	out := make([]Result, 0, len(y)-first)
-	for t := first; t < len(y); t++ {
-		var u float64
-		switch m {
-		case C1, C2:
-			mean, sigma := window(y, t, guard(m), p)
-			u = mean + z*sigma
-		case C3:
-			u = c3Upper(y, t, z, p)
+	if m == C3 {
+		// Each day's L = 3 window serves three days' C3: compute it once.
+		excess, sigma := make([]float64, len(y)), make([]float64, len(y))
+		for i := first - 2; i < len(y); i++ {
+			var mean float64
+			mean, sigma[i] = window(y, i, 3, p)
+			excess[i] = math.Max(0, (y[i]-mean)/sigma[i]-1) // NaN stays NaN
 		}
+		for t := first; t < len(y); t++ {
+			u := math.Max(0, y[t]+sigma[t]*(z-(excess[t-2]+excess[t-1])))
+			out = append(out, Result{Index: t, Observed: y[t], Upper: u, Alarm: alarm(y[t], u)})
+		}
+		return out, nil
+	}
+	for t := first; t < len(y); t++ {
+		mean, sigma := window(y, t, guard(m), p)
+		u := mean + z*sigma
 		out = append(out, Result{Index: t, Observed: y[t], Upper: u, Alarm: alarm(y[t], u)})
 	}
 	return out, nil
@@ -165,17 +173,4 @@ func window(y []float64, t, lag int, p Params) (mean, sigma float64) {
 	}
 	sd := math.Sqrt(ss / float64(len(w)-1))
 	return mean, math.Max(sd, p.MinSigma) // math.Max keeps NaN
-}
-
-// c3Upper is C3's bound at t: with P_i = max(0, C2_i − 1) over the L = 3
-// windows of t−2 and t−1, S = P_{t−2} + P_{t−1} and
-// U = max(0, y_t + σ_t(z − S)), NaN staying NaN throughout.
-func c3Upper(y []float64, t int, z float64, p Params) float64 {
-	excess := func(i int) float64 {
-		mean, sigma := window(y, i, 3, p)
-		return math.Max(0, (y[i]-mean)/sigma-1)
-	}
-	s := excess(t-2) + excess(t-1)
-	_, sigma := window(y, t, 3, p)
-	return math.Max(0, y[t]+sigma*(z-s))
 }
