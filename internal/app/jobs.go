@@ -33,6 +33,9 @@ func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 		{Name: "detect-alerts", Every: time.Hour, Run: func(ctx context.Context) error {
 			return DetectToday(ctx, s, time.Now())
 		}},
+		{Name: "briefing", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			return BriefToday(ctx, s, time.Now())
+		}},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err
@@ -80,6 +83,42 @@ func DetectToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 		}
 		if _, _, err := s.DetectAlerts(ctx, r.ID, campusguard.DateOf(local)); err != nil {
 			return fmt.Errorf("detect alerts in %s: %w", r.Name, err)
+		}
+	}
+	return nil
+}
+
+// BriefAt is when, in China, the day's briefing is generated: after the
+// morning's reports, before the bureau's morning meeting.
+const BriefAt = 8*time.Hour + 30*time.Minute
+
+// BriefToday generates each region's briefing of today once it is past
+// BriefAt, if there is none yet (one made on demand earlier stands).
+func BriefToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
+	local := now.In(China)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, China)
+	if local.Sub(midnight) < BriefAt {
+		return nil
+	}
+	ctx = campusguard.SystemContext(ctx, "job briefing")
+	day := campusguard.DateOf(local)
+	kind := campusguard.KindRegion
+	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, r := range regions {
+		if r.ParentID != nil {
+			continue
+		}
+		if _, err := s.FindBriefing(ctx, r.ID, day); campusguard.ErrorCode(err) != campusguard.NotFound {
+			if err != nil {
+				return err
+			}
+			continue // already made today
+		}
+		if _, err := s.GenerateBriefing(ctx, r.ID, day); err != nil {
+			return fmt.Errorf("briefing of %s: %w", r.Name, err)
 		}
 	}
 	return nil

@@ -69,3 +69,36 @@ func TestRemindMissingSchedule(t *testing.T) {
 		t.Errorf("again: %d reminders, want %d", count(), n)
 	}
 }
+
+// TestBriefToday: the morning job makes each region's briefing once, after
+// 08:30 in China.
+func TestBriefToday(t *testing.T) {
+	s := sqlstoretest.Open(t)
+	ctx := sqlstoretest.Ctx
+	if err := app.BuildDemoForTest(ctx, s, 800); err != nil {
+		t.Fatal(err)
+	}
+	day, _ := campusguard.ParseDate("2026-11-30")
+	early := time.Date(2026, 11, 30, 8, 0, 0, 0, app.China)
+	if err := app.BriefToday(ctx, s, early); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FindBriefing(ctx, 1, day); campusguard.ErrorCode(err) != campusguard.NotFound {
+		t.Fatalf("briefing before 08:30 = %v, want none", err)
+	}
+	s.Now = func() time.Time { return early.Add(time.Hour) }
+	if err := app.BriefToday(ctx, s, early.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.FindBriefing(ctx, 1, day)
+	if err != nil || b.Today.Expected != 0 && b.Today.Expected != 800 {
+		t.Fatalf("briefing = %+v, %v", b, err)
+	}
+	s.Now = func() time.Time { return early.Add(2 * time.Hour) }
+	if err := app.BriefToday(ctx, s, early.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.FindBriefing(ctx, 1, day); !again.GeneratedAt.Equal(b.GeneratedAt) {
+		t.Error("the job made the briefing again")
+	}
+}

@@ -1,0 +1,92 @@
+package campusguard
+
+import (
+	"context"
+	"time"
+)
+
+// Light is a school's status at a glance on the dashboard.
+type Light string
+
+const (
+	LightGreen  Light = "green"  // reporting complete, nothing open
+	LightYellow Light = "yellow" // reporting incomplete after the deadline, or open cases
+	LightRed    Light = "red"    // overdue cases or open alerts
+	LightGrey   Light = "grey"   // no students expected today
+)
+
+// SchoolStatus is one school's line on a region's dashboard.
+type SchoolStatus struct {
+	SchoolDay
+	TownID       int64  `json:"town_id"`
+	Town         string `json:"town"`
+	OpenCases    int    `json:"open_cases"`
+	OverdueCases int    `json:"overdue_cases"`
+	OpenAlerts   int    `json:"open_alerts"`
+	Light        Light  `json:"light"`
+}
+
+// LightOf decides a school's light: red for an overdue case or an open
+// alert, yellow for open cases or reporting still incomplete after the
+// deadline, grey when no students are expected, green otherwise.
+func LightOf(s *SchoolStatus, pastDeadline bool) Light {
+	switch {
+	case s.OverdueCases > 0 || s.OpenAlerts > 0:
+		return LightRed
+	case s.Rollup.Expected == 0:
+		return LightGrey
+	case s.OpenCases > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
+		return LightYellow
+	}
+	return LightGreen
+}
+
+// Dashboard is a node's picture of one day: its figures against the day
+// before, its 30-day trend, every school under it with its light, and its
+// open cases and alerts. Case and alert counts are left out (Cases false)
+// for readers who may not see cases.
+type Dashboard struct {
+	OrgID        int64             `json:"org_id"`
+	OrgName      string            `json:"org_name"`
+	Kind         OrgKind           `json:"kind"`
+	Day          Date              `json:"day"`
+	Today        Rollup            `json:"today"`
+	Yesterday    Rollup            `json:"yesterday"` // the school day before, zero if none
+	Trend        []Rollup          `json:"trend"`     // the school days of the last 30 calendar days, oldest first
+	Schools      []*SchoolStatus   `json:"schools"`
+	Unsigned     int               `json:"unsigned"`
+	Cases        bool              `json:"cases"`
+	OpenCases    int               `json:"open_cases"`
+	OverdueCases int               `json:"overdue_cases"`
+	OpenAlerts   int               `json:"open_alerts"`
+	CasesByState map[CaseState]int `json:"cases_by_state"`
+}
+
+// Briefing is the daily analysis (日研判) of a region, generated each
+// morning and kept per day.
+type Briefing struct {
+	RegionID     int64             `json:"region_id"`
+	RegionName   string            `json:"region_name"`
+	Day          Date              `json:"day"`
+	GeneratedAt  time.Time         `json:"generated_at"`
+	Today        Rollup            `json:"today"`
+	Yesterday    Rollup            `json:"yesterday"`
+	NewAlerts    []*Alert          `json:"new_alerts"`  // first raised on the day
+	OpenAlerts   []*Alert          `json:"open_alerts"` // all not closed
+	CasesByState map[CaseState]int `json:"cases_by_state"`
+	Overdue      []*Case           `json:"overdue"`
+	Unsigned     []string          `json:"unsigned"` // schools that have not signed off the day
+	Incomplete   []*SchoolStatus   `json:"incomplete"`
+}
+
+// DashboardService draws dashboards and keeps briefings.
+type DashboardService interface {
+	Dashboard(ctx context.Context, orgID int64, day Date) (*Dashboard, error)
+	// GenerateBriefing builds and stores a region's briefing of day,
+	// replacing one generated before. Region admins and the system.
+	GenerateBriefing(ctx context.Context, regionID int64, day Date) (*Briefing, error)
+	// FindBriefing returns a stored briefing; NotFound if none was made.
+	FindBriefing(ctx context.Context, regionID int64, day Date) (*Briefing, error)
+	// BriefingDays lists the days a region has briefings for, newest first.
+	BriefingDays(ctx context.Context, regionID int64) ([]Date, error)
+}
