@@ -1,0 +1,69 @@
+package export_test
+
+import (
+	"bytes"
+	"strconv"
+	"testing"
+	"time"
+
+	"campusguard"
+	"campusguard/internal/export"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestBriefingXLSX opens the briefing's workbook and checks its sheets
+// against the briefing.
+func TestBriefingXLSX(t *testing.T) {
+	day := campusguard.Date{Year: 2026, Month: 11, Day: 27}
+	b := &campusguard.Briefing{RegionName: "云霄县", Day: day, GeneratedAt: time.Now(),
+		Today:     campusguard.Rollup{Expected: 3000, Reported: 2900, Missing: 100, Fever: 3, IllAbsent: 12},
+		Yesterday: campusguard.Rollup{Expected: 3000, Reported: 2950, Missing: 50, Fever: 1, IllAbsent: 9},
+		OpenAlerts: []*campusguard.Alert{{Rule: campusguard.RuleClassDays, OrgName: "1班", Symptom: campusguard.SymCough,
+			FirstDay: day, LastDay: day, Days: 1, Count: 7, Threshold: 5, State: campusguard.AlertOpen}},
+		CasesByState: map[campusguard.CaseState]int{campusguard.CaseDetected: 4, campusguard.CaseIsolated: 1},
+		Overdue: []*campusguard.Case{{PersonName: "林小雨", OnsetDay: day, State: campusguard.CaseDetected,
+			DetectedAt: time.Date(2026, 11, 27, 0, 30, 0, 0, time.UTC), ReportDue: time.Date(2026, 11, 27, 2, 30, 0, 0, time.UTC)}},
+		Unsigned:   []string{"云陵镇中心小学"},
+		Incomplete: []*campusguard.SchoolStatus{{Town: "云陵镇", SchoolDay: campusguard.SchoolDay{Name: "云霄县实验小学", Rollup: campusguard.Rollup{Expected: 700, Reported: 650, Missing: 50}}}},
+	}
+	b.NewAlerts = b.OpenAlerts
+	var buf bytes.Buffer
+	if err := export.WriteBriefingXLSX(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) != 4 || got[0] != "研判" {
+		t.Fatalf("sheets = %v", got)
+	}
+	rows, _ := f.GetRows("研判")
+	cell := func(r int, c int) string { return rows[r][c] }
+	if cell(0, 0) != "云霄县 2026-11-27 日研判" || cell(2, 0) != "已报" || cell(2, 1) != "2900" || cell(2, 3) != "-50" || cell(5, 3) != "2" {
+		t.Errorf("summary rows = %v", rows[:6])
+	}
+	found := false
+	for _, r := range rows {
+		if len(r) == 2 && r[0] == "病例：发现" && r[1] == "4" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no cases by state in %v", rows)
+	}
+	alerts, _ := f.GetRows("预警")
+	if len(alerts) != 2 || alerts[1][0] != "新" || alerts[1][1] != "同班连续三日聚集" || alerts[1][7] != strconv.Itoa(7) {
+		t.Errorf("alerts = %v", alerts)
+	}
+	overdue, _ := f.GetRows("超时病例")
+	if len(overdue) != 2 || overdue[1][0] != "林小雨" || overdue[1][3] != "2026-11-27 10:30" {
+		t.Errorf("overdue = %v", overdue)
+	}
+	schools, _ := f.GetRows("未报齐与未签发")
+	if len(schools) != 3 || schools[1][4] != "50" || schools[2][1] != "云陵镇中心小学" {
+		t.Errorf("schools = %v", schools)
+	}
+}
