@@ -36,20 +36,20 @@ const (
 
 // RuleConfig is a region's settings of the fixed rules and statistics.
 type RuleConfig struct {
-	DayMin       int  // cases in one class or room in one day: 3
-	WindowDays   int  // consecutive days: 3
-	WindowMin    int  // cases in one class within them: 5
-	CalendarDays bool // the window counts calendar days (true) or school days
+	DayMin       int  `json:"day_min"`       // cases in one class or room in one day: 3
+	WindowDays   int  `json:"window_days"`   // consecutive days: 3
+	WindowMin    int  `json:"window_min"`    // cases in one class within them: 5
+	CalendarDays bool `json:"calendar_days"` // the window counts calendar days (true) or school days
 	// HighFever is the temperature of an unexplained high fever: 39.0 °C.
-	HighFever float64
+	HighFever float64 `json:"high_fever"`
 	// AbsenceRate is the illness-absence share of a school's students that
 	// raises an alert: 0.05.
-	AbsenceRate    float64
-	EpidemicActive bool
-	Method         string  // "C1", "C2" or "C3": C2
-	MinSigma       float64 // 0.5
-	Baseline       int     // 7
-	Alpha          float64 // 0: the method's default
+	AbsenceRate    float64 `json:"absence_rate"`
+	EpidemicActive bool    `json:"epidemic_active"`
+	Method         string  `json:"method"`    // "C1", "C2" or "C3": C2
+	MinSigma       float64 `json:"min_sigma"` // 0.5
+	Baseline       int     `json:"baseline"`  // 7
+	Alpha          float64 `json:"alpha"`     // 0: the method's default
 }
 
 // DefaultRuleConfig returns the national defaults.

@@ -30,7 +30,10 @@ type Config struct {
 	Cases    CaseService
 	Inbox    campusguard.InboxService
 	Webhooks campusguard.WebhookService
-	Logger   *slog.Logger
+	// Alerts serves the early warning: alerts, their lifecycle and a
+	// region's rule settings (SPEC §10).
+	Alerts AlertService
+	Logger *slog.Logger
 }
 
 // Server serves /api/v1.
@@ -124,6 +127,13 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/orgs/{id}/gate-holds", false, s.handleGateHoldIndex},
 		{"GET", "/api/v1/orgs/{id}/settings", false, s.handleSettingsView},
 		{"PUT", "/api/v1/orgs/{id}/settings", false, s.handleSettingsUpdate},
+		{"GET", "/api/v1/alerts", false, s.handleAlertIndex},
+		{"GET", "/api/v1/alerts/{id}", false, s.handleAlertView},
+		{"POST", "/api/v1/alerts/{id}/transitions", false, s.handleAlertTransition},
+		{"GET", "/api/v1/alerts/{id}/series", false, s.handleAlertSeries},
+		{"POST", "/api/v1/orgs/{id}/detect", false, s.handleDetect},
+		{"GET", "/api/v1/orgs/{id}/rules", false, s.handleRulesView},
+		{"PUT", "/api/v1/orgs/{id}/rules", false, s.handleRulesUpdate},
 		{"GET", "/api/v1/inbox", false, s.handleInboxIndex},
 		{"POST", "/api/v1/inbox/{id}/read", false, s.handleInboxRead},
 		{"POST", "/api/v1/inbox/read-all", false, s.handleInboxReadAll},

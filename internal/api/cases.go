@@ -232,18 +232,11 @@ type regionSettings struct {
 
 // region returns the top-level region the path's id names, or a 404.
 func (s *Server) region(r *http.Request) (int64, error) {
-	id, err := pathID(r, "id")
+	o, err := s.regionOrg(r)
 	if err != nil {
 		return 0, err
 	}
-	o, err := s.Orgs.FindOrgByID(r.Context(), id)
-	if err != nil {
-		return 0, err
-	}
-	if o.Kind != campusguard.KindRegion || o.ParentID != nil {
-		return 0, campusguard.Errorf(campusguard.NotFound, "error.not_found")
-	}
-	return id, nil
+	return o.ID, nil
 }
 
 // handleSettingsView handles "GET /api/v1/orgs/{id}/settings": a top-level
