@@ -388,8 +388,9 @@ func (s *Store) FindAlerts(ctx context.Context, f campusguard.AlertFilter) ([]*c
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
+	cond, condArgs := strings.Join(where, " AND "), slices.Clone(args)
 	rows, err := s.read.QueryContext(ctx, `SELECT `+alertColumns+`, COUNT(*) OVER () FROM alerts a JOIN orgs o ON o.id = a.org_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END, a.last_day DESC, a.id DESC
+		WHERE `+cond+` ORDER BY CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END, a.last_day DESC, a.id DESC
 		LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find alerts: %w", err)
@@ -404,7 +405,14 @@ func (s *Store) FindAlerts(ctx context.Context, f campusguard.AlertFilter) ([]*c
 		}
 		out = append(out, al)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 && f.Offset > 0 { // a page past the end still tells how many there are
+		err = s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM alerts a JOIN orgs o ON o.id = a.org_id WHERE `+cond,
+			condArgs...).Scan(&total)
+	}
+	return out, total, err
 }
 
 func findAlertTx(ctx context.Context, q queryer, id int64) (*campusguard.Alert, string, error) {

@@ -503,7 +503,8 @@ func (s *Store) FindCases(ctx context.Context, f campusguard.CaseFilter) ([]*cam
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`, COUNT(*) OVER ()`+caseFrom+` WHERE `+strings.Join(where, " AND ")+
+	cond, condArgs := strings.Join(where, " AND "), slices.Clone(args)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`, COUNT(*) OVER ()`+caseFrom+` WHERE `+cond+
 		` ORDER BY CASE WHEN k.state = 'closed' THEN 1 ELSE 0 END, CASE WHEN k.state = 'detected' AND k.report_due < `+arg(now)+
 		` THEN 0 ELSE 1 END, k.detected_at DESC, k.id DESC LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
 	if err != nil {
@@ -519,7 +520,13 @@ func (s *Store) FindCases(ctx context.Context, f campusguard.CaseFilter) ([]*cam
 		}
 		out = append(out, k)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 && f.Offset > 0 { // a page past the end still tells how many there are
+		err = s.read.QueryRowContext(ctx, `SELECT COUNT(*)`+caseFrom+` WHERE `+cond, condArgs...).Scan(&total)
+	}
+	return out, total, err
 }
 
 // MoveCase applies a transition in one transaction with its step, the

@@ -159,6 +159,9 @@ func TestCaseFromAbnormalCheck(t *testing.T) {
 		if _, n, _ := s.FindCases(ctx, campusguard.CaseFilter{Open: true}); n != 2 {
 			t.Errorf("open cases after the batch = %d, want 2", n)
 		}
+		if items, n, err := s.FindCases(ctx, campusguard.CaseFilter{Open: true, Offset: 10}); err != nil || len(items) != 0 || n != 2 {
+			t.Errorf("a page past the end = %d items, total %d, %v; want 0 and 2", len(items), n, err)
+		}
 	})
 }
 
