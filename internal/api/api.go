@@ -33,7 +33,10 @@ type Config struct {
 	// Alerts serves the early warning: alerts, their lifecycle and a
 	// region's rule settings (SPEC §10).
 	Alerts AlertService
-	Logger *slog.Logger
+	// Dashboards draws the command view's dashboards and keeps the daily
+	// briefings (SPEC §9).
+	Dashboards campusguard.DashboardService
+	Logger     *slog.Logger
 }
 
 // Server serves /api/v1.
@@ -134,6 +137,11 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/detect", false, s.handleDetect},
 		{"GET", "/api/v1/orgs/{id}/rules", false, s.handleRulesView},
 		{"PUT", "/api/v1/orgs/{id}/rules", false, s.handleRulesUpdate},
+		{"GET", "/api/v1/orgs/{id}/dashboard", false, s.handleDashboard},
+		{"GET", "/api/v1/orgs/{id}/briefings", false, s.handleBriefingIndex},
+		{"POST", "/api/v1/orgs/{id}/briefings", false, s.handleBriefingCreate},
+		{"GET", "/api/v1/orgs/{id}/briefings/{day}", false, s.handleBriefingView},
+		{"GET", "/api/v1/orgs/{id}/briefings/{day}/xlsx", false, s.handleBriefingXLSX},
 		{"GET", "/api/v1/inbox", false, s.handleInboxIndex},
 		{"POST", "/api/v1/inbox/{id}/read", false, s.handleInboxRead},
 		{"POST", "/api/v1/inbox/read-all", false, s.handleInboxReadAll},
