@@ -34,6 +34,9 @@ import (
 const (
 	demoSeed     = 1
 	demoStudents = 3000
+	// demoHistoryDays of daily checks before demoToday give the dashboard
+	// its figures, trend, cases and alerts.
+	demoHistoryDays = 30
 )
 
 // demoToday is the demo's fixed "today", so that the county, and with it the
@@ -95,7 +98,7 @@ func runMain(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: open store: %v\n", err)
 		return 1
 	}
-	demoSum, err = app.BuildDemo(ctx, s, demo.Config{Seed: demoSeed, Students: demoStudents, Today: demoToday})
+	demoSum, err = app.BuildDemo(ctx, s, demo.Config{Seed: demoSeed, Students: demoStudents, Today: demoToday, HistoryDays: demoHistoryDays})
 	if err != nil {
 		s.Close()
 		fmt.Fprintf(os.Stderr, "e2e: build demo county: %v\n", err)

@@ -74,6 +74,7 @@ func TestRoutesNeedSignIn(t *testing.T) {
 			}
 			path = strings.ReplaceAll(path, "{id}", itoa(id))
 			path = strings.ReplaceAll(path, "{$}", "")
+			path = strings.ReplaceAll(path, "{day}", "2026-01-05")
 			if path == "/" && rt.Method == "" {
 				path = "/nothing/here"
 			}

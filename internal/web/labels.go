@@ -99,6 +99,8 @@ func dynamicKeys() []string {
 		keys = append(keys, relationKey(r.key))
 	}
 	keys = append(keys, caseDynamicKeys()...)
+	keys = append(keys, alertDynamicKeys()...)
+	keys = append(keys, dashDynamicKeys()...)
 	return append(keys, checkDynamicKeys()...)
 }
 

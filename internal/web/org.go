@@ -38,6 +38,8 @@ type orgPage struct {
 	EditURL  string
 	ChildURL string
 	PlaceURL string // a school's places and bus routes
+	// DashboardURL opens a region's or school's dashboard (总览).
+	DashboardURL string
 
 	// Figures is today's roll-up, on a school's or a class's page.
 	Figures *figuresCard
@@ -51,6 +53,8 @@ type orgPage struct {
 	SignOffs *signOffCard
 	// Cases counts the open and overdue cases of a school or region.
 	Cases *casesCard
+	// Alerts counts the open alerts of a school or region.
+	Alerts *alertsCard
 
 	Region *regionView
 	School *schoolView
@@ -207,6 +211,9 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 			p.PlaceURL = orgURL(id) + "/places"
 		}
 	}
+	if s.Dashboards != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) {
+		p.DashboardURL = orgURL(id) + "/dashboard"
+	}
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)
@@ -236,6 +243,9 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if o.Kind == campusguard.KindSchool || o.Kind == campusguard.KindRegion {
 		if p.Cases, err = s.casesCard(ctx, p.actor, o); err != nil {
+			return err
+		}
+		if p.Alerts, err = s.alertsCard(ctx, p.actor, o); err != nil {
 			return err
 		}
 	}

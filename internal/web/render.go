@@ -136,6 +136,8 @@ type userView struct {
 	Manage   bool      // users and tokens
 	Audit    bool      // the audit log
 	Hooks    bool      // the webhooks
+	Alerts   bool      // the early-warning alerts
+	Overview bool      // the dashboard (总览)
 	Settings []navLink // the settings of the regions the user administers
 	Unread   int       // unread notifications, for the inbox badge
 }
@@ -174,7 +176,7 @@ func (s *Server) base(r *http.Request, titleKey string) basePage {
 	if a := b.actor; a != nil {
 		b.Me = &userView{Name: a.Name, Roles: roleLabels(l, a), Password: a.UserID != 0 && !a.System,
 			Manage: a.CanAnywhere(campusguard.ManageUsers), Audit: a.CanAnywhere(campusguard.ReadAudit),
-			Hooks: s.Hooks != nil && a.CanAnywhere(campusguard.ManageHooks)}
+			Hooks: s.Hooks != nil && a.CanAnywhere(campusguard.ManageHooks), Alerts: s.Alerts != nil && a.CanAnywhere(campusguard.ReadCases), Overview: s.Dashboards != nil && a.CanAnywhere(campusguard.ReadOrg)}
 		if s.Settings != nil {
 			b.Me.Settings = settingsLinks(l, a)
 		}

@@ -46,6 +46,11 @@ var routeTable = []route{
 	{Route: Route{"POST", "/account/password", false}, h: (*Server).handlePasswordChange},
 
 	{Route: Route{"GET", "/orgs/{id}", false}, h: (*Server).handleOrgView},
+	{Route: Route{"GET", "/dashboard", false}, h: (*Server).handleDashboardHome},
+	{Route: Route{"GET", "/orgs/{id}/dashboard", false}, h: (*Server).handleDashboard},
+	{Route: Route{"GET", "/orgs/{id}/briefings", false}, h: (*Server).handleBriefings},
+	{Route: Route{"POST", "/orgs/{id}/briefings", false}, h: (*Server).handleBriefingCreate},
+	{Route: Route{"GET", "/orgs/{id}/briefings/{day}", false}, h: (*Server).handleBriefingView},
 	{Route: Route{"GET", "/orgs/{id}/people", false}, h: (*Server).handlePeopleIndex},
 	{Route: Route{"GET", "/orgs/{id}/children", false}, h: (*Server).handleOrgChildForm},
 	{Route: Route{"POST", "/orgs/{id}/children", false}, h: (*Server).handleOrgChildCreate},
@@ -75,6 +80,11 @@ var routeTable = []route{
 	{Route: Route{"GET", "/cases/{id}", false}, h: (*Server).handleCaseView},
 	{Route: Route{"POST", "/cases/{id}/transitions", false}, h: (*Server).handleCaseMove},
 	{Route: Route{"GET", "/people/{id}/cases/new", false}, h: (*Server).handleCaseNew},
+
+	{Route: Route{"GET", "/alerts", false}, h: (*Server).handleAlerts},
+	{Route: Route{"GET", "/orgs/{id}/alerts", false}, h: (*Server).handleOrgAlerts},
+	{Route: Route{"GET", "/alerts/{id}", false}, h: (*Server).handleAlertView},
+	{Route: Route{"POST", "/alerts/{id}/transitions", false}, h: (*Server).handleAlertMove},
 	{Route: Route{"POST", "/people/{id}/cases", false}, h: (*Server).handleCaseCreate},
 
 	{Route: Route{"POST", "/orgs/{id}/binding-codes", false}, h: (*Server).handleBindingCodes},
@@ -102,6 +112,7 @@ var routeTable = []route{
 	{Route: Route{"POST", "/admin/webhooks/{id}/disable", false}, h: (*Server).handleWebhookDisable},
 	{Route: Route{"GET", "/orgs/{id}/settings", false}, h: (*Server).handleSettingsForm},
 	{Route: Route{"POST", "/orgs/{id}/settings", false}, h: (*Server).handleSettings},
+	{Route: Route{"POST", "/orgs/{id}/settings/rules", false}, h: (*Server).handleRuleSettings},
 
 	{Route: Route{"GET", "/inbox", false}, h: (*Server).handleInbox},
 	{Route: Route{"POST", "/inbox/read-all", false}, h: (*Server).handleInboxReadAll},

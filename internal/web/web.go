@@ -40,7 +40,13 @@ type Config struct {
 	Inbox    InboxService
 	Hooks    campusguard.WebhookService
 	Settings SettingsService
-	Logger   *slog.Logger
+	// Alerts lists and moves early-warning alerts and holds a region's
+	// rule settings; nil hides the alert pages.
+	Alerts AlertService
+	// Dashboards draws the dashboards and keeps the daily briefings;
+	// nil hides them.
+	Dashboards campusguard.DashboardService
+	Logger     *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64

@@ -350,6 +350,8 @@ type settingsPage struct {
 	Minutes string
 	Default int // minutes
 	Notice  string
+	// Rules is the form of the alert rules; nil without alerts.
+	Rules *rulesForm
 }
 
 // settingsPageFor reads the region named by the path and checks that the
@@ -389,6 +391,9 @@ func (s *Server) handleSettingsForm(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p.Minutes = strconv.Itoa(int(within / time.Minute))
+	if err := s.ruleSettings(r.Context(), p); err != nil {
+		return err
+	}
 	if r.URL.Query().Get("saved") != "" {
 		p.Notice = p.T("settings.saved")
 	}
@@ -420,6 +425,9 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	status, ok := formFailed(p.Lang, err, &p.formState)
 	if !ok {
+		return err
+	}
+	if err := s.ruleSettings(r.Context(), p); err != nil {
 		return err
 	}
 	return s.render(w, r, status, "settings", p)
