@@ -33,6 +33,7 @@ func Read(r io.Reader) (*Series, error) {
 	s := &Series{}
 	line := 0
 	var last time.Time
+	seen := false // last holds a date (0001-01-01 is time.Time's zero)
 	for sc.Scan() {
 		line++
 		text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
@@ -54,10 +55,10 @@ func Read(r io.Reader) (*Series, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d: date %q is not a date YYYY-MM-DD", line, date)
 		}
-		if !last.IsZero() && !d.After(last) {
+		if seen && !d.After(last) {
 			return nil, fmt.Errorf("line %d: date %s is not after the date before it", line, date)
 		}
-		last = d
+		last, seen = d, true
 		v := math.NaN()
 		if count != "NA" && count != "" {
 			n, err := strconv.ParseFloat(count, 64)
