@@ -15,8 +15,8 @@ import (
 	"campusguard"
 )
 
-// dashboardPath is the address of a region's or school's dashboard of the
-// day; the zero day is the server's today.
+// dashboardPath is the address of a region's, school's or class's
+// dashboard of the day; the zero day is the server's today.
 func dashboardPath(id int64, day campusguard.Date) string {
 	p := orgPath(id) + "/dashboard"
 	if !day.IsZero() {
@@ -79,7 +79,8 @@ func TestDashboard(t *testing.T) {
 // testDashboardWalk opens the demo county's dashboard on the demo's day,
 // checks its figures against the API, clicks down to a school's dashboard,
 // the school's page, a class and a student, and goes back through the
-// history to the county's dashboard.
+// history to the county's dashboard; then from the school's dashboard
+// through a class's dashboard to a student, and back.
 func testDashboardWalk(t *testing.T) {
 	b := newTab(t, desktop, acceptChinese)
 	l := demoLineage(t)
@@ -148,6 +149,38 @@ func testDashboardWalk(t *testing.T) {
 		b.back(p)
 	}
 	checkRegion("after going back")
+
+	// Down again from the school's dashboard: a class's dashboard, with its
+	// figures and students, and a student; then back.
+	b.open(schoolDash)
+	classDash := dashboardPath(l.class.ID, campusguard.Date{})
+	b.follow(fmt.Sprintf("%s[href=%q]", testid("school-link"), classDash))
+	if got := b.path(); got != classDash {
+		t.Fatalf("the class link went to %s, want %s", got, classDash)
+	}
+	if got := b.text(testid("dash-name")); got != l.class.Name {
+		t.Errorf("class dashboard %s: dash-name got %q, want %q", classDash, got, l.class.Name)
+	}
+	classDay, err := campusguard.ParseDate(b.attrs(testid("dash-day"), "value")[0])
+	if err != nil {
+		t.Fatalf("class dashboard %s: dash-day: %v", classDash, err)
+	}
+	checkDashFigures(t, b, "class dashboard "+classDash, apiDashboard(t, l.class.ID, classDay))
+	if b.count(testid("student-row")) == 0 {
+		t.Errorf("class dashboard %s: no student rows", classDash)
+	}
+	b.follow(fmt.Sprintf("%s %s[href=%q]", testid("student-row"), testid("student-link"), personPath(l.student.ID)))
+	if got, want := b.path(), personPath(l.student.ID); got != want {
+		t.Fatalf("the student link of the class dashboard went to %s, want %s", got, want)
+	}
+	if got := b.text(testid("person-name")); got != l.student.Name {
+		t.Errorf("person page: person-name got %q, want %q", got, l.student.Name)
+	}
+	b.back(classDash)
+	if got := b.textJS(testid("dash-name")); got != l.class.Name {
+		t.Errorf("class dashboard after going back: dash-name got %q, want %q", got, l.class.Name)
+	}
+	b.back(schoolDash)
 }
 
 // testDashboardScreens opens the county's dashboard at the viewport and

@@ -134,8 +134,8 @@ type trendPoint struct {
 // school's.
 type dashRow struct {
 	Name      string
-	URL       string // the school's dashboard, or the class's page
-	PageURL   string // the school's ordinary page; "" for a class
+	URL       string // the school's or the class's dashboard
+	PageURL   string // the school's or the class's ordinary page
 	Grade     string // a class's grade
 	Town      string
 	TownID    int64
@@ -206,6 +206,7 @@ type dashboardPage struct {
 	Day       string
 	Today     bool
 	IsRegion  bool
+	IsClass   bool
 	OrgURL    string
 	KindLabel string
 	// Self is a school's own line: its light and sign-off.
@@ -219,7 +220,8 @@ type dashboardPage struct {
 	Range30URL   string
 	Heads        []sortHead
 	Rows         []dashRow
-	Total        int // rows before the filter
+	Students     []studentDayRow // a class's, instead of Rows
+	Total        int             // rows before the filter
 	Towns        []option
 	Types        []option
 	Filtered     bool
@@ -250,7 +252,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if o.Kind != campusguard.KindRegion && o.Kind != campusguard.KindSchool {
+	if o.Kind != campusguard.KindRegion && o.Kind != campusguard.KindSchool && o.Kind != campusguard.KindClass {
 		return errNotFound
 	}
 	q := r.URL.Query()
@@ -306,8 +308,16 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Range7URL, p.Range30URL = withQuery(r, "range", ""), withQuery(r, "range", "30")
 
-	// The table: a region's schools, or a school's classes.
+	// The table: a region's schools, a school's classes, or a class's
+	// students.
 	past := s.pastDeadline() || !p.Today
+	if o.Kind == campusguard.KindClass {
+		p.IsClass = true
+		if p.Students, err = s.studentRows(r, l, o, day, d.Cases, past); err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, "dashboard", p)
+	}
 	if p.IsRegion {
 		p.Rows = s.schoolRows(l, d, past)
 		p.Total = len(p.Rows)
@@ -412,7 +422,7 @@ func (s *Server) classRows(r *http.Request, l i18n.Lang, o *campusguard.Org, day
 				continue
 			}
 			f := byID[c.ID]
-			row := dashRow{Name: c.Name, Grade: g.Name, URL: orgURL(c.ID), Expected: f.Expected, Reported: f.Reported,
+			row := dashRow{Name: c.Name, Grade: g.Name, URL: orgURL(c.ID) + "/dashboard", PageURL: orgURL(c.ID), Expected: f.Expected, Reported: f.Reported,
 				Rate: ratePercent(f), rate: -1, Fever: f.Fever, IllAbsent: f.IllAbsent, Light: campusguard.LightGrey}
 			if f.Expected > 0 {
 				row.rate = min(f.Reported*100/f.Expected, 100)
@@ -430,6 +440,131 @@ func (s *Server) classRows(r *http.Request, l i18n.Lang, o *campusguard.Org, day
 			rows = append(rows, row)
 		}
 	}
+	return rows, nil
+}
+
+// studentDayRow is one student of a class's dashboard with their day.
+type studentDayRow struct {
+	Name        string
+	Number      string
+	URL         string // the person's page; "" for those who may not read it
+	Status      string // normal, abnormal, fever, absent_ill, absent_other, missing
+	StatusText  string
+	Light       campusguard.Light // the dot's colour, which only repeats the word
+	Temperature string            // the latest reading of the day, "" without one
+	Late        bool              // not reported after the deadline
+	CaseURL     string            // the open case, for readers of cases
+	CaseState   string
+	order       int
+}
+
+// studentStatuses are a student's statuses of a day, worst first, with
+// the colour of their dot.
+var studentStatuses = []struct {
+	key   string
+	light campusguard.Light
+}{
+	{"fever", campusguard.LightRed},
+	{"abnormal", campusguard.LightYellow},
+	{"absent_ill", campusguard.LightYellow},
+	{"missing", campusguard.LightGrey},
+	{"absent_other", campusguard.LightGrey},
+	{"normal", campusguard.LightGreen},
+}
+
+// studentStatusKey returns the message key of a student's status.
+func studentStatusKey(k string) string {
+	switch k {
+	case "fever":
+		return "dash.status.fever"
+	case "abnormal":
+		return "dash.status.abnormal"
+	case "absent_ill":
+		return "dash.status.absent_ill"
+	case "absent_other":
+		return "dash.status.absent_other"
+	case "missing":
+		return "dash.status.missing"
+	}
+	return "dash.status.normal"
+}
+
+// studentRows lists a class's active students with their day: what their
+// current checks add up to, the latest temperature, and an open case when
+// the reader may see cases. The worst come first, then by number.
+func (s *Server) studentRows(r *http.Request, l i18n.Lang, o *campusguard.Org, day campusguard.Date, cases, past bool) ([]studentDayRow, error) {
+	ctx := r.Context()
+	a := campusguard.ActorFrom(ctx)
+	students, _, err := s.People.FindPeople(ctx, campusguard.PersonFilter{ClassID: &o.ID, Kind: ptr(campusguard.Student), Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	byPerson := map[int64][]*campusguard.Check{}
+	if s.Health != nil {
+		checks, _, err := s.Health.FindChecks(ctx, campusguard.CheckFilter{ClassID: &o.ID, Day: &day, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range checks { // newest first
+			byPerson[c.PersonID] = append(byPerson[c.PersonID], c)
+		}
+	}
+	open := map[int64]*campusguard.Case{}
+	if cases && s.Cases != nil {
+		cs, _, err := s.Cases.FindCases(ctx, campusguard.CaseFilter{OrgID: &o.ID, Open: true, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if open[c.PersonID] == nil {
+				open[c.PersonID] = c
+			}
+		}
+	}
+	var rows []studentDayRow
+	for _, p := range students {
+		if !p.Active {
+			continue
+		}
+		checks := byPerson[p.ID]
+		st := campusguard.SummarizeDay(checks)
+		key := "normal"
+		switch {
+		case st.Fever:
+			key = "fever"
+		case st.Abnormal:
+			key = "abnormal"
+		case st.IllAbsent:
+			key = "absent_ill"
+		case st.Absent:
+			key = "absent_other"
+		case !st.Reported:
+			key = "missing"
+		}
+		row := studentDayRow{Name: p.Name, Number: p.Number, Status: key, StatusText: tr(l, studentStatusKey(key))}
+		for i, ss := range studentStatuses {
+			if ss.key == key {
+				row.Light, row.order = ss.light, i
+			}
+		}
+		row.Late = key == "missing" && past
+		if a.CanPerson(campusguard.ReadPersonFile, p.ID, o.Path) {
+			row.URL = personURL(p.ID)
+		}
+		for _, c := range checks {
+			if c.Temperature != nil {
+				row.Temperature = formatTemp(c.Temperature)
+				break
+			}
+		}
+		if c := open[p.ID]; c != nil {
+			row.CaseURL, row.CaseState = caseURL(c.ID), tr(l, caseStateKey(c.State))
+		}
+		rows = append(rows, row)
+	}
+	slices.SortStableFunc(rows, func(a, b studentDayRow) int {
+		return cmp.Or(cmp.Compare(a.order, b.order), naturalCompare(a.Number, b.Number))
+	})
 	return rows, nil
 }
 

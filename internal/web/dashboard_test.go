@@ -11,6 +11,8 @@ import (
 	"campusguard"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/sqlstore/sqlstoretest"
+
+	"github.com/andybalholm/cascadia"
 )
 
 // dashFixture adds to the small county a second town with a junior
@@ -176,8 +178,8 @@ func TestDashboard(t *testing.T) {
 		if pg := admin.get(t, srv.URL+"/dashboard"); pg.status != http.StatusSeeOther || pg.header.Get("Location") != "/orgs/"+itoa(f.county.ID)+"/dashboard" {
 			t.Errorf("GET /dashboard = %d %s", pg.status, pg.header.Get("Location"))
 		}
-		if pg := admin.get(t, srv.URL+"/orgs/"+itoa(f.class1.ID)+"/dashboard"); pg.status != http.StatusNotFound {
-			t.Errorf("a class's dashboard = %d, want 404", pg.status)
+		if pg := admin.get(t, srv.URL+"/orgs/"+itoa(f.grade.ID)+"/dashboard"); pg.status != http.StatusNotFound {
+			t.Errorf("a grade's dashboard = %d, want 404", pg.status)
 		}
 
 		// An inspector sees the figures, not the cases.
@@ -203,6 +205,134 @@ func TestDashboard(t *testing.T) {
 		pg = get(t, dash)
 		if pg.status != http.StatusSeeOther || !strings.HasPrefix(pg.header.Get("Location"), "/login?next=") {
 			t.Errorf("anonymous dashboard = %d %s", pg.status, pg.header.Get("Location"))
+		}
+	})
+}
+
+// TestClassDashboard checks a class's dashboard: the class's figures, one
+// row per student with the day's status, and the way in from the school's.
+func TestClassDashboard(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := mustDashFixture(t, s)
+		// A third student of the class reports normally, a fourth not at all.
+		normal := &campusguard.Person{SchoolID: f.school.ID, Kind: campusguard.Student, Name: "黄小华", Number: "S003",
+			IDNumber: validID("20190620", 35), ClassID: &f.class1.ID}
+		silent := &campusguard.Person{SchoolID: f.school.ID, Kind: campusguard.Student, Name: "吴小东", Number: "S004",
+			IDNumber: validID("20190801", 46), ClassID: &f.class1.ID}
+		for _, p := range []*campusguard.Person{normal, silent} {
+			if err := s.CreatePerson(ctx, p); err != nil {
+				t.Fatalf("CreatePerson(%s) = %v", p.Name, err)
+			}
+		}
+		if err := s.OpenDay(ctx, f.county.ID, today()); err != nil { // the roster changed
+			t.Fatal(err)
+		}
+		if _, _, err := s.RecordCheck(ctx, &campusguard.Check{PersonID: normal.ID, Day: today(), Kind: campusguard.GateCheck,
+			Temperature: ptrF(36.6), ClientKey: "c3"}); err != nil {
+			t.Fatalf("RecordCheck = %v", err)
+		}
+		// The fever at the gate opened a case.
+		ks, _, err := s.FindCases(ctx, campusguard.CaseFilter{PersonID: &f.student.ID, Open: true})
+		if err != nil || len(ks) != 1 {
+			t.Fatalf("FindCases = %v, %v; want the fever's case", ks, err)
+		}
+		k := ks[0]
+
+		srv := newServer(t, s)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
+		dash := "/orgs/" + itoa(f.class1.ID) + "/dashboard"
+
+		// The school's dashboard links its classes to their dashboards.
+		school := admin.get(t, srv.URL+"/orgs/"+itoa(f.school.ID)+"/dashboard")
+		var hrefs []string
+		for _, a := range school.all(t, testid("school-link")) {
+			hrefs = append(hrefs, attr(a, "href"))
+		}
+		if !slices.Contains(hrefs, dash) {
+			t.Errorf("school dashboard's class links = %v, want %s", hrefs, dash)
+		}
+
+		pg := admin.get(t, srv.URL+dash)
+		if pg.status != http.StatusOK {
+			t.Fatalf("GET class dashboard = %d:\n%s", pg.status, pg.body)
+		}
+		rs, err := s.Rollups(sqlstoretest.ActorCtx(t, s, admin.user), f.class1.ID, today(), today())
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("Rollups = %v, %v", rs, err)
+		}
+		want := rs[0]
+		if want.Expected != 4 || want.Reported != 2 || want.Fever != 1 || want.IllAbsent != 1 {
+			t.Errorf("store roll-up = %+v, want 4 expected, 2 reported, 1 fever, 1 ill", want)
+		}
+		for id, n := range map[string]int{"dash-expected": want.Expected, "dash-reported": want.Reported,
+			"dash-missing": want.Missing, "dash-fever": want.Fever, "dash-ill_absent": want.IllAbsent, "dash-absent": want.Absent} {
+			if got := pg.text(t, testid(id)); got != strconv.Itoa(n) {
+				t.Errorf("%s = %q, want %d", id, got, n)
+			}
+		}
+		for _, id := range []string{"trend-table", "dash-cases", "org-page-link", "student-table"} {
+			if len(pg.all(t, testid(id))) == 0 {
+				t.Errorf("no %s on the class's dashboard", id)
+			}
+		}
+		if n := len(pg.all(t, testid("school-row"))); n != 0 {
+			t.Errorf("%d children rows on a class's dashboard, want none", n)
+		}
+
+		type row struct{ status, temp, href, caseHref string }
+		got := map[string]row{}
+		rows := pg.all(t, testid("student-row"))
+		for _, r := range rows {
+			a := find(t, r, testid("student-link"))
+			if nodeText(find(t, r, testid("student-status"))) == "" {
+				t.Errorf("%s: a status without words", nodeText(a))
+			}
+			x := row{status: attr(r, "data-status"), temp: nodeText(find(t, r, testid("student-temp"))), href: attr(a, "href")}
+			if l := cascadia.QueryAll(r, cascadia.MustCompile(testid("student-case-link"))); len(l) == 1 {
+				x.caseHref = attr(l[0], "href")
+			}
+			got[nodeText(a)] = x
+		}
+		if len(rows) != 4 {
+			t.Errorf("%d student rows, want 4", len(rows))
+		}
+		for _, w := range []struct {
+			p                      *campusguard.Person
+			status, temp, caseHref string
+		}{
+			{f.student, "fever", "38.1 °C", "/cases/" + itoa(k.ID)},
+			{f.student2, "absent_ill", "—", ""},
+			{normal, "normal", "36.6 °C", ""},
+			{silent, "missing", "—", ""},
+		} {
+			r, ok := got[w.p.Name]
+			if !ok {
+				t.Errorf("no row for %s: %v", w.p.Name, got)
+				continue
+			}
+			if r.status != w.status || r.temp != w.temp || r.caseHref != w.caseHref || r.href != "/people/"+itoa(w.p.ID) {
+				t.Errorf("%s = %+v, want %s %s %q /people/%d", w.p.Name, r, w.status, w.temp, w.caseHref, w.p.ID)
+			}
+		}
+		// The worst first.
+		if first := nodeText(find(t, rows[0], testid("student-link"))); first != f.student.Name {
+			t.Errorf("first row %s, want the fever", first)
+		}
+
+		// The class teacher sees their class; an inspector the figures
+		// without the cases; a teacher of another class nothing.
+		own := signIn(t, s, grant(campusguard.ClassTeacher, f.class1))
+		if pg := own.get(t, srv.URL+dash); pg.status != http.StatusOK || len(pg.all(t, testid("student-row"))) != 4 {
+			t.Errorf("the class teacher's class dashboard = %d", pg.status)
+		}
+		insp := signIn(t, s, grant(campusguard.Inspector, f.county))
+		ip := insp.get(t, srv.URL+dash)
+		if ip.status != http.StatusOK || len(ip.all(t, testid("student-row"))) != 4 || len(ip.all(t, testid("student-case"))) != 0 {
+			t.Errorf("inspector's class dashboard = %d, want 4 rows without cases", ip.status)
+		}
+		other := signIn(t, s, grant(campusguard.ClassTeacher, f.class2))
+		if pg := other.get(t, srv.URL+dash); pg.status != http.StatusNotFound {
+			t.Errorf("another class's teacher: class dashboard = %d, want 404", pg.status)
 		}
 	})
 }
