@@ -20,6 +20,9 @@ type personFormPage struct {
 	Number       string
 	Phone        string
 	Boarding     bool
+	Rooms        []option // the school's dormitory rooms, after a "none" choice
+	Bed          string
+	Routes       []option // the school's bus routes, after a "none" choice
 	Town         string
 	Village      string
 	GName        string
@@ -77,7 +80,58 @@ func (s *Server) personFormPage(r *http.Request, x *campusguard.Person, v *campu
 		p.Classes = append(p.Classes, option{Value: strconv.FormatInt(c.ID, 10), Label: label,
 			Selected: v.ClassID != nil && *v.ClassID == c.ID})
 	}
+	if p.Student {
+		if err := s.personLinkOptions(r, p, v); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// personLinkOptions fills the dormitory room and bus route choices of a
+// student's form from the school's rooms and routes, v's selected.
+func (s *Server) personLinkOptions(r *http.Request, p *personFormPage, v *campusguard.Person) error {
+	ctx := r.Context()
+	rooms, err := s.Orgs.FindPlaces(ctx, v.SchoolID, campusguard.PlaceDormRoom)
+	if err != nil {
+		return err
+	}
+	p.Bed = v.Bed
+	p.Rooms = []option{{Value: "", Label: p.T("common.none"), Selected: v.DormRoomID == nil}}
+	for _, x := range rooms {
+		p.Rooms = append(p.Rooms, option{Value: strconv.FormatInt(x.ID, 10),
+			Label:    x.Name + " · " + p.T("school.beds_taken", x.Occupied, x.Beds),
+			Selected: v.DormRoomID != nil && *v.DormRoomID == x.ID})
+	}
+	routes, err := s.Orgs.FindBusRoutes(ctx, v.SchoolID)
+	if err != nil {
+		return err
+	}
+	p.Routes = []option{{Value: "", Label: p.T("common.none"), Selected: v.BusRouteID == nil}}
+	for _, x := range routes {
+		label := x.Name
+		if x.Plate != "" {
+			label += " · " + x.Plate
+		}
+		p.Routes = append(p.Routes, option{Value: strconv.FormatInt(x.ID, 10), Label: label,
+			Selected: v.BusRouteID != nil && *v.BusRouteID == x.ID})
+	}
+	return nil
+}
+
+// formLink reads an optional link chosen in a select: "" clears it (0 in
+// an update), anything but a positive id is a bad choice.
+func formLink(r *http.Request, field string, bad *[]campusguard.FieldError) (id int64, ok bool) {
+	c := strings.TrimSpace(r.PostFormValue(field))
+	if c == "" {
+		return 0, true
+	}
+	id, err := strconv.ParseInt(c, 10, 64)
+	if err != nil || id <= 0 {
+		*bad = append(*bad, campusguard.FieldError{Field: field, Msg: "error.bad_choice"})
+		return 0, false
+	}
+	return id, true
 }
 
 // handlePersonEditForm handles "GET /people/{id}/edit".
@@ -128,8 +182,19 @@ func (s *Server) handlePersonEdit(w http.ResponseWriter, r *http.Request) error 
 	if x.Kind == campusguard.Student {
 		v.Boarding = r.PostFormValue("boarding") != ""
 		u.Boarding = &v.Boarding
-		if !v.Boarding && x.DormRoomID != nil {
-			u.DormRoomID, u.Bed = ptr(int64(0)), ptr("")
+		if room, ok := formLink(r, "dorm_room_id", &bad); ok {
+			v.DormRoomID, u.DormRoomID = nil, &room
+			if room != 0 {
+				v.DormRoomID = &room
+			}
+		}
+		v.Bed = strings.TrimSpace(r.PostFormValue("bed"))
+		u.Bed = &v.Bed
+		if route, ok := formLink(r, "bus_route_id", &bad); ok {
+			v.BusRouteID, u.BusRouteID = nil, &route
+			if route != 0 {
+				v.BusRouteID = &route
+			}
 		}
 	}
 	if len(bad) > 0 {
