@@ -152,7 +152,9 @@ func webhookBackoff() func(int) time.Duration {
 
 // OpenToday sets today's expected counts in every tree, so the day's
 // figures read "missing" for everyone who has not reported yet. It runs at
-// start and every half hour; it is idempotent.
+// start and every half hour; it is idempotent. Weekends are not opened: the
+// schools are closed (a school calendar with holidays and make-up days is
+// not modelled yet).
 func OpenToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	ctx = campusguard.SystemContext(ctx, "job open-day")
 	kind := campusguard.KindRegion
@@ -160,7 +162,11 @@ func OpenToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	today := campusguard.DateOf(now.In(China))
+	local := now.In(China)
+	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return nil // no school: nobody is expected, and pages show no day rather than everyone missing
+	}
+	today := campusguard.DateOf(local)
 	for _, r := range regions {
 		if r.ParentID != nil {
 			continue

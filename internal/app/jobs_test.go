@@ -102,3 +102,21 @@ func TestBriefToday(t *testing.T) {
 		t.Error("the job made the briefing again")
 	}
 }
+
+// TestOpenTodaySkipsWeekends: nobody is expected on a Saturday, so the
+// weekend's pages show no day instead of every student missing.
+func TestOpenTodaySkipsWeekends(t *testing.T) {
+	s := sqlstoretest.Open(t)
+	ctx := sqlstoretest.Ctx
+	if err := app.BuildDemoForTest(ctx, s, 800); err != nil {
+		t.Fatal(err)
+	}
+	sat := time.Date(2026, 11, 28, 9, 0, 0, 0, app.China)
+	if err := app.OpenToday(ctx, s, sat); err != nil {
+		t.Fatal(err)
+	}
+	day, _ := campusguard.ParseDate("2026-11-28")
+	if rs, err := s.Rollups(ctx, 1, day, day); err != nil || len(rs) != 0 {
+		t.Errorf("Rollups(Saturday) = %+v, %v; want none", rs, err)
+	}
+}
