@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -197,35 +198,26 @@ func ClusterRules(cases []CaseOnset, day Date, cfg RuleConfig, schoolDays []Date
 			window[*c.ClassID] = append(window[*c.ClassID], c)
 		}
 	}
-	for _, id := range sortedKeys(byClass) {
+	for _, id := range slices.Sorted(maps.Keys(byClass)) {
 		if s, ids := cluster(byClass[id]); len(ids) >= cfg.DayMin {
 			out = append(out, Signal{Rule: RuleClassDay, OrgID: id, Symptom: s, Day: day, Count: float64(len(ids)),
 				Threshold: float64(cfg.DayMin), CaseIDs: ids})
 		}
 	}
-	for _, id := range sortedKeys(byRoom) {
+	for _, id := range slices.Sorted(maps.Keys(byRoom)) {
 		if s, ids := cluster(byRoom[id]); len(ids) >= cfg.DayMin {
 			room := id
 			out = append(out, Signal{Rule: RuleClassDay, OrgID: byRoom[id][0].SchoolID, RoomID: &room, Symptom: s, Day: day,
 				Count: float64(len(ids)), Threshold: float64(cfg.DayMin), CaseIDs: ids})
 		}
 	}
-	for _, id := range sortedKeys(window) {
+	for _, id := range slices.Sorted(maps.Keys(window)) {
 		if s, ids := cluster(window[id]); len(ids) >= cfg.WindowMin {
 			out = append(out, Signal{Rule: RuleClassDays, OrgID: id, Symptom: s, Day: day, Count: float64(len(ids)),
 				Threshold: float64(cfg.WindowMin), CaseIDs: ids})
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[int64]V) []int64 {
-	keys := make([]int64, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // HighFeverRule fires for each case with onset on day, a temperature of

@@ -450,8 +450,11 @@ type Delivery struct {
 
 // RetryDelay is the wait before attempt n+1 after n failed attempts:
 // 10 s doubling to at most an hour.
-func RetryDelay(n int) time.Duration {
-	d := 10 * time.Second
+func RetryDelay(n int) time.Duration { return RetryDelayFrom(10*time.Second, n) }
+
+// RetryDelayFrom is RetryDelay with another first wait.
+func RetryDelayFrom(first time.Duration, n int) time.Duration {
+	d := first
 	for i := 1; i < n && d < time.Hour; i++ {
 		d *= 2
 	}

@@ -48,15 +48,11 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 // days they first fire and updates them on the days after.
 func demoAlerts(ctx context.Context, s *sqlstore.Store, cfg demo.Config) error {
 	ctx = campusguard.SystemContext(ctx, "demo")
-	kind := campusguard.KindRegion
-	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	regions, err := rootRegions(ctx, s)
 	if err != nil {
 		return err
 	}
 	for _, r := range regions {
-		if r.ParentID != nil {
-			continue
-		}
 		days, err := s.TermDays(ctx, r.ID, cfg.Today.AddDays(-cfg.HistoryDays), cfg.Today)
 		if err != nil {
 			return err
@@ -76,16 +72,13 @@ func demoAlerts(ctx context.Context, s *sqlstore.Store, cfg demo.Config) error {
 // isolated, reported, and the newest still waiting to be reported.
 func demoCases(ctx context.Context, s *sqlstore.Store) error {
 	ctx = campusguard.WithActorName(campusguard.SystemContext(ctx, "demo"), "王校医（演示）")
-	kind := campusguard.KindRegion
-	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	regions, err := rootRegions(ctx, s)
 	if err != nil {
 		return err
 	}
 	for _, r := range regions {
-		if r.ParentID == nil {
-			if _, err := s.OpenHistoryCases(ctx, r.ID); err != nil {
-				return fmt.Errorf("demo cases: %w", err)
-			}
+		if _, err := s.OpenHistoryCases(ctx, r.ID); err != nil {
+			return fmt.Errorf("demo cases: %w", err)
 		}
 	}
 	cases, _, err := s.FindCases(ctx, campusguard.CaseFilter{Open: true, Limit: 500})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"time"
 
 	"campusguard"
@@ -72,15 +73,11 @@ func DetectToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 		return nil
 	}
 	ctx = campusguard.SystemContext(ctx, "job detect-alerts")
-	kind := campusguard.KindRegion
-	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	regions, err := rootRegions(ctx, s)
 	if err != nil {
 		return err
 	}
 	for _, r := range regions {
-		if r.ParentID != nil {
-			continue
-		}
 		if _, _, err := s.DetectAlerts(ctx, r.ID, campusguard.DateOf(local)); err != nil {
 			return fmt.Errorf("detect alerts in %s: %w", r.Name, err)
 		}
@@ -102,15 +99,11 @@ func BriefToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	}
 	ctx = campusguard.SystemContext(ctx, "job briefing")
 	day := campusguard.DateOf(local)
-	kind := campusguard.KindRegion
-	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	regions, err := rootRegions(ctx, s)
 	if err != nil {
 		return err
 	}
 	for _, r := range regions {
-		if r.ParentID != nil {
-			continue
-		}
 		if _, err := s.FindBriefing(ctx, r.ID, day); campusguard.ErrorCode(err) != campusguard.NotFound {
 			if err != nil {
 				return err
@@ -122,6 +115,17 @@ func BriefToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// rootRegions returns the top-level regions: each is a tree of its own
+// (a county's bureau), and the daily jobs run per tree.
+func rootRegions(ctx context.Context, s *sqlstore.Store) ([]*campusguard.Org, error) {
+	kind := campusguard.KindRegion
+	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(regions, func(o *campusguard.Org) bool { return o.ParentID != nil }), nil
 }
 
 // webhookPoll is how often due webhook deliveries are sent: every 2 s, or
@@ -141,13 +145,7 @@ func webhookBackoff() func(int) time.Duration {
 	if err != nil || base <= 0 {
 		return campusguard.RetryDelay
 	}
-	return func(n int) time.Duration {
-		d := base
-		for i := 1; i < n && d < time.Hour; i++ {
-			d *= 2
-		}
-		return min(d, time.Hour)
-	}
+	return func(n int) time.Duration { return campusguard.RetryDelayFrom(base, n) }
 }
 
 // OpenToday sets today's expected counts in every tree, so the day's
@@ -157,8 +155,7 @@ func webhookBackoff() func(int) time.Duration {
 // not modelled yet).
 func OpenToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	ctx = campusguard.SystemContext(ctx, "job open-day")
-	kind := campusguard.KindRegion
-	regions, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1000})
+	regions, err := rootRegions(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -168,9 +165,6 @@ func OpenToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	}
 	today := campusguard.DateOf(local)
 	for _, r := range regions {
-		if r.ParentID != nil {
-			continue
-		}
 		if err := s.OpenDay(ctx, r.ID, today); err != nil {
 			return fmt.Errorf("open %s for %s: %w", today, r.Name, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -229,7 +230,7 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 				return err
 			}
 			m, p := earsParams(cfg)
-			for _, org := range sortedKeys(series) {
+			for _, org := range slices.Sorted(maps.Keys(series)) {
 				for _, name := range []campusguard.Series{campusguard.SeriesFever, campusguard.SeriesIllAbsent} {
 					rs, err := ears.Detect(m, series[org][name], p)
 					if err != nil {
@@ -256,15 +257,6 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 		return nil
 	})
 	return opened, updated, err
-}
-
-func sortedKeys[V any](m map[int64]V) []int64 {
-	keys := make([]int64, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 const alertColumns = `a.id, a.region_id, a.org_id, o.name, a.key, a.rule, a.room_id, a.symptom, a.series, a.method, a.state,

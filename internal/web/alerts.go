@@ -64,26 +64,9 @@ func alertDynamicKeys() []string {
 // alertFormFailed is formFailed for the alert form: the states a refused
 // move names are shown in the reader's language.
 func alertFormFailed(l i18n.Lang, err error, f *formState) (int, bool) {
-	var ce *campusguard.Error
-	if errors.As(err, &ce) {
-		c := *ce
-		c.Fields = slices.Clone(ce.Fields)
-		for i, fe := range c.Fields {
-			if fe.Msg != "error.alert_transition" {
-				continue
-			}
-			args := make([]any, len(fe.Args))
-			for j, a := range fe.Args {
-				args[j] = a
-				if s, ok := a.(string); ok && slices.Contains(campusguard.AlertStates, campusguard.AlertState(s)) {
-					args[j] = tr(l, alertStateKey(campusguard.AlertState(s)))
-				}
-			}
-			c.Fields[i].Args = args
-		}
-		err = &c
-	}
-	return formFailedAs(l, err, f, caseFieldsAs)
+	return formFailedAs(l, translateStates(l, err, "error.alert_transition", func(s string) (string, bool) {
+		return alertStateKey(campusguard.AlertState(s)), slices.Contains(campusguard.AlertStates, campusguard.AlertState(s))
+	}), f, caseFieldsAs)
 }
 
 // alertSignal names what an alert watches: the shared symptom of a

@@ -72,26 +72,37 @@ var caseFieldsAs = map[string]string{"to": "case_next"}
 // caseFormFailed is formFailed for the case forms: the states a refused
 // transition names are shown in the reader's language.
 func caseFormFailed(l i18n.Lang, err error, f *formState) (int, bool) {
+	return formFailedAs(l, translateStates(l, err, "error.case_transition", func(s string) (string, bool) {
+		return caseStateKey(campusguard.CaseState(s)), slices.Contains(campusguard.CaseStates, campusguard.CaseState(s))
+	}), f, caseFieldsAs)
+}
+
+// translateStates returns err with the state names in the arguments of its
+// msg field errors replaced by their labels in l; key gives a state's
+// catalog key and whether the string is a state at all.
+func translateStates(l i18n.Lang, err error, msg string, key func(string) (string, bool)) error {
 	var ce *campusguard.Error
-	if errors.As(err, &ce) {
-		c := *ce
-		c.Fields = slices.Clone(ce.Fields)
-		for i, fe := range c.Fields {
-			if fe.Msg != "error.case_transition" {
-				continue
-			}
-			args := make([]any, len(fe.Args))
-			for j, a := range fe.Args {
-				args[j] = a
-				if s, ok := a.(string); ok && slices.Contains(campusguard.CaseStates, campusguard.CaseState(s)) {
-					args[j] = tr(l, caseStateKey(campusguard.CaseState(s)))
+	if !errors.As(err, &ce) {
+		return err
+	}
+	c := *ce
+	c.Fields = slices.Clone(ce.Fields)
+	for i, fe := range c.Fields {
+		if fe.Msg != msg {
+			continue
+		}
+		args := make([]any, len(fe.Args))
+		for j, a := range fe.Args {
+			args[j] = a
+			if s, ok := a.(string); ok {
+				if k, isState := key(s); isState {
+					args[j] = tr(l, k)
 				}
 			}
-			c.Fields[i].Args = args
 		}
-		err = &c
+		c.Fields[i].Args = args
 	}
-	return formFailedAs(l, err, f, caseFieldsAs)
+	return &c
 }
 
 // caseRow is one case in a list.
