@@ -665,6 +665,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
+	defer s.tokens.void() // after the commit: a lookup that read the row before it is not kept
 	return s.inTx(ctx, func(tx *Tx) error {
 		var path string
 		var region int64
@@ -683,31 +684,45 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 }
 
 // TokenActor returns the actor of an API token and records its use at most
-// once a minute, so a busy gate does not write on every request.
+// once a minute, so a busy gate does not write on every request. What a
+// token grants is kept for a few seconds (see tokencache.go).
 func (s *Store) TokenActor(ctx context.Context, secret, remote string) (*campusguard.Actor, error) {
-	var t campusguard.APIToken
-	var path, orgName string
-	var used, revoked sql.NullTime
-	err := hotReads{s}.QueryRowContext(ctx, `SELECT t.id, t.name, t.role, t.org_id, o.path, o.name, t.last_used_at, t.revoked_at
-		FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = $1`, auth.Digest(secret)).
-		Scan(&t.ID, &t.Name, &t.Role, &t.OrgID, &path, &orgName, &used, &revoked)
-	if err == sql.ErrNoRows || (err == nil && revoked.Valid) {
-		return nil, campusguard.Errorf(campusguard.Unauthenticated, "error.token_invalid")
-	}
-	if err != nil {
-		return nil, err
-	}
+	digest := auth.Digest(secret)
 	now := s.Now().UTC()
-	if !used.Valid || now.Sub(used.Time) > time.Minute {
+	e, ok := s.tokens.get(digest, now)
+	if !ok {
+		generation := s.tokens.generation.Load() // before the read: a change meanwhile voids what is read
+		var path, orgName string
+		var used, revoked sql.NullTime
+		e = tokenEntry{generation: generation, loaded: now}
+		err := hotReads{s}.QueryRowContext(ctx, `SELECT t.id, t.name, t.role, t.org_id, o.path, o.name, t.last_used_at, t.revoked_at
+			FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = $1`, digest).
+			Scan(&e.id, &e.name, &e.grant.Role, &e.grant.OrgID, &path, &orgName, &used, &revoked)
+		if err == sql.ErrNoRows || (err == nil && revoked.Valid) {
+			return nil, campusguard.Errorf(campusguard.Unauthenticated, "error.token_invalid")
+		}
+		if err != nil {
+			return nil, err
+		}
+		e.grant.OrgPath, e.grant.OrgName = path, orgName
+		if used.Valid {
+			e.used = used.Time
+		}
+	}
+	if e.used.IsZero() || now.Sub(e.used) > time.Minute {
 		if err := s.inTx(ctx, func(tx *Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, tx.now, t.ID)
+			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, tx.now, e.id)
 			return err
 		}); err != nil {
 			return nil, err
 		}
+		e.used = now
 	}
-	return &campusguard.Actor{TokenID: t.ID, Name: "token:" + t.Name, Remote: remote,
-		Grants: []campusguard.Grant{{Role: t.Role, OrgID: t.OrgID, OrgPath: path, OrgName: orgName}}}, nil
+	if !ok || e.used.Equal(now) {
+		s.tokens.put(digest, e)
+	}
+	return &campusguard.Actor{TokenID: e.id, Name: "token:" + e.name, Remote: remote,
+		Grants: []campusguard.Grant{e.grant}}, nil
 }
 
 // IssueBindingCodes makes a fresh code for every active student of a class.

@@ -342,6 +342,94 @@ func TestTokens(t *testing.T) {
 	})
 }
 
+// TestTokenCache: what a token grants is kept for a few seconds, yet what
+// this process changes (a revocation, an org's new name) takes effect at
+// once, a change made by another process within the cache's lifetime, and
+// the use is still written at most once a minute.
+func TestTokenCache(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		now := time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return now }
+		admin := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.RegionAdmin, OrgID: w.county.ID}))
+		bg := context.Background()
+		actor := func(secret string) (*campusguard.Actor, error) { return s.TokenActor(bg, secret, "") }
+		lastUsed := func(id int64) time.Time {
+			t.Helper()
+			var used time.Time
+			if err := s.DB().QueryRow(`SELECT last_used_at FROM api_tokens WHERE id = $1`, id).Scan(&used); err != nil {
+				t.Fatal(err)
+			}
+			return used.UTC()
+		}
+
+		secret, tok, err := s.CreateToken(admin, "测温门", campusguard.GateStaff, w.school.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, err := actor(secret); err != nil || a.Grants[0].OrgName != w.school.Name {
+			t.Fatalf("TokenActor = %+v, %v", a, err)
+		}
+		if got := lastUsed(tok.ID); !got.Equal(now) {
+			t.Errorf("last_used_at = %v, want %v", got, now)
+		}
+
+		// Renamed here: the next request carries the new name.
+		name := "云霄县第一中学（新校区）"
+		if _, err := s.UpdateOrg(admin, w.school.ID, campusguard.OrgUpdate{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+		if a, err := actor(secret); err != nil || a.Grants[0].OrgName != name {
+			t.Errorf("after a rename, TokenActor = %+v, %v; want org %q", a, err, name)
+		}
+
+		// Used again within the minute: not written again.
+		start := now
+		now = now.Add(30 * time.Second)
+		if _, err := actor(secret); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastUsed(tok.ID); !got.Equal(start) {
+			t.Errorf("last_used_at after 30 s = %v, want %v still", got, start)
+		}
+		now = now.Add(31 * time.Second)
+		if _, err := actor(secret); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastUsed(tok.ID); !got.Equal(now) {
+			t.Errorf("last_used_at after 61 s = %v, want %v", got, now)
+		}
+
+		// Revoked by another process (straight in the database): trusted
+		// for at most the cache's lifetime.
+		if _, err := s.WriteDB().Exec(`UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, now, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := actor(secret); err != nil {
+			t.Errorf("revoked elsewhere a moment ago: TokenActor = %v, want the cached actor", err)
+		}
+		now = now.Add(6 * time.Second)
+		if _, err := actor(secret); campusguard.ErrorCode(err) != campusguard.Unauthenticated {
+			t.Errorf("revoked elsewhere 6 s ago: TokenActor = %v, want Unauthenticated", err)
+		}
+
+		// Revoked here: refused at once.
+		secret2, tok2, err := s.CreateToken(admin, "二号门", campusguard.GateStaff, w.school.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := actor(secret2); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeToken(admin, tok2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := actor(secret2); campusguard.ErrorCode(err) != campusguard.Unauthenticated {
+			t.Errorf("revoked here: TokenActor = %v, want Unauthenticated", err)
+		}
+	})
+}
+
 func TestBindingCodes(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		w := mustWorld(t, s)

@@ -406,6 +406,7 @@ func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate
 		out = o
 		return audit(ctx, tx, o.RegionID, "update_org", "org:"+strconv.FormatInt(o.ID, 10), o.Name)
 	})
+	s.tokens.void() // a token's actor carries its org's name
 	return out, err
 }
 

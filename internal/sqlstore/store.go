@@ -31,6 +31,7 @@ type Store struct {
 	target  string // the database, with any password removed, for logs
 	group   groupCommit
 	stmts   stmtCache
+	tokens  tokenCache
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
