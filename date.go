@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"database/sql/driver"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -68,11 +69,38 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	return string(d.appendISO(make([]byte, 0, 10)))
+}
+
+// appendISO appends YYYY-MM-DD: dates are written on every check stored
+// and every answer sent, so without fmt.
+func (d Date) appendISO(b []byte) []byte {
+	pad := func(b []byte, v, width int) []byte {
+		if v < 0 { // not a date Validate lets through; written plainly
+			return strconv.AppendInt(b, int64(v), 10)
+		}
+		for n := 10; width > 1; width-- {
+			if v < n {
+				b = append(b, '0')
+			}
+			n *= 10
+		}
+		return strconv.AppendInt(b, int64(v), 10)
+	}
+	b = pad(b, d.Year, 4)
+	b = append(b, '-')
+	b = pad(b, int(d.Month), 2)
+	b = append(b, '-')
+	return pad(b, d.Day, 2)
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return d.appendISO(make([]byte, 0, 10)), nil
+}
 
 // UnmarshalText implements encoding.TextUnmarshaler; "" is the zero Date.
 func (d *Date) UnmarshalText(b []byte) error {
