@@ -65,7 +65,26 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 // Load runs fill in one transaction; fill calls load for each batch. Either
 // all batches are stored or none. The database must be empty, since the
 // batches bring their own ids. Conflict when it is not.
+//
+// On PostgreSQL the tables' statistics are gathered right after: until
+// autovacuum gets round to it, the planner would take the freshly filled
+// tables for empty ones and pick plans that scan them (home reports over
+// HTTP on a fresh demo ran at 340 to 1,475 requests/s depending on when
+// autovacuum came by, with a p99 up to 378 ms; after ANALYZE, 1,870 to
+// 2,000 requests/s and 57 to 66 ms).
 func (s *Store) Load(ctx context.Context, fill func(load func(*Batch) error) error) error {
+	if err := s.load(ctx, fill); err != nil {
+		return err
+	}
+	if s.dialect.postgres {
+		if _, err := s.write.ExecContext(ctx, `ANALYZE`); err != nil {
+			return fmt.Errorf("load: analyze: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) load(ctx context.Context, fill func(load func(*Batch) error) error) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT id FROM orgs LIMIT 1) x`).Scan(&n); err != nil {
