@@ -158,7 +158,10 @@ func studentIDs(b *testing.B, s *sqlstore.Store, region int64, n int) []int64 {
 func reportBodies(ids []int64, run string) func(i int) []byte {
 	base, _ := campusguard.ParseDate("2027-03-01")
 	return func(i int) []byte {
-		t := 36.2 + float64(i%12)/10
+		t := 36.2 + float64(i%10)/10 // 36.2–37.1 °C: no fever
+		if i%100 == 99 {
+			t = 37.8 // one report in a hundred has a fever, and opens a case
+		}
 		body, _ := json.Marshal(homeReport{PersonID: ids[i%len(ids)], Day: base.AddDays(i / len(ids)).String(),
 			Kind: "home", Temperature: &t, Symptoms: []string{}, HealthCode: "green",
 			ClientKey: run + "-" + strconv.Itoa(i)})
