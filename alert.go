@@ -405,6 +405,9 @@ type AlertService interface {
 	// DetectAlerts evaluates every rule and method of a region for day and
 	// opens or updates alerts. System only.
 	DetectAlerts(ctx context.Context, regionID int64, day Date) (opened, updated int, err error)
+	// RunDetection runs a top-level region's early warning for day on the
+	// request of one of its region admins; by names where ("api", "web").
+	RunDetection(ctx context.Context, regionID int64, day Date, by string) (opened, updated int, err error)
 	FindAlerts(ctx context.Context, f AlertFilter) ([]*Alert, int, error)
 	FindAlert(ctx context.Context, id int64) (*Alert, []AlertStep, error)
 	MoveAlert(ctx context.Context, id int64, m AlertMove) (*Alert, error)

@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// China is the time zone of every school day: UTC+8 all year, a fixed
+// zone, so no tzdata is needed.
+var China = time.FixedZone("CST", 8*60*60)
+
+// Today returns the day it is in China at now.
+func Today(now time.Time) Date { return DateOf(now.In(China)) }
+
 // Date is a calendar day (a school day, a birth date) with no time zone.
 // It is stored as TEXT 'YYYY-MM-DD' in SQLite and DATE in PostgreSQL.
 // The zero Date is "no date".

@@ -36,7 +36,7 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 	if empty {
 		fmt.Fprintf(env.stdout, "building the demo county (seed %d, %d students) into %s ...\n", *seed, *students, store.Target())
 		start := time.Now()
-		today := campusguard.DateOf(time.Now().In(app.China))
+		today := campusguard.Today(time.Now())
 		sum, err := app.BuildDemo(ctx, store, demo.Config{Seed: *seed, Students: *students, Today: today, HistoryDays: *history})
 		if err != nil {
 			store.Close()

@@ -34,7 +34,7 @@ func cmdExport(ctx context.Context, env environment, args []string) error {
 	if ext != ".xlsx" && ext != ".csv" {
 		return fmt.Errorf("%s: the report is written as .xlsx or .csv", path)
 	}
-	day := campusguard.DateOf(time.Now().In(app.China))
+	day := campusguard.Today(time.Now())
 	if *dayFlag != "" {
 		d, err := campusguard.ParseDate(*dayFlag)
 		if err != nil {

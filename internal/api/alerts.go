@@ -116,10 +116,9 @@ type detected struct {
 
 // handleDetect handles "POST /api/v1/orgs/{id}/detect?day=": runs a
 // top-level region's early warning for day (today in China unless given)
-// now, as the scheduled job would. Region admins of the region only; the
-// run itself is the system's, and the log names the caller.
+// now, as the scheduled job would. Region admins of the region only.
 func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.regionOrg(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -132,19 +131,12 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) error {
 		d := today()
 		day = &d
 	}
-	a := campusguard.ActorFrom(r.Context())
-	if !a.Can(campusguard.ManageUsers, o.Path) {
-		return campusguard.Errorf(campusguard.Forbidden, "error.forbidden")
-	}
-	if today().Before(*day) {
-		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "day", Msg: "error.future_date"}})
-	}
-	by := "api detect by " + campusguard.ActorName(r.Context())
-	opened, updated, err := s.Alerts.DetectAlerts(campusguard.SystemContext(r.Context(), by), o.ID, *day)
+	opened, updated, err := s.Alerts.RunDetection(r.Context(), id, *day, "api")
 	if err != nil {
 		return err
 	}
-	s.Logger.Info("early warning run", "region", o.ID, "day", day.String(), "by", by, "opened", opened, "updated", updated)
+	s.Logger.Info("early warning run", "region", id, "day", day.String(), "by", "api detect by "+campusguard.ActorName(r.Context()),
+		"opened", opened, "updated", updated)
 	return ok(w, detected{Opened: opened, Updated: updated})
 }
 

@@ -11,12 +11,8 @@ import (
 	"campusguard/internal/i18n"
 )
 
-// chinaTime is the zone of the school day: a check sent without a day is
-// for today in China.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
 // today returns the school day of now in China.
-func today() campusguard.Date { return campusguard.DateOf(time.Now().In(chinaTime)) }
+func today() campusguard.Date { return campusguard.Today(time.Now()) }
 
 // pathIDAndDay reads the {id} of the path and the "day" query parameter,
 // today in China when it is left out.

@@ -14,9 +14,6 @@ import (
 	"campusguard/internal/webhook"
 )
 
-// China is the schools' time zone: a school day starts at midnight there.
-var China = time.FixedZone("CST", 8*3600)
-
 // scheduled returns the program's jobs.
 func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 	hooks := &webhook.Dispatcher{Store: s, Logger: logger, Backoff: webhookBackoff()}
@@ -52,11 +49,11 @@ const RemindAt = 7*time.Hour + 30*time.Minute
 // days (weekdays) once it is past RemindAt; each class is reminded once a
 // day however often it runs.
 func RemindMissing(ctx context.Context, s *sqlstore.Store, now time.Time) error {
-	local := now.In(China)
+	local := now.In(campusguard.China)
 	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return nil
 	}
-	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, China)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, campusguard.China)
 	if local.Sub(midnight) < RemindAt {
 		return nil
 	}
@@ -68,7 +65,7 @@ func RemindMissing(ctx context.Context, s *sqlstore.Store, now time.Time) error 
 // from 09:00 on (after the morning's reports and checks). Hourly runs
 // update the day's alerts rather than repeat them.
 func DetectToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
-	local := now.In(China)
+	local := now.In(campusguard.China)
 	if local.Hour() < 9 {
 		return nil
 	}
@@ -92,8 +89,8 @@ const BriefAt = 8*time.Hour + 30*time.Minute
 // BriefToday generates each region's briefing of today once it is past
 // BriefAt, if there is none yet (one made on demand earlier stands).
 func BriefToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
-	local := now.In(China)
-	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, China)
+	local := now.In(campusguard.China)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, campusguard.China)
 	if local.Sub(midnight) < BriefAt {
 		return nil
 	}
@@ -159,7 +156,7 @@ func OpenToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	local := now.In(China)
+	local := now.In(campusguard.China)
 	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return nil // no school: nobody is expected, and pages show no day rather than everyone missing
 	}

@@ -45,7 +45,7 @@ func TestRemindMissingSchedule(t *testing.T) {
 		}
 		return n
 	}
-	cst := app.China
+	cst := campusguard.China
 	sat := time.Date(2026, 11, 28, 9, 0, 0, 0, cst) // a Saturday
 	if err := app.OpenToday(ctx, s, sat); err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func TestBriefToday(t *testing.T) {
 		t.Fatal(err)
 	}
 	day, _ := campusguard.ParseDate("2026-11-30")
-	early := time.Date(2026, 11, 30, 8, 0, 0, 0, app.China)
+	early := time.Date(2026, 11, 30, 8, 0, 0, 0, campusguard.China)
 	if err := app.BriefToday(ctx, s, early); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestOpenTodaySkipsWeekends(t *testing.T) {
 	if err := app.BuildDemoForTest(ctx, s, 800); err != nil {
 		t.Fatal(err)
 	}
-	sat := time.Date(2026, 11, 28, 9, 0, 0, 0, app.China)
+	sat := time.Date(2026, 11, 28, 9, 0, 0, 0, campusguard.China)
 	if err := app.OpenToday(ctx, s, sat); err != nil {
 		t.Fatal(err)
 	}

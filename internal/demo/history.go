@@ -15,9 +15,6 @@ type historyState struct {
 	outbreak bool // the outbreak class has been chosen
 }
 
-// china is the schools' time zone: checks are made in the morning there.
-var china = time.FixedZone("CST", 8*3600)
-
 // schoolDays returns the school days among the n days before today:
 // weekdays, less one day off for the school sports meet.
 func schoolDays(today campusguard.Date, n int) []campusguard.Date {
@@ -129,10 +126,10 @@ func (g *generator) history(b *Batch) {
 func (g *generator) addCheck(b *Batch, p *campusguard.Person, day campusguard.Date, kind campusguard.CheckKind, temp *float64,
 	sym []campusguard.Symptom, att campusguard.Attendance, reason campusguard.AbsenceReason) {
 	h := g.hist
-	at := time.Date(day.Year, day.Month, day.Day, 6, 30+h.rng.IntN(60), 0, 0, china).UTC()
+	at := time.Date(day.Year, day.Month, day.Day, 6, 30+h.rng.IntN(60), 0, 0, campusguard.China).UTC()
 	by := "家长"
 	if kind.ClassCheck() {
-		by, at = "班主任", time.Date(day.Year, day.Month, day.Day, 8, h.rng.IntN(20), 0, 0, china).UTC()
+		by, at = "班主任", time.Date(day.Year, day.Month, day.Day, 8, h.rng.IntN(20), 0, 0, campusguard.China).UTC()
 	}
 	if sym == nil {
 		sym = []campusguard.Symptom{}

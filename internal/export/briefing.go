@@ -4,15 +4,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"time"
 
 	"campusguard"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// china is the schools' time zone, for the times in the workbook.
-var china = time.FixedZone("CST", 8*3600)
 
 // Chinese labels of the briefing's workbook. The workbook goes to the
 // bureau's superiors, who read Chinese, whatever the reader's language.
@@ -95,8 +91,8 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing) error {
 	}
 	var overdue [][]any
 	for _, k := range b.Overdue {
-		overdue = append(overdue, []any{k.PersonName, k.OnsetDay.String(), k.DetectedAt.In(china).Format("2006-01-02 15:04"),
-			k.ReportDue.In(china).Format("2006-01-02 15:04"), stateNames[k.State]})
+		overdue = append(overdue, []any{k.PersonName, k.OnsetDay.String(), k.DetectedAt.In(campusguard.China).Format("2006-01-02 15:04"),
+			k.ReportDue.In(campusguard.China).Format("2006-01-02 15:04"), stateNames[k.State]})
 	}
 	if err := sheet("超时病例", []string{"姓名", "发病日", "发现时间", "应上报时间", "状态"}, overdue); err != nil {
 		return err

@@ -149,6 +149,33 @@ func earsParams(cfg campusguard.RuleConfig) (ears.Method, ears.Params) {
 	return m, p
 }
 
+// RunDetection runs a top-level region's early warning for day now, as the
+// hourly job would, on a region admin's request: NotFound for another node
+// or outside the actor's scope, Forbidden for other roles, Invalid for a
+// day after today in China. The run itself is the system's, named after
+// the actor (by: "api", "web") in the alerts' history.
+func (s *Store) RunDetection(ctx context.Context, regionID int64, day campusguard.Date, by string) (opened, updated int, err error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	o, err := s.FindOrgByID(ctx, regionID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if o.Kind != campusguard.KindRegion || o.ParentID != nil {
+		return 0, 0, notFound("region")
+	}
+	if !a.Can(campusguard.ManageUsers, o.Path) {
+		return 0, 0, forbidden()
+	}
+	if campusguard.Today(s.Now()).Before(day) {
+		return 0, 0, campusguard.InvalidFields([]campusguard.FieldError{{Field: "day", Msg: "error.future_date"}})
+	}
+	sys := campusguard.SystemContext(ctx, by+" detect by "+a.Name)
+	return s.DetectAlerts(sys, o.ID, day)
+}
+
 // DetectAlerts evaluates a region's fixed rules and its statistics for day
 // and opens an alert for each new signal, or updates the open alert of a
 // signal that fired before: one alert per signal, however many days it
@@ -244,13 +271,14 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 			}
 		}
 		for _, sig := range signals {
-			isNew, err := s.raise(ctx, tx, regionID, sig)
+			change, err := s.raise(ctx, tx, regionID, sig)
 			if err != nil {
 				return err
 			}
-			if isNew {
+			switch change {
+			case alertOpened:
 				opened++
-			} else {
+			case alertUpdated:
 				updated++
 			}
 		}
@@ -289,26 +317,41 @@ func joinIDs(ids []int64) string {
 	return strings.Join(parts, ",")
 }
 
+// alertChange is what raising a signal did to its alert.
+type alertChange int
+
+const (
+	alertUnchanged alertChange = iota // the open alert knew the signal already
+	alertUpdated                      // the open alert took in a new day or count
+	alertOpened                       // a new alert
+)
+
 // raise opens the alert of a signal, or folds the signal into its open
-// alert. It reports whether the alert is new.
-func (s *Store) raise(ctx context.Context, tx *Tx, region int64, sig campusguard.Signal) (bool, error) {
+// alert, and says which.
+func (s *Store) raise(ctx context.Context, tx *Tx, region int64, sig campusguard.Signal) (alertChange, error) {
 	key := sig.Key()
 	existing, path, err := scanAlert(tx.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN orgs o ON o.id = a.org_id
 		WHERE a.region_id = $1 AND a.key = $2 AND a.state <> 'closed'`, region, key))
 	switch {
 	case err == nil:
+		before := *existing
+		before.CaseIDs = slices.Clone(existing.CaseIDs)
 		existing.Merge(sig)
+		if existing.LastDay == before.LastDay && existing.Days == before.Days && existing.Count == before.Count &&
+			existing.Threshold == before.Threshold && slices.Equal(existing.CaseIDs, before.CaseIDs) {
+			return alertUnchanged, nil
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE alerts SET last_day = $1, days = $2, count = $3, threshold = $4, case_ids = $5,
 			updated_at = $6 WHERE id = $7`, existing.LastDay, existing.Days, existing.Count, existing.Threshold,
 			joinIDs(existing.CaseIDs), tx.now, existing.ID)
-		return false, err
+		return alertUpdated, err
 	case err != sql.ErrNoRows:
-		return false, fmt.Errorf("raise: %w", err)
+		return 0, fmt.Errorf("raise: %w", err)
 	}
 	a := campusguard.AlertFromSignal(sig, region, tx.now)
 	o, err := findOrgByID(ctx, tx, sig.OrgID)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	a.OrgName, path = o.Name, o.Path
 	if err := tx.QueryRowContext(ctx, `INSERT INTO alerts (region_id, org_id, key, rule, room_id, symptom, series, method, state,
@@ -316,23 +359,23 @@ func (s *Store) raise(ctx context.Context, tx *Tx, region int64, sig campusguard
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		a.RegionID, a.OrgID, a.Key, a.Rule, nullID(a.RoomID), a.Symptom, a.Series, a.Method, a.State, a.FirstDay, a.LastDay,
 		a.Days, a.Count, a.Threshold, joinIDs(a.CaseIDs), a.OpenedAt, a.UpdatedAt).Scan(&a.ID); err != nil {
-		return false, fmt.Errorf("raise: %w", err)
+		return 0, fmt.Errorf("raise: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_steps (region_id, alert_id, from_state, to_state, at, by_name, note)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, region, a.ID, "", a.State, tx.now, "system", ""); err != nil {
-		return false, err
+		return 0, err
 	}
 	payload := map[string]any{"alert": map[string]any{"id": a.ID, "rule": a.Rule, "org_id": a.OrgID, "org_name": a.OrgName,
 		"symptom": a.Symptom, "series": a.Series, "method": a.Method, "day": a.FirstDay, "count": a.Count,
 		"threshold": a.Threshold, "case_ids": a.CaseIDs}}
 	if err := emit(ctx, tx, region, path, campusguard.EventAlertRaised, payload); err != nil {
-		return false, err
+		return 0, err
 	}
 	roles := caseRoles
 	if o.Kind == campusguard.KindRegion {
 		roles = regionRoles
 	}
-	return true, notify(ctx, tx, region, path, roles, "alert_raised", "notify.alert_raised",
+	return alertOpened, notify(ctx, tx, region, path, roles, "alert_raised", "notify.alert_raised",
 		[]string{a.OrgName, "alert.rule." + string(a.Rule)}, "/alerts/"+strconv.FormatInt(a.ID, 10))
 }
 

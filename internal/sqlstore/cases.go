@@ -13,9 +13,6 @@ import (
 	"campusguard"
 )
 
-// chinaZone is the schools' time zone, for the day a case's window ends.
-var chinaZone = time.FixedZone("CST", 8*60*60)
-
 const caseColumns = `k.id, k.region_id, k.person_id, p.name, k.school_id, k.class_id, k.state, k.source, k.check_id,
 	k.onset_day, k.symptoms, k.temperature, k.detected_at, k.report_due, k.reported_at, k.isolated_at, k.isolation,
 	k.outcome, k.certificate, k.cleared_by, k.closed_at, k.escalated, k.note, k.updated_at, COALESCE(c.path, s.path)`
@@ -350,7 +347,7 @@ func (s *Store) OpenCase(ctx context.Context, n campusguard.NewCase) (*campusgua
 		return nil, err
 	}
 	now := s.Now().UTC()
-	if err := n.Validate(campusguard.DateOf(now.In(chinaZone))); err != nil {
+	if err := n.Validate(campusguard.Today(now)); err != nil {
 		return nil, err
 	}
 	var k *campusguard.Case

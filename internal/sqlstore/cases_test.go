@@ -329,7 +329,7 @@ func TestEscalateOverdue(t *testing.T) {
 func TestCaseContacts(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		w := mustCaseWorld(t, s)
-		today := campusguard.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
+		today := campusguard.Today(time.Now())
 		k, err := s.OpenCase(w.officerCtx, campusguard.NewCase{PersonID: w.student.ID, OnsetDay: today, Temperature: f64(38.4)})
 		if err != nil {
 			t.Fatal(err)
@@ -440,7 +440,7 @@ func TestInboxAndWebhooks(t *testing.T) {
 
 // yesterday is the day before today in China, a valid onset day.
 func yesterday() campusguard.Date {
-	return campusguard.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).AddDays(-1)
+	return campusguard.Today(time.Now()).AddDays(-1)
 }
 
 // TestRemindMissing: each class teacher is told once a day how many of the

@@ -35,8 +35,8 @@ func (s *Store) CaseContacts(ctx context.Context, id int64) ([]*campusguard.Cont
 	if err != nil {
 		return nil, err
 	}
-	today := campusguard.DateOf(now.In(chinaZone))
-	from, to := campusguard.ContactWindow(k, today, chinaZone)
+	today := campusguard.Today(now)
+	from, to := campusguard.ContactWindow(k, today, campusguard.China)
 
 	reasons := map[int64][]campusguard.ContactReason{}
 	add := func(r campusguard.ContactReason, query string, args ...any) error {

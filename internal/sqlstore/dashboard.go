@@ -134,8 +134,8 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 			return nil, err
 		}
 	}
-	local := now.In(chinaZone)
-	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, chinaZone)
+	local := now.In(campusguard.China)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, campusguard.China)
 	past := day.Before(campusguard.DateOf(local)) || day == campusguard.DateOf(local) && local.Sub(midnight) >= ReportDeadline
 	for _, st := range d.Schools {
 		st.Light = campusguard.LightOf(st, past)

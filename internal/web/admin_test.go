@@ -141,7 +141,7 @@ func TestAuditPage(t *testing.T) {
 		if got := attr(find(t, p.doc, testid("audit-action")+" option[selected]"), "value"); got != "read_person_file" {
 			t.Errorf("selected action = %q", got)
 		}
-		yesterday := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, -1).Format("2006-01-02")
+		yesterday := time.Now().In(campusguard.China).AddDate(0, 0, -1).Format("2006-01-02")
 		if p := admin.get(t, srv.URL+"/admin/audit?to="+yesterday); len(p.all(t, testid("audit-row"))) != 0 {
 			t.Errorf("entries up to yesterday = %d, want none", len(p.all(t, testid("audit-row"))))
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -22,6 +23,7 @@ type AlertService interface {
 	AlertSeries(ctx context.Context, id int64) ([]campusguard.SeriesPoint, error)
 	RuleConfig(ctx context.Context, regionID int64) (campusguard.RuleConfig, error)
 	SetRuleConfig(ctx context.Context, regionID int64, cfg campusguard.RuleConfig) error
+	RunDetection(ctx context.Context, regionID int64, day campusguard.Date, by string) (opened, updated int, err error)
 }
 
 // alertsPerPage is the length of a page of the alert list.
@@ -165,6 +167,18 @@ type alertsPage struct {
 	Rules   []option
 	Alerts  []alertRow
 	Pager   pager
+	Notice  string
+	// Detect runs the early warning now: a top-level region's page, for
+	// its region admins.
+	Detect *detectForm
+}
+
+// detectForm is the form that runs a region's early warning for a day.
+type detectForm struct {
+	formState
+	Action string
+	Day    string // as typed, today by default
+	Max    string // today: no later day
 }
 
 // handleAlerts handles "GET /alerts?filter=&state=&rule=&offset=": every
@@ -175,7 +189,7 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := &alertsPage{basePage: s.base(r, "alert.list.title"), Action: "/alerts"}
 	pg.Crumbs = []crumb{{Name: pg.T("alert.list.title")}}
-	return s.alertList(w, r, pg)
+	return s.alertList(w, r, http.StatusOK, pg)
 }
 
 // handleOrgAlerts handles "GET /orgs/{id}/alerts": the alerts of a node
@@ -197,15 +211,80 @@ func (s *Server) handleOrgAlerts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg := s.orgAlertsPage(r, o, anc)
+	if q := r.URL.Query(); q.Has("opened") && pg.Detect != nil {
+		opened, _ := strconv.Atoi(q.Get("opened"))
+		updated, _ := strconv.Atoi(q.Get("updated"))
+		pg.Notice = pg.T("alert.detect.done", q.Get("day"), opened, updated)
+	}
+	return s.alertList(w, r, http.StatusOK, pg)
+}
+
+// orgAlertsPage is the alert page of o before its list is read.
+func (s *Server) orgAlertsPage(r *http.Request, o *campusguard.Org, anc []*campusguard.Org) *alertsPage {
 	pg := &alertsPage{basePage: s.base(r, "alert.list.title"), Org: o, Action: orgURL(o.ID) + "/alerts"}
 	pg.Title = pg.T("alert.list.title") + " · " + o.Name
 	pg.Crumbs = append(crumbs(anc, o), crumb{Name: pg.T("alert.list.title")})
 	pg.Crumbs[len(pg.Crumbs)-2].URL = orgURL(o.ID)
-	return s.alertList(w, r, pg)
+	a := campusguard.ActorFrom(r.Context())
+	if o.Kind == campusguard.KindRegion && o.ParentID == nil && a.Can(campusguard.ManageUsers, o.Path) {
+		today := s.today().String()
+		pg.Detect = &detectForm{Action: orgURL(o.ID) + "/detect", Day: today, Max: today}
+	}
+	return pg
+}
+
+// handleDetect handles "POST /orgs/{id}/detect": a region admin runs the
+// region's early warning for the day the form names now, as the hourly
+// job would, and comes back to the region's alerts with what it found. A
+// refused day shows the alerts again with the error.
+func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if s.Alerts == nil {
+		return errNotFound
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	typed := strings.TrimSpace(r.PostForm.Get("day"))
+	day, runErr := campusguard.ParseDate(typed)
+	if runErr != nil {
+		runErr = campusguard.InvalidFields([]campusguard.FieldError{{Field: "day", Msg: "error.type_date"}})
+	} else {
+		var opened, updated int
+		opened, updated, runErr = s.Alerts.RunDetection(r.Context(), id, day, "web")
+		if runErr == nil {
+			s.Logger.Info("early warning run", "region", id, "day", day.String(),
+				"by", "web detect by "+campusguard.ActorName(r.Context()), "opened", opened, "updated", updated)
+			return seeOther(w, r, fmt.Sprintf("%s/alerts?day=%s&opened=%d&updated=%d", orgURL(id), day, opened, updated))
+		}
+	}
+	ctx := r.Context()
+	o, err := s.Orgs.FindOrgByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	if err != nil {
+		return err
+	}
+	pg := s.orgAlertsPage(r, o, anc)
+	if pg.Detect == nil {
+		return runErr // not a region admin's region: the store's NotFound or Forbidden
+	}
+	status, ok := formFailed(pg.Lang, runErr, &pg.Detect.formState)
+	if !ok {
+		return runErr
+	}
+	pg.Detect.Day = typed
+	return s.alertList(w, r, status, pg)
 }
 
 // alertList reads the page of alerts the query asks for and renders it.
-func (s *Server) alertList(w http.ResponseWriter, r *http.Request, pg *alertsPage) error {
+func (s *Server) alertList(w http.ResponseWriter, r *http.Request, status int, pg *alertsPage) error {
 	q := r.URL.Query()
 	f := campusguard.AlertFilter{Offset: queryOffset(r), Limit: alertsPerPage}
 	if pg.Org != nil {
@@ -253,7 +332,7 @@ func (s *Server) alertList(w http.ResponseWriter, r *http.Request, pg *alertsPag
 		pg.Alerts = append(pg.Alerts, row)
 	}
 	pg.Pager = newPager(r, f.Offset, alertsPerPage, len(alerts), total)
-	return s.render(w, r, http.StatusOK, "alerts", pg)
+	return s.render(w, r, status, "alerts", pg)
 }
 
 // alertsCard is the count of a node's open alerts on its page.

@@ -16,7 +16,7 @@ import (
 
 // today is the school day the pages record checks on.
 func today() campusguard.Date {
-	return campusguard.DateOf(time.Now().In(time.FixedZone("CST", 8*60*60)))
+	return campusguard.Today(time.Now())
 }
 
 // countChecks counts every stored version of the filter's checks.

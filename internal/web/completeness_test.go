@@ -68,7 +68,7 @@ func testCompleteness(t *testing.T, hour int) {
 				t.Fatalf("RecordCheck(%s) = %v", c.ClientKey, err)
 			}
 		}
-		cst := time.FixedZone("CST", 8*60*60)
+		cst := campusguard.China
 		y, m, d := time.Now().In(cst).Date()
 		at := time.Date(y, m, d, hour, 0, 0, 0, cst)
 		srv := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Logger: discardLogger(),

@@ -17,7 +17,7 @@ import (
 // inboxCase opens a case for the person by hand, as the user would.
 func inboxCase(tb testing.TB, s *sqlstore.Store, as *campusguard.User, personID int64) *campusguard.Case {
 	tb.Helper()
-	onset := campusguard.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).AddDays(-1)
+	onset := campusguard.Today(time.Now()).AddDays(-1)
 	temp := 38.2
 	k, err := s.OpenCase(sqlstoretest.ActorCtx(tb, s, as), campusguard.NewCase{PersonID: personID, OnsetDay: onset, Temperature: &temp})
 	if err != nil {

@@ -83,6 +83,7 @@ var routeTable = []route{
 
 	{Route: Route{"GET", "/alerts", false}, h: (*Server).handleAlerts},
 	{Route: Route{"GET", "/orgs/{id}/alerts", false}, h: (*Server).handleOrgAlerts},
+	{Route: Route{"POST", "/orgs/{id}/detect", false}, h: (*Server).handleDetect},
 	{Route: Route{"GET", "/alerts/{id}", false}, h: (*Server).handleAlertView},
 	{Route: Route{"POST", "/alerts/{id}/transitions", false}, h: (*Server).handleAlertMove},
 	{Route: Route{"POST", "/people/{id}/cases", false}, h: (*Server).handleCaseCreate},

@@ -79,7 +79,7 @@ func New(c Config) *Server {
 		c.MaxUpload = DefaultMaxUpload
 	}
 	if c.Location == nil {
-		c.Location = chinaTime
+		c.Location = campusguard.China
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -97,9 +97,6 @@ func New(c Config) *Server {
 	s.routes()
 	return s
 }
-
-// chinaTime is UTC+8 without daylight saving; a fixed zone needs no tzdata.
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // ServeHTTP serves a request for a page.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
