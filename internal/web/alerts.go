@@ -202,16 +202,10 @@ func (s *Server) handleOrgAlerts(w http.ResponseWriter, r *http.Request) error {
 	if s.Alerts == nil {
 		return errNotFound
 	}
-	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
+	pg, err := s.orgAlertsPage(r, id)
 	if err != nil {
 		return err
 	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
-	if err != nil {
-		return err
-	}
-	pg := s.orgAlertsPage(r, o, anc)
 	if q := r.URL.Query(); q.Has("opened") && pg.Detect != nil {
 		opened, _ := strconv.Atoi(q.Get("opened"))
 		updated, _ := strconv.Atoi(q.Get("updated"))
@@ -220,18 +214,20 @@ func (s *Server) handleOrgAlerts(w http.ResponseWriter, r *http.Request) error {
 	return s.alertList(w, r, http.StatusOK, pg)
 }
 
-// orgAlertsPage is the alert page of o before its list is read.
-func (s *Server) orgAlertsPage(r *http.Request, o *campusguard.Org, anc []*campusguard.Org) *alertsPage {
+// orgAlertsPage is the alert page of node id before its list is read.
+func (s *Server) orgAlertsPage(r *http.Request, id int64) (*alertsPage, error) {
+	o, anc, err := s.orgLine(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
 	pg := &alertsPage{basePage: s.base(r, "alert.list.title"), Org: o, Action: orgURL(o.ID) + "/alerts"}
-	pg.Title = pg.T("alert.list.title") + " · " + o.Name
-	pg.Crumbs = append(crumbs(anc, o), crumb{Name: pg.T("alert.list.title")})
-	pg.Crumbs[len(pg.Crumbs)-2].URL = orgURL(o.ID)
+	pg.underOrg("alert.list.title", o, anc)
 	a := campusguard.ActorFrom(r.Context())
 	if o.Kind == campusguard.KindRegion && o.ParentID == nil && a.Can(campusguard.ManageUsers, o.Path) {
 		today := s.today().String()
 		pg.Detect = &detectForm{Action: orgURL(o.ID) + "/detect", Day: today, Max: today}
 	}
-	return pg
+	return pg, nil
 }
 
 // handleDetect handles "POST /orgs/{id}/detect": a region admin runs the
@@ -262,16 +258,10 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) error {
 			return seeOther(w, r, fmt.Sprintf("%s/alerts?day=%s&opened=%d&updated=%d", orgURL(id), day, opened, updated))
 		}
 	}
-	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
+	pg, err := s.orgAlertsPage(r, id)
 	if err != nil {
 		return err
 	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
-	if err != nil {
-		return err
-	}
-	pg := s.orgAlertsPage(r, o, anc)
 	if pg.Detect == nil {
 		return runErr // not a region admin's region: the store's NotFound or Forbidden
 	}

@@ -84,14 +84,7 @@ func (s *Server) issueBindingCodes(r *http.Request) (*bindingPage, error) {
 		return nil, err
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if o.Kind != campusguard.KindClass {
-		return nil, errNotFound
-	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	o, anc, err := s.orgLine(ctx, id, campusguard.KindClass)
 	if err != nil {
 		return nil, err
 	}

@@ -167,19 +167,13 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	o, anc, err := s.orgLine(ctx, id)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	pg := &casesPage{basePage: s.base(r, "case.list.title"), Org: o, Action: orgURL(o.ID) + "/cases"}
-	pg.Title = pg.T("case.list.title") + " · " + o.Name
-	pg.Crumbs = append(crumbs(anc, o), crumb{Name: pg.T("case.list.title")})
-	pg.Crumbs[len(pg.Crumbs)-2].URL = orgURL(o.ID)
+	pg.underOrg("case.list.title", o, anc)
 	f := campusguard.CaseFilter{OrgID: &o.ID, Offset: queryOffset(r), Limit: casesPerPage}
 	if st := campusguard.CaseState(q.Get("state")); slices.Contains(campusguard.CaseStates, st) {
 		pg.State = string(st)

@@ -307,12 +307,9 @@ func (s *Server) classCheckOrg(r *http.Request) (*campusguard.Org, []*campusguar
 		return nil, nil, "", err
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
+	o, anc, err := s.orgLine(ctx, id, campusguard.KindClass)
 	if err != nil {
 		return nil, nil, "", err
-	}
-	if o.Kind != campusguard.KindClass {
-		return nil, nil, "", errNotFound
 	}
 	kind := campusguard.CheckKind(r.URL.Query().Get("kind"))
 	if !kind.ClassCheck() {
@@ -320,10 +317,6 @@ func (s *Server) classCheckOrg(r *http.Request) (*campusguard.Org, []*campusguar
 	}
 	if !campusguard.ActorFrom(ctx).CanRecordCheck(kind, 0, o.Path) {
 		return nil, nil, "", errForbidden
-	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
-	if err != nil {
-		return nil, nil, "", err
 	}
 	return o, anc, kind, nil
 }
@@ -333,9 +326,7 @@ func (s *Server) classCheckPage(r *http.Request, o *campusguard.Org, anc []*camp
 	ctx := r.Context()
 	pg := &classCheckPage{basePage: s.base(r, "page.class_check.title"), Org: o, Kind: kind, Nonce: newClientKey(),
 		Action: orgURL(o.ID) + "/checks?kind=" + string(kind)}
-	pg.Title = pg.T(checkKindKey(kind)) + " · " + o.Name
-	pg.Crumbs = append(crumbs(anc, o), crumb{Name: pg.T(checkKindKey(kind))})
-	pg.Crumbs[len(pg.Crumbs)-2].URL = orgURL(o.ID)
+	pg.underOrg(checkKindKey(kind), o, anc)
 	pg.setBack(pg.Action)
 	for _, k := range classKinds {
 		pg.Kinds = append(pg.Kinds, kindTab{URL: orgURL(o.ID) + "/checks?kind=" + string(k), Label: pg.T(checkKindKey(k)), Current: k == kind})
@@ -523,28 +514,19 @@ func (s *Server) gateOrg(r *http.Request) (*campusguard.Org, []*campusguard.Org,
 		return nil, nil, err
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
+	o, anc, err := s.orgLine(ctx, id, campusguard.KindSchool)
 	if err != nil {
 		return nil, nil, err
-	}
-	if o.Kind != campusguard.KindSchool {
-		return nil, nil, errNotFound
 	}
 	if !campusguard.ActorFrom(ctx).CanRecordCheck(campusguard.GateCheck, 0, o.Path) {
 		return nil, nil, errForbidden
-	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
-	if err != nil {
-		return nil, nil, err
 	}
 	return o, anc, nil
 }
 
 func (s *Server) newGatePage(r *http.Request, o *campusguard.Org, anc []*campusguard.Org) *gatePage {
 	pg := &gatePage{basePage: s.base(r, "page.gate.title"), Org: o, Action: orgURL(o.ID) + "/gate", ClientKey: newClientKey()}
-	pg.Title = pg.T("page.gate.title") + " · " + o.Name
-	pg.Crumbs = append(crumbs(anc, o), crumb{Name: pg.T("page.gate.title")})
-	pg.Crumbs[len(pg.Crumbs)-2].URL = orgURL(o.ID)
+	pg.underOrg("page.gate.title", o, anc)
 	pg.setBack(pg.Action)
 	return pg
 }

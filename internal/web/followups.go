@@ -118,21 +118,12 @@ func (s *Server) handleFollowUps(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	if o.Kind != campusguard.KindClass && o.Kind != campusguard.KindSchool {
-		return errNotFound
-	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	o, anc, err := s.orgLine(ctx, id, campusguard.KindClass, campusguard.KindSchool)
 	if err != nil {
 		return err
 	}
 	pg := &followUpsPage{basePage: s.base(r, "followup.title"), Org: o}
-	pg.Title = pg.T("followup.title") + " · " + o.Name
-	pg.Crumbs = append(crumbs(anc, o), crumb{Name: pg.T("followup.title")})
-	pg.Crumbs[len(pg.Crumbs)-2].URL = orgURL(o.ID)
+	pg.underOrg("followup.title", o, anc)
 	if pg.Open, pg.Done, err = s.followUpRows(ctx, &pg.basePage, o, false); err != nil {
 		return err
 	}

@@ -112,26 +112,17 @@ func (s *Server) importPage(r *http.Request) (*importPage, error) {
 		return nil, err
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
+	o, anc, err := s.orgLine(ctx, id, campusguard.KindSchool)
 	if err != nil {
 		return nil, err
-	}
-	if o.Kind != campusguard.KindSchool {
-		return nil, errNotFound
 	}
 	if !campusguard.ActorFrom(ctx).Can(campusguard.WritePerson, o.Path) {
 		return nil, campusguard.Errorf(campusguard.Forbidden, "error.forbidden")
 	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
-	if err != nil {
-		return nil, err
-	}
 	p := &importPage{basePage: s.base(r, "page.import.title"), School: o, SchoolURL: orgURL(o.ID),
 		Action: orgURL(o.ID) + "/import", MaxMB: s.MaxUpload >> 20,
 		TemplateXLSX: "/import/template.xlsx", TemplateCSV: "/import/template.csv"}
-	p.Title = p.T("page.import.title") + " · " + o.Name
-	p.Crumbs = append(crumbs(anc, o), crumb{Name: p.T("page.import.title")})
-	p.Crumbs[len(p.Crumbs)-2].URL = orgURL(o.ID)
+	p.underOrg("page.import.title", o, anc)
 	for _, c := range campusguard.RosterColumns {
 		p.Columns = append(p.Columns, importColumnHelp{Header: c.Header, Required: c.Required, Example: c.Example})
 	}

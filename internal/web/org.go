@@ -183,11 +183,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	o, anc, err := s.orgLine(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -435,6 +431,31 @@ func (s *Server) classView(ctx context.Context, r *http.Request, a *campusguard.
 	}
 	v.Pager = newPager(r, offset, studentsPerPage, len(students), total)
 	return v, nil
+}
+
+// orgLine loads the node of a page and the nodes above it, for its
+// breadcrumbs. With kinds, a node of another kind is NotFound.
+func (s *Server) orgLine(ctx context.Context, id int64, kinds ...campusguard.OrgKind) (*campusguard.Org, []*campusguard.Org, error) {
+	o, err := s.Orgs.FindOrgByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(kinds) > 0 && !slices.Contains(kinds, o.Kind) {
+		return nil, nil, errNotFound
+	}
+	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, anc, nil
+}
+
+// underOrg titles a page that lists something of o ("预警 · 云霄县") and
+// gives it o's breadcrumbs, o linked, then the page's own.
+func (p *basePage) underOrg(key string, o *campusguard.Org, anc []*campusguard.Org) {
+	p.Title = p.T(key) + " · " + o.Name
+	p.Crumbs = append(crumbs(anc, o), crumb{Name: p.T(key)})
+	p.Crumbs[len(p.Crumbs)-2].URL = orgURL(o.ID)
 }
 
 // crumbs returns the breadcrumbs from the root down to o, o last and unlinked.

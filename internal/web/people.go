@@ -45,20 +45,14 @@ func (s *Server) handlePeopleIndex(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	ctx := r.Context()
-	o, err := s.Orgs.FindOrgByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	anc, err := s.Orgs.OrgAncestors(ctx, id)
+	o, anc, err := s.orgLine(ctx, id)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	p := &peoplePage{basePage: s.base(r, "page.people.title"), Org: o, OrgURL: orgURL(o.ID),
 		Action: orgURL(o.ID) + "/people", Query: searchText(q.Get("q"))}
-	p.Title = p.T("page.people.title") + " · " + o.Name
-	p.Crumbs = append(crumbs(anc, o), crumb{Name: p.T("page.people.title")})
-	p.Crumbs[len(p.Crumbs)-2].URL = orgURL(o.ID)
+	p.underOrg("page.people.title", o, anc)
 	if k := campusguard.PersonKind(q.Get("kind")); k == campusguard.Student || k == campusguard.Staff {
 		p.Kind = k
 	}
