@@ -219,9 +219,11 @@ type dashboardPage struct {
 	Range7URL    string
 	Range30URL   string
 	Heads        []sortHead
-	Rows         []dashRow
+	Rows         []dashRow       // the page of rows shown
 	Students     []studentDayRow // a class's, instead of Rows
 	Total        int             // rows before the filter
+	Matching     int             // rows the filter keeps, on every page
+	Pager        pager
 	Towns        []option
 	Types        []option
 	Filtered     bool
@@ -335,7 +337,25 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		p.Total = len(p.Rows)
 	}
 	p.sortRows(r)
+	p.pageRows(r)
 	return s.render(w, r, http.StatusOK, "dashboard", p)
+}
+
+// dashRowsPerPage is the length of a page of the schools or classes
+// table: a city has over a thousand schools, read mostly on phones.
+const dashRowsPerPage = 50
+
+// pageRows keeps the page of sorted rows that ?offset= asks for; an offset
+// past the end shows the last page.
+func (p *dashboardPage) pageRows(r *http.Request) {
+	p.Matching = len(p.Rows)
+	offset := queryOffset(r)
+	if offset >= len(p.Rows) && len(p.Rows) > 0 {
+		offset = (len(p.Rows) - 1) / dashRowsPerPage * dashRowsPerPage
+	}
+	page := p.Rows[min(offset, len(p.Rows)):min(offset+dashRowsPerPage, len(p.Rows))]
+	p.Pager = newPager(r, offset, dashRowsPerPage, len(page), len(p.Rows))
+	p.Rows = page
 }
 
 // newSchoolRow is a school's line of the table.
@@ -606,18 +626,26 @@ func (p *dashboardPage) sortRows(r *http.Request) {
 		if c.schools && !p.IsRegion || c.cases && !p.Cases {
 			continue
 		}
-		h := sortHead{Key: c.key, Label: tr(p.Lang, "dash.col."+c.key), URL: withQuery(r, "sort", c.key),
+		h := sortHead{Key: c.key, Label: tr(p.Lang, "dash.col."+c.key), URL: sortURL(r, c.key),
 			Num: c.key != "light" && c.key != "name" && c.key != "town" && c.key != "type" && c.key != "signed"}
 		if c.key == by.key {
 			if desc {
 				h.Sort = "descending"
 			} else {
 				h.Sort = "ascending"
-				h.URL = withQuery(r, "sort", "-"+c.key)
+				h.URL = sortURL(r, "-"+c.key)
 			}
 		}
 		p.Heads = append(p.Heads, h)
 	}
+}
+
+// sortURL is the address of the table sorted by key, from its first page.
+func sortURL(r *http.Request, key string) string {
+	q := r.URL.Query()
+	q.Set("sort", key)
+	q.Del("offset")
+	return r.URL.Path + "?" + q.Encode()
 }
 
 // withQuery returns the request's address with one query parameter set,

@@ -1,0 +1,80 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"campusguard"
+	"campusguard/internal/sqlstore"
+	"campusguard/internal/sqlstore/sqlstoretest"
+)
+
+// TestDashboardPaging: a region with more schools than a page shows them
+// fifty at a time, sorted across pages, with the count of all of them; a
+// new sort starts again at the first page, and an offset past the end shows
+// the last page.
+func TestDashboardPaging(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := mustFixture(t, s)
+		srv := newServer(t, s)
+		for i := range 62 { // 63 schools with the fixture's
+			o := &campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary,
+				Name: fmt.Sprintf("测试小学%02d", i), Code: fmt.Sprintf("3506229%02d", i), ParentID: &f.town.ID}
+			if err := s.CreateOrg(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
+		dash := srv.URL + "/orgs/" + itoa(f.county.ID) + "/dashboard"
+
+		first := admin.get(t, dash+"?sort=name")
+		if first.status != http.StatusOK {
+			t.Fatalf("GET dashboard = %d:\n%s", first.status, first.body)
+		}
+		names := first.texts(t, testid("school-link"))
+		if len(names) != 50 {
+			t.Fatalf("first page: %d schools, want 50", len(names))
+		}
+		if got := first.text(t, testid("row-count")); got != "63" {
+			t.Errorf("row count = %q, want all 63", got)
+		}
+		if got := first.text(t, testid("pager-info")); got != "第 1–50 条，共 63 条" {
+			t.Errorf("pager = %q", got)
+		}
+		next := attr(find(t, first.doc, testid("pager-next")), "href")
+		if !strings.Contains(next, "offset=50") || !strings.Contains(next, "sort=name") {
+			t.Fatalf("next page link = %q, want offset=50 and the same sort", next)
+		}
+		second := admin.get(t, srv.URL+next)
+		rest := second.texts(t, testid("school-link"))
+		if len(rest) != 13 {
+			t.Fatalf("second page: %d schools, want 13", len(rest))
+		}
+		all := append(names, rest...)
+		seen := map[string]bool{}
+		for i, n := range all {
+			if seen[n] {
+				t.Errorf("%s on both pages", n)
+			}
+			seen[n] = true
+			if i > 0 && all[i-1] > n && strings.HasPrefix(n, "测试") && strings.HasPrefix(all[i-1], "测试") {
+				t.Errorf("not sorted by name across pages: %s before %s", all[i-1], n)
+			}
+		}
+		if len(second.all(t, testid("pager-next"))) != 0 || len(second.all(t, testid("pager-prev"))) != 1 {
+			t.Errorf("the last page should link back only")
+		}
+		// Sorting again starts from the first page.
+		for _, h := range second.all(t, "[data-testid^=sort-]") {
+			if href := attr(h, "href"); strings.Contains(href, "offset=") {
+				t.Errorf("sort link %q keeps the page", href)
+			}
+		}
+		// Past the end: the last page.
+		if got := admin.get(t, dash+"?sort=name&offset=900").texts(t, testid("school-link")); len(got) != 13 || got[0] != rest[0] {
+			t.Errorf("offset past the end shows %d schools from %v, want the last page", len(got), got[:min(1, len(got))])
+		}
+	})
+}
