@@ -355,8 +355,7 @@ type alertPage struct {
 	Alert    *campusguard.Alert
 	Row      alertRow
 	Method   string
-	Progress []caseProgress
-	Steps    []alertStepRow
+	Life     lifeline
 	Cases    []alertCase
 	ListURL  string
 	NodeURL  string
@@ -366,14 +365,6 @@ type alertPage struct {
 	// nil for others and for a closed alert.
 	Move   *alertMove
 	Notice string
-}
-
-// alertStepRow is one recorded move.
-type alertStepRow struct {
-	State string
-	At    string
-	By    string
-	Note  string
 }
 
 // alertCase links a case behind an alert.
@@ -440,13 +431,10 @@ func (s *Server) alertPage(r *http.Request, id int64) (*alertPage, error) {
 		pg.Crumbs = []crumb{{Name: tr(l, "alert.list.title"), URL: pg.ListURL}}
 	}
 	pg.Crumbs = append(pg.Crumbs, crumb{Name: pg.Row.Rule})
-	reached := slices.Index(campusguard.AlertStates, al.State)
-	for i, st := range campusguard.AlertStates {
-		pg.Progress = append(pg.Progress, caseProgress{Label: tr(l, alertStateKey(st)),
-			Done: i < reached || al.State == campusguard.AlertClosed, Current: i == reached})
-	}
+	pg.Life = newLifeline(l, "alert", campusguard.AlertStates, al.State, alertStateKey)
 	for _, st := range steps {
-		pg.Steps = append(pg.Steps, alertStepRow{State: tr(l, alertStateKey(st.To)), At: pg.Time(st.At), By: actorLabel(l, st.By), Note: st.Note})
+		pg.Life.Steps = append(pg.Life.Steps, stepRow{State: tr(l, alertStateKey(st.To)), At: pg.Time(st.At), By: actorLabel(l, st.By),
+			Note: st.Note})
 	}
 	for _, cid := range al.CaseIDs {
 		pg.Cases = append(pg.Cases, alertCase{URL: caseURL(cid), Label: tr(l, "alert.case_n", cid)})

@@ -263,8 +263,7 @@ type casePage struct {
 	Fever      bool
 	Isolation  string
 	Outcome    string
-	Progress   []caseProgress
-	Steps      []caseStepRow
+	Life       lifeline
 	// Move is the form for the next state, for those who may move cases;
 	// nil for others and for a closed case.
 	Move   *caseMove
@@ -275,15 +274,37 @@ type casePage struct {
 	ContactsXLSX string
 }
 
-// caseProgress is one state of the step indicator.
-type caseProgress struct {
+// lifeline is a case's or an alert's states, where it stands on them, and
+// its recorded steps: the same two sections on both pages.
+type lifeline struct {
+	Kind       string // "case" or "alert", for the sections' test ids
+	Title      string // the heading of the states, translated
+	StepsTitle string // the heading of the steps
+	Progress   []lifeState
+	Steps      []stepRow
+}
+
+// newLifeline places at on the line of states, the last of which ends it;
+// key names a state's message.
+func newLifeline[S comparable](l i18n.Lang, kind string, states []S, at S, key func(S) string) lifeline {
+	life := lifeline{Kind: kind, Title: tr(l, kind+".progress"), StepsTitle: tr(l, kind+".steps")}
+	reached := slices.Index(states, at)
+	for i, st := range states {
+		life.Progress = append(life.Progress, lifeState{Label: tr(l, key(st)),
+			Done: i < reached || at == states[len(states)-1], Current: i == reached})
+	}
+	return life
+}
+
+// lifeState is one state of the step indicator.
+type lifeState struct {
 	Label   string
 	Done    bool
 	Current bool
 }
 
-// caseStepRow is one recorded transition.
-type caseStepRow struct {
+// stepRow is one recorded move of a case or an alert.
+type stepRow struct {
 	State  string
 	At     string
 	By     string
@@ -379,13 +400,9 @@ func (s *Server) casePage(r *http.Request, id int64) (*casePage, error) {
 	if k.Outcome != "" {
 		pg.Outcome = tr(l, outcomeKey(k.Outcome))
 	}
-	reached := slices.Index(campusguard.CaseStates, k.State)
-	for i, st := range campusguard.CaseStates {
-		pg.Progress = append(pg.Progress, caseProgress{Label: tr(l, caseStateKey(st)), Done: i < reached || k.State == campusguard.CaseClosed,
-			Current: i == reached})
-	}
+	pg.Life = newLifeline(l, "case", campusguard.CaseStates, k.State, caseStateKey)
 	for _, st := range steps {
-		row := caseStepRow{State: tr(l, caseStateKey(st.To)), At: pg.Time(st.At), By: actorLabel(l, st.By), Note: st.Note}
+		row := stepRow{State: tr(l, caseStateKey(st.To)), At: pg.Time(st.At), By: actorLabel(l, st.By), Note: st.Note}
 		switch {
 		case st.Isolation != "":
 			row.Detail = tr(l, isolationKey(st.Isolation))
@@ -394,7 +411,7 @@ func (s *Server) casePage(r *http.Request, id int64) (*casePage, error) {
 		case st.Certificate != "":
 			row.Detail = tr(l, "case.certificate") + " " + st.Certificate
 		}
-		pg.Steps = append(pg.Steps, row)
+		pg.Life.Steps = append(pg.Life.Steps, row)
 	}
 	if next, ok := campusguard.NextCaseState(k.State); ok && a.Can(campusguard.MoveCases, path) {
 		pg.Move = &caseMove{Action: caseURL(k.ID) + "/transitions", To: next, Label: tr(l, "case.move."+string(next))}

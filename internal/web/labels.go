@@ -53,6 +53,9 @@ var changedFields = []string{"name", "gender", "id_number", "phone", "number", "
 // dynamicKeys returns every key the package builds from a domain value.
 func dynamicKeys() []string {
 	var keys []string
+	for _, kind := range []string{"case", "alert"} { // newLifeline's headings
+		keys = append(keys, kind+".progress", kind+".steps")
+	}
 	for _, t := range campusguard.SchoolTypes {
 		keys = append(keys, schoolTypeKey(t))
 	}
