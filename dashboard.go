@@ -50,6 +50,8 @@ type Dashboard struct {
 	OrgName      string            `json:"org_name"`
 	Kind         OrgKind           `json:"kind"`
 	Day          Date              `json:"day"`
+	SchoolDay    bool              `json:"school_day"` // the schools open on Day, by the region's calendar
+	DayNote      string            `json:"day_note"`   // the calendar's name of Day when it is an exception ("元旦")
 	Today        Rollup            `json:"today"`
 	Yesterday    Rollup            `json:"yesterday"` // the school day before, zero if none
 	Trend        []Rollup          `json:"trend"`     // the school days of the last 30 calendar days, oldest first

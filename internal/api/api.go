@@ -33,6 +33,9 @@ type Config struct {
 	// Alerts serves the early warning: alerts, their lifecycle and a
 	// region's rule settings (SPEC §10).
 	Alerts AlertService
+	// Calendar keeps a region's school calendar: its days off and make-up
+	// school days.
+	Calendar campusguard.CalendarService
 	// Dashboards draws the command view's dashboards and keeps the daily
 	// briefings (SPEC §9).
 	Dashboards campusguard.DashboardService
@@ -137,6 +140,9 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/detect", false, s.handleDetect},
 		{"GET", "/api/v1/orgs/{id}/rules", false, s.handleRulesView},
 		{"PUT", "/api/v1/orgs/{id}/rules", false, s.handleRulesUpdate},
+		{"GET", "/api/v1/orgs/{id}/calendar", false, s.handleCalendarIndex},
+		{"PUT", "/api/v1/orgs/{id}/calendar/{day}", false, s.handleCalendarSet},
+		{"DELETE", "/api/v1/orgs/{id}/calendar/{day}", false, s.handleCalendarDelete},
 		{"GET", "/api/v1/orgs/{id}/dashboard", false, s.handleDashboard},
 		{"GET", "/api/v1/orgs/{id}/briefings", false, s.handleBriefingIndex},
 		{"POST", "/api/v1/orgs/{id}/briefings", false, s.handleBriefingCreate},

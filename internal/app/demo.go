@@ -21,7 +21,7 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 				return err
 			}
 			sb := &sqlstore.Batch{Orgs: b.Orgs, Places: b.Places, Routes: b.Routes, People: b.People, Guardians: b.Guardians,
-				Checks: b.Checks}
+				Checks: b.Checks, Calendar: b.Calendar}
 			sb.Links = make([]sqlstore.GuardianLink, len(b.Links))
 			for i, l := range b.Links {
 				sb.Links[i] = sqlstore.GuardianLink{GuardianID: l.GuardianID, StudentID: l.StudentID, Relation: l.Relation}

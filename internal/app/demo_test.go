@@ -23,6 +23,16 @@ func TestDemoOutbreak(t *testing.T) {
 			if _, err := app.BuildDemo(context.Background(), s, demo.Config{Seed: 1, Students: 3000, Today: today, HistoryDays: 30}); err != nil {
 				t.Fatal(err)
 			}
+			// The county's calendar holds the history's day off, on which
+			// nobody was expected, and the coming New Year's Day.
+			cal, err := s.CalendarDays(ctx, 1, today.AddDays(-30), today.AddDays(60))
+			if err != nil || len(cal) != 2 || cal[0].Name != "运动会停课" || cal[1].Name != "元旦" ||
+				cal[1].Day.String() != "2027-01-01" {
+				t.Fatalf("CalendarDays = %+v, %v; want the sports meet and New Year's Day", cal, err)
+			}
+			if rs, err := s.Rollups(ctx, 1, cal[0].Day, cal[0].Day); err != nil || len(rs) != 0 {
+				t.Errorf("the day off has figures: %+v, %v", rs, err)
+			}
 			cases, _, err := s.FindCases(ctx, campusguard.CaseFilter{Limit: 500})
 			if err != nil {
 				t.Fatal(err)

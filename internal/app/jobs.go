@@ -45,14 +45,12 @@ func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 // students who have not reported.
 const RemindAt = 7*time.Hour + 30*time.Minute
 
-// RemindMissing sends the morning reminders of missing reports on school
-// days (weekdays) once it is past RemindAt; each class is reminded once a
-// day however often it runs.
+// RemindMissing sends the morning reminders of missing reports once it is
+// past RemindAt; each class is reminded once a day however often it runs.
+// Only opened days expect anyone, so a weekend or a day off of the
+// region's calendar reminds nobody, and a make-up Saturday does.
 func RemindMissing(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	local := now.In(campusguard.China)
-	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
-		return nil
-	}
 	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, campusguard.China)
 	if local.Sub(midnight) < RemindAt {
 		return nil
@@ -145,23 +143,27 @@ func webhookBackoff() func(int) time.Duration {
 	return func(n int) time.Duration { return campusguard.RetryDelayFrom(base, n) }
 }
 
-// OpenToday sets today's expected counts in every tree, so the day's
-// figures read "missing" for everyone who has not reported yet. It runs at
-// start and every half hour; it is idempotent. Weekends are not opened: the
-// schools are closed (a school calendar with holidays and make-up days is
-// not modelled yet).
+// OpenToday sets today's expected counts in every tree whose schools open
+// today by its calendar (weekdays, but its days off, and its make-up
+// weekend days), so the day's figures read "missing" for everyone who has
+// not reported yet. It runs at start and every half hour; it is
+// idempotent. A day without school is not opened: nobody is expected, and
+// pages show no day rather than everyone missing.
 func OpenToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 	ctx = campusguard.SystemContext(ctx, "job open-day")
 	regions, err := rootRegions(ctx, s)
 	if err != nil {
 		return err
 	}
-	local := now.In(campusguard.China)
-	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
-		return nil // no school: nobody is expected, and pages show no day rather than everyone missing
-	}
-	today := campusguard.DateOf(local)
+	today := campusguard.Today(now)
 	for _, r := range regions {
+		open, err := s.SchoolDay(ctx, r.ID, today)
+		if err != nil {
+			return fmt.Errorf("calendar of %s: %w", r.Name, err)
+		}
+		if !open {
+			continue
+		}
 		if err := s.OpenDay(ctx, r.ID, today); err != nil {
 			return fmt.Errorf("open %s for %s: %w", today, r.Name, err)
 		}

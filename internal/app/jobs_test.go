@@ -120,3 +120,92 @@ func TestOpenTodaySkipsWeekends(t *testing.T) {
 		t.Errorf("Rollups(Saturday) = %+v, %v; want none", rs, err)
 	}
 }
+
+// TestCalendarDays: the region's calendar decides which days open: a day
+// off on a Monday opens nothing and reminds nobody, a make-up Saturday
+// opens and reminds, and a day set off after it opened shows nobody
+// expected at once.
+func TestCalendarDays(t *testing.T) {
+	s := sqlstoretest.Open(t)
+	ctx := sqlstoretest.Ctx
+	if err := app.BuildDemoForTest(ctx, s, 800); err != nil {
+		t.Fatal(err)
+	}
+	cst := campusguard.China
+	set := func(day string, kind campusguard.CalendarKind, name string) campusguard.Date {
+		t.Helper()
+		d, _ := campusguard.ParseDate(day)
+		if err := s.SetCalendarDay(ctx, campusguard.CalendarDay{RegionID: 1, Day: d, Kind: kind, Name: name}); err != nil {
+			t.Fatalf("SetCalendarDay(%s %s) = %v", day, kind, err)
+		}
+		return d
+	}
+	expected := func(d campusguard.Date) int {
+		t.Helper()
+		rs, err := s.Rollups(ctx, 1, d, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 {
+			return 0
+		}
+		return rs[0].Expected
+	}
+	reminders := func(d campusguard.Date) int {
+		t.Helper()
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM reminders WHERE day = $1`, d).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// A day off on a Monday: not opened, nobody reminded.
+	mon := set("2026-12-07", campusguard.DayOff, "测试放假")
+	at := time.Date(2026, 12, 7, 8, 0, 0, 0, cst)
+	if err := app.OpenToday(ctx, s, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.RemindMissing(ctx, s, at); err != nil {
+		t.Fatal(err)
+	}
+	if n, r := expected(mon), reminders(mon); n != 0 || r != 0 {
+		t.Errorf("day off: %d expected, %d reminders; want none", n, r)
+	}
+
+	// A make-up Saturday: opened, and its missing reports reminded.
+	sat := set("2026-12-12", campusguard.MakeUpDay, "调休上学")
+	at = time.Date(2026, 12, 12, 8, 0, 0, 0, cst)
+	if err := app.OpenToday(ctx, s, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.RemindMissing(ctx, s, at); err != nil {
+		t.Fatal(err)
+	}
+	if n, r := expected(sat), reminders(sat); n != 800 || r == 0 {
+		t.Errorf("make-up Saturday: %d expected, %d reminders; want 800 and every class", n, r)
+	}
+	// Taking the make-up day back closes it again.
+	if err := s.DeleteCalendarDay(ctx, 1, sat); err != nil {
+		t.Fatal(err)
+	}
+	if n := expected(sat); n != 0 {
+		t.Errorf("make-up day removed: %d expected, want 0", n)
+	}
+
+	// A Tuesday opened, then declared a day off: nobody expected any more.
+	tue, _ := campusguard.ParseDate("2026-12-08")
+	if err := app.OpenToday(ctx, s, time.Date(2026, 12, 8, 6, 0, 0, 0, cst)); err != nil {
+		t.Fatal(err)
+	}
+	if n := expected(tue); n != 800 {
+		t.Fatalf("Tuesday opened: %d expected, want 800", n)
+	}
+	set("2026-12-08", campusguard.DayOff, "临时停课")
+	if n := expected(tue); n != 0 {
+		t.Errorf("Tuesday set off after opening: %d expected, want 0", n)
+	}
+	if ok, err := s.SchoolDay(ctx, 1, tue); err != nil || ok {
+		t.Errorf("SchoolDay(Tuesday off) = %v, %v", ok, err)
+	}
+}

@@ -63,6 +63,8 @@ type Batch struct {
 	Links     []GuardianLink          `json:"links"`
 	Teaching  []Teaching              `json:"teaching"`
 	Checks    []*campusguard.Check    `json:"checks,omitempty"`
+	// Calendar is the counties' days off, in the regions' batch.
+	Calendar []campusguard.CalendarDay `json:"calendar,omitempty"`
 }
 
 // Summary counts what Generate emitted.
@@ -87,6 +89,7 @@ func Generate(cfg Config, emit func(*Batch) error) (Summary, error) {
 	}
 	g := newGenerator(cfg)
 	regions, counties := g.regions()
+	regions.Calendar = g.calendar(regions.Orgs)
 	if err := emit(regions); err != nil {
 		return g.sum, fmt.Errorf("demo: emit regions: %w", err)
 	}

@@ -16,22 +16,47 @@ type historyState struct {
 }
 
 // schoolDays returns the school days among the n days before today:
-// weekdays, less one day off for the school sports meet.
-func schoolDays(today campusguard.Date, n int) []campusguard.Date {
-	var days []campusguard.Date
-	holiday := false
+// weekdays, less one day off for the school sports meet, which it returns
+// too (zero when the history is too short to hold it).
+func schoolDays(today campusguard.Date, n int) (days []campusguard.Date, off campusguard.Date) {
 	for d := today.AddDays(-n); d.Before(today); d = d.AddDays(1) {
 		wd := d.Time().Weekday()
 		if wd == time.Saturday || wd == time.Sunday {
 			continue
 		}
-		if !holiday && wd == time.Wednesday && !d.Before(today.AddDays(-n+9)) {
-			holiday = true // 运动会停课
+		if off.IsZero() && wd == time.Wednesday && !d.Before(today.AddDays(-n+9)) {
+			off = d // 运动会停课
 			continue
 		}
 		days = append(days, d)
 	}
-	return days
+	return days, off
+}
+
+// calendar is every county's calendar: the history's day off, and the
+// next New Year's Day when it falls on a weekday.
+func (g *generator) calendar(regions []*campusguard.Org) []campusguard.CalendarDay {
+	var days []campusguard.CalendarDay
+	if g.cfg.HistoryDays > 0 {
+		if _, off := schoolDays(g.cfg.Today, g.cfg.HistoryDays); !off.IsZero() {
+			days = append(days, campusguard.CalendarDay{Day: off, Kind: campusguard.DayOff, Name: "运动会停课"})
+		}
+	}
+	newYear := campusguard.Date{Year: g.cfg.Today.Year + 1, Month: time.January, Day: 1}
+	if wd := newYear.Time().Weekday(); wd != time.Saturday && wd != time.Sunday {
+		days = append(days, campusguard.CalendarDay{Day: newYear, Kind: campusguard.DayOff, Name: "元旦"})
+	}
+	var out []campusguard.CalendarDay
+	for _, o := range regions {
+		if o.ParentID != nil {
+			continue
+		}
+		for _, d := range days {
+			d.RegionID = o.ID
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // outbreakCases are the new cases by day over the last school days of the
@@ -48,7 +73,8 @@ func (g *generator) history(b *Batch) {
 	}
 	if g.hist == nil {
 		g.hist = &historyState{rng: rand.New(rand.NewPCG(g.cfg.Seed^0x3c6ef372fe94f82b, 11)),
-			days: schoolDays(g.cfg.Today, g.cfg.HistoryDays), nextID: 1}
+			nextID: 1}
+		g.hist.days, _ = schoolDays(g.cfg.Today, g.cfg.HistoryDays)
 	}
 	h := g.hist
 	var students []*campusguard.Person

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"campusguard"
 	"campusguard/internal/ears"
@@ -67,9 +66,13 @@ func (s *Store) SetRuleConfig(ctx context.Context, regionID int64, cfg campusgua
 }
 
 // schoolDays returns a region's school days up to day, oldest first: the
-// weekdays its root node has students expected on (a day off has no
-// roll-up row at all).
+// days its calendar opens (weekdays but days off, and make-up weekend
+// days) on which its root node has students expected.
 func schoolDays(ctx context.Context, q queryer, regionID int64, from, day campusguard.Date) ([]campusguard.Date, error) {
+	cal, err := calendar(ctx, q, regionID, from, day)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT day FROM rollups WHERE org_id = $1 AND day >= $2 AND day <= $3 AND expected > 0
 		ORDER BY day`, regionID, from, day)
 	if err != nil {
@@ -82,7 +85,7 @@ func schoolDays(ctx context.Context, q queryer, regionID int64, from, day campus
 		if err := rows.Scan(&d); err != nil {
 			return nil, err
 		}
-		if wd := d.Time().Weekday(); wd != time.Saturday && wd != time.Sunday {
+		if cal.SchoolDay(d) {
 			out = append(out, d)
 		}
 	}

@@ -38,14 +38,24 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 	if err != nil {
 		return nil, err
 	}
+	cal, err := calendar(ctx, s.read, o.RegionID, day.AddDays(-29), day)
+	if err != nil {
+		return nil, err
+	}
+	d.SchoolDay = cal.SchoolDay(day)
+	if _, ok := cal[day]; ok {
+		if err := s.read.QueryRowContext(ctx, `SELECT name FROM school_calendar WHERE region_id = $1 AND day = $2`,
+			o.RegionID, day).Scan(&d.DayNote); err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("dashboard: calendar: %w", err)
+		}
+	}
 	for _, r := range trend {
-		wd := r.Day.Time().Weekday()
 		if r.Day == day {
 			d.Today = r
-		} else if r.Expected > 0 && wd != time.Saturday && wd != time.Sunday {
+		} else if r.Expected > 0 && cal.SchoolDay(r.Day) {
 			d.Yesterday = r // the latest school day before
 		}
-		if r.Expected > 0 && wd != time.Saturday && wd != time.Sunday || r.Day == day {
+		if r.Expected > 0 && cal.SchoolDay(r.Day) || r.Day == day {
 			d.Trend = append(d.Trend, r)
 		}
 	}

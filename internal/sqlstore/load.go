@@ -20,6 +20,7 @@ type Batch struct {
 	Links     []GuardianLink
 	Teaching  []ClassTeacher
 	Checks    []*campusguard.Check // history: current, with ids, Fever and Abnormal set
+	Calendar  []campusguard.CalendarDay
 }
 
 // loadState carries what the history's roll-ups need across batches.
@@ -118,6 +119,11 @@ func loadBatch(ctx context.Context, tx *Tx, b *Batch, st *loadState) error {
 			return []any{o.ID, o.RegionID, nullID(o.ParentID), o.Kind, o.Name, nullString(o.Code), o.Path, o.Level,
 				o.SchoolType, o.Boarding, o.Address, o.Principal, o.Phone, o.GradeYear, nullID(o.HeadTeacherID), tx.now, tx.now}
 		}, "")
+	if err != nil {
+		return err
+	}
+	err = insertMany(ctx, tx, "school_calendar", []string{"region_id", "day", "kind", "name", "updated_at"}, len(b.Calendar),
+		func(i int) []any { c := b.Calendar[i]; return []any{c.RegionID, c.Day, c.Kind, c.Name, tx.now} }, "")
 	if err != nil {
 		return err
 	}

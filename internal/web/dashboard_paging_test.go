@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"campusguard"
 	"campusguard/internal/sqlstore"
@@ -75,6 +76,44 @@ func TestDashboardPaging(t *testing.T) {
 		// Past the end: the last page.
 		if got := admin.get(t, dash+"?sort=name&offset=900").texts(t, testid("school-link")); len(got) != 13 || got[0] != rest[0] {
 			t.Errorf("offset past the end shows %d schools from %v, want the last page", len(got), got[:min(1, len(got))])
+		}
+	})
+}
+
+// TestDashboardCalendar: a day off of the county's calendar says so on the
+// dashboard, with its name, and so does a make-up Saturday; an ordinary
+// weekday says neither.
+func TestDashboardCalendar(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := mustFixture(t, s)
+		srv := newServer(t, s)
+		last := func(wd time.Weekday) campusguard.Date {
+			d := today().AddDays(-1)
+			for d.Time().Weekday() != wd {
+				d = d.AddDays(-1)
+			}
+			return d
+		}
+		wed, sat, thu := last(time.Wednesday), last(time.Saturday), last(time.Thursday)
+		for _, c := range []campusguard.CalendarDay{
+			{RegionID: f.county.ID, Day: wed, Kind: campusguard.DayOff, Name: "测试假"},
+			{RegionID: f.county.ID, Day: sat, Kind: campusguard.MakeUpDay, Name: "国庆调休"},
+		} {
+			if err := s.SetCalendarDay(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
+		dash := srv.URL + "/orgs/" + itoa(f.school.ID) + "/dashboard?day="
+		if got := admin.get(t, dash+wed.String()).text(t, testid("dash-day-off")); got != "这一天不上学，没有应报人数（测试假）" {
+			t.Errorf("day off: notice %q", got)
+		}
+		if got := admin.get(t, dash+sat.String()).text(t, testid("dash-make-up")); got != "调休上学日（国庆调休）" {
+			t.Errorf("make-up day: notice %q", got)
+		}
+		p := admin.get(t, dash+thu.String())
+		if n := len(p.all(t, testid("dash-day-off"))) + len(p.all(t, testid("dash-make-up"))); n != 0 {
+			t.Errorf("an ordinary Thursday shows %d calendar notices", n)
 		}
 	})
 }

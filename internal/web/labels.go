@@ -104,6 +104,7 @@ func dynamicKeys() []string {
 	keys = append(keys, caseDynamicKeys()...)
 	keys = append(keys, alertDynamicKeys()...)
 	keys = append(keys, dashDynamicKeys()...)
+	keys = append(keys, calendarDynamicKeys()...)
 	return append(keys, checkDynamicKeys()...)
 }
 

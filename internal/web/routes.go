@@ -114,6 +114,8 @@ var routeTable = []route{
 	{Route: Route{"GET", "/orgs/{id}/settings", false}, h: (*Server).handleSettingsForm},
 	{Route: Route{"POST", "/orgs/{id}/settings", false}, h: (*Server).handleSettings},
 	{Route: Route{"POST", "/orgs/{id}/settings/rules", false}, h: (*Server).handleRuleSettings},
+	{Route: Route{"POST", "/orgs/{id}/calendar", false}, h: (*Server).handleCalendarSet},
+	{Route: Route{"POST", "/orgs/{id}/calendar/{day}/delete", false}, h: (*Server).handleCalendarDelete},
 
 	{Route: Route{"GET", "/inbox", false}, h: (*Server).handleInbox},
 	{Route: Route{"POST", "/inbox/read-all", false}, h: (*Server).handleInboxReadAll},

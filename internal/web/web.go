@@ -43,6 +43,8 @@ type Config struct {
 	// Alerts lists and moves early-warning alerts and holds a region's
 	// rule settings; nil hides the alert pages.
 	Alerts AlertService
+	// Calendar keeps a region's school calendar; nil hides it.
+	Calendar campusguard.CalendarService
 	// Dashboards draws the dashboards and keeps the daily briefings;
 	// nil hides them.
 	Dashboards campusguard.DashboardService

@@ -352,6 +352,9 @@ type settingsPage struct {
 	Notice  string
 	// Rules is the form of the alert rules; nil without alerts.
 	Rules *rulesForm
+	// Calendar is the region's school calendar, for its region admins;
+	// nil for others and without a calendar.
+	Calendar *calendarSection
 }
 
 // settingsPageFor reads the region named by the path and checks that the
@@ -386,18 +389,29 @@ func (s *Server) handleSettingsForm(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	within, err := s.Settings.ReportWithin(r.Context(), p.Region.ID)
-	if err != nil {
-		return err
-	}
-	p.Minutes = strconv.Itoa(int(within / time.Minute))
-	if err := s.ruleSettings(r.Context(), p); err != nil {
+	if err := s.loadSettings(r.Context(), p); err != nil {
 		return err
 	}
 	if r.URL.Query().Get("saved") != "" {
 		p.Notice = p.T("settings.saved")
+	} else {
+		p.Notice = calendarNotice(p, r)
 	}
 	return s.render(w, r, http.StatusOK, "settings", p)
+}
+
+// loadSettings fills the settings page with the region's settings as
+// stored: the time limit, the rules and the calendar.
+func (s *Server) loadSettings(ctx context.Context, p *settingsPage) error {
+	within, err := s.Settings.ReportWithin(ctx, p.Region.ID)
+	if err != nil {
+		return err
+	}
+	p.Minutes = strconv.Itoa(int(within / time.Minute))
+	if err := s.ruleSettings(ctx, p); err != nil {
+		return err
+	}
+	return s.calendarSettings(ctx, p)
 }
 
 // handleSettings handles "POST /orgs/{id}/settings": the report time limit
@@ -428,6 +442,9 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.ruleSettings(r.Context(), p); err != nil {
+		return err
+	}
+	if err := s.calendarSettings(r.Context(), p); err != nil {
 		return err
 	}
 	return s.render(w, r, status, "settings", p)
