@@ -300,32 +300,31 @@ func (s *Store) FindUsers(ctx context.Context, f campusguard.UserFilter) ([]*cam
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var sq conds
 	paths, all := a.Scopes(campusguard.ManageUsers)
 	if !all {
 		if len(paths) == 0 {
 			return []*campusguard.User{}, 0, nil
 		}
-		where = append(where, "u.id IN (SELECT g.user_id FROM grants g JOIN orgs o ON o.id = g.org_id WHERE "+pathRanges("o.path", paths, arg)+")")
+		sq.and("u.id IN (SELECT g.user_id FROM grants g JOIN orgs o ON o.id = g.org_id WHERE " + pathRanges("o.path", paths, sq.arg) + ")")
 	}
 	if f.Under != nil {
 		o, err := s.FindOrgByID(ctx, *f.Under)
 		if err != nil {
 			return nil, 0, err
 		}
-		where = append(where, "u.id IN (SELECT g.user_id FROM grants g JOIN orgs o ON o.id = g.org_id WHERE "+pathRanges("o.path", []string{o.Path}, arg)+")")
+		sq.and("u.id IN (SELECT g.user_id FROM grants g JOIN orgs o ON o.id = g.org_id WHERE " + pathRanges("o.path", []string{o.Path}, sq.arg) + ")")
 	}
 	if f.Query != nil && *f.Query != "" {
 		like := "%" + escapeLike(*f.Query) + "%"
-		where = append(where, "(u.name LIKE "+arg(like)+" ESCAPE '\\' OR u.login LIKE "+arg(like)+" ESCAPE '\\')")
+		sq.and("(u.name LIKE " + sq.arg(like) + " ESCAPE '\\' OR u.login LIKE " + sq.arg(like) + " ESCAPE '\\')")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT u.id, COUNT(*) OVER () FROM users u WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY u.login LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+	rows, err := s.read.QueryContext(ctx, `SELECT u.id, COUNT(*) OVER () FROM users u WHERE `+sq.where()+
+		` ORDER BY u.login LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find users: %w", err)
 	}
@@ -622,18 +621,16 @@ func (s *Store) FindTokens(ctx context.Context) ([]*campusguard.APIToken, error)
 	if err != nil {
 		return nil, err
 	}
-	args := []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	where := "1 = 1"
+	var sq conds
 	paths, all := a.Scopes(campusguard.ManageUsers)
 	if !all {
 		if len(paths) == 0 {
 			return []*campusguard.APIToken{}, nil
 		}
-		where = pathRanges("o.path", paths, arg)
+		sq.and(pathRanges("o.path", paths, sq.arg))
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.region_id, t.name, t.prefix, t.role, t.org_id, t.created_by, t.created_at,
-		t.last_used_at, t.revoked_at FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE `+where+` ORDER BY t.id`, args...)
+		t.last_used_at, t.revoked_at FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE `+sq.where()+` ORDER BY t.id`, sq.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find tokens: %w", err)
 	}
@@ -947,8 +944,7 @@ func (s *Store) FindAudit(ctx context.Context, f campusguard.AuditFilter) ([]*ca
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var sq conds
 	paths, all := a.Scopes(campusguard.ReadAudit)
 	if !all {
 		if len(paths) == 0 {
@@ -958,33 +954,33 @@ func (s *Store) FindAudit(ctx context.Context, f campusguard.AuditFilter) ([]*ca
 		var regions []string
 		for _, p := range paths {
 			if ids := campusguard.PathIDs(p); len(ids) > 0 {
-				regions = append(regions, arg(ids[0]))
+				regions = append(regions, sq.arg(ids[0]))
 			}
 		}
-		where = append(where, "region_id IN ("+strings.Join(regions, ",")+")")
+		sq.and("region_id IN (" + strings.Join(regions, ",") + ")")
 	}
 	if f.Actor != nil && *f.Actor != "" {
-		where = append(where, "actor LIKE "+arg("%"+escapeLike(*f.Actor)+"%")+" ESCAPE '\\'")
+		sq.and("actor LIKE " + sq.arg("%"+escapeLike(*f.Actor)+"%") + " ESCAPE '\\'")
 	}
 	if f.Action != nil && *f.Action != "" {
-		where = append(where, "action = "+arg(*f.Action))
+		sq.and("action = " + sq.arg(*f.Action))
 	}
 	if f.Object != nil && *f.Object != "" {
-		where = append(where, "object = "+arg(*f.Object))
+		sq.and("object = " + sq.arg(*f.Object))
 	}
 	if f.From != nil {
-		where = append(where, "at >= "+arg(f.From.UTC()))
+		sq.and("at >= " + sq.arg(f.From.UTC()))
 	}
 	if f.To != nil {
-		where = append(where, "at < "+arg(f.To.UTC()))
+		sq.and("at < " + sq.arg(f.To.UTC()))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT id, region_id, at, COALESCE(user_id, 0), COALESCE(token_id, 0), actor, action,
-		object, remote, detail, COUNT(*) OVER () FROM audit_log WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY at DESC, id DESC LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+		object, remote, detail, COUNT(*) OVER () FROM audit_log WHERE `+sq.where()+
+		` ORDER BY at DESC, id DESC LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find audit: %w", err)
 	}

@@ -401,35 +401,34 @@ func (s *Store) FindAlerts(ctx context.Context, f campusguard.AlertFilter) ([]*c
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if scope := alertsScope(a, arg); scope != "" {
-		where = append(where, scope)
+	var sq conds
+	if scope := alertsScope(a, sq.arg); scope != "" {
+		sq.and(scope)
 	}
 	if f.OrgID != nil {
 		o, err := s.FindOrgByID(ctx, *f.OrgID)
 		if err != nil {
 			return nil, 0, err
 		}
-		where = append(where, pathRanges("o.path", []string{o.Path}, arg))
+		sq.and(pathRanges("o.path", []string{o.Path}, sq.arg))
 	}
 	if f.Rule != nil {
-		where = append(where, "a.rule = "+arg(string(*f.Rule)))
+		sq.and("a.rule = " + sq.arg(string(*f.Rule)))
 	}
 	if f.State != nil {
-		where = append(where, "a.state = "+arg(string(*f.State)))
+		sq.and("a.state = " + sq.arg(string(*f.State)))
 	}
 	if f.Open {
-		where = append(where, "a.state <> 'closed'")
+		sq.and("a.state <> 'closed'")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	cond, condArgs := strings.Join(where, " AND "), slices.Clone(args)
+	cond, condArgs := sq.where(), slices.Clone(sq.args)
 	rows, err := s.read.QueryContext(ctx, `SELECT `+alertColumns+`, COUNT(*) OVER () FROM alerts a JOIN orgs o ON o.id = a.org_id
 		WHERE `+cond+` ORDER BY CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END, a.last_day DESC, a.id DESC
-		LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+		LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find alerts: %w", err)
 	}

@@ -470,40 +470,39 @@ func (s *Store) FindCases(ctx context.Context, f campusguard.CaseFilter) ([]*cam
 		return nil, 0, err
 	}
 	now := s.Now().UTC()
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if scope := casesScope(a, arg); scope != "" {
-		where = append(where, scope)
+	var sq conds
+	if scope := casesScope(a, sq.arg); scope != "" {
+		sq.and(scope)
 	}
 	if f.OrgID != nil {
 		o, err := s.FindOrgByID(ctx, *f.OrgID)
 		if err != nil {
 			return nil, 0, err
 		}
-		r := pathRanges("path", []string{o.Path}, arg)
-		where = append(where, "(k.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND "+r+")"+
-			" OR k.class_id IN (SELECT id FROM orgs WHERE kind = 'class' AND "+pathRanges("path", []string{o.Path}, arg)+"))")
+		r := pathRanges("path", []string{o.Path}, sq.arg)
+		sq.and("(k.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND " + r + ")" +
+			" OR k.class_id IN (SELECT id FROM orgs WHERE kind = 'class' AND " + pathRanges("path", []string{o.Path}, sq.arg) + "))")
 	}
 	if f.PersonID != nil {
-		where = append(where, "k.person_id = "+arg(*f.PersonID))
+		sq.and("k.person_id = " + sq.arg(*f.PersonID))
 	}
 	if f.State != nil {
-		where = append(where, "k.state = "+arg(string(*f.State)))
+		sq.and("k.state = " + sq.arg(string(*f.State)))
 	}
 	if f.Open {
-		where = append(where, "k.state <> 'closed'")
+		sq.and("k.state <> 'closed'")
 	}
 	if f.Overdue {
-		where = append(where, "k.state = 'detected' AND k.report_due < "+arg(now))
+		sq.and("k.state = 'detected' AND k.report_due < " + sq.arg(now))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	cond, condArgs := strings.Join(where, " AND "), slices.Clone(args)
+	cond, condArgs := sq.where(), slices.Clone(sq.args)
 	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`, COUNT(*) OVER ()`+caseFrom+` WHERE `+cond+
-		` ORDER BY CASE WHEN k.state = 'closed' THEN 1 ELSE 0 END, CASE WHEN k.state = 'detected' AND k.report_due < `+arg(now)+
-		` THEN 0 ELSE 1 END, k.detected_at DESC, k.id DESC LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+		` ORDER BY CASE WHEN k.state = 'closed' THEN 1 ELSE 0 END, CASE WHEN k.state = 'detected' AND k.report_due < `+sq.arg(now)+
+		` THEN 0 ELSE 1 END, k.detected_at DESC, k.id DESC LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find cases: %w", err)
 	}

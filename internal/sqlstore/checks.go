@@ -343,38 +343,37 @@ func (s *Store) FindChecks(ctx context.Context, f campusguard.CheckFilter) ([]*c
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if scope := peopleScope(a, arg); scope != "" {
-		where = append(where, "c.person_id IN (SELECT p.id FROM people p WHERE "+scope+")")
+	var sq conds
+	if scope := peopleScope(a, sq.arg); scope != "" {
+		sq.and("c.person_id IN (SELECT p.id FROM people p WHERE " + scope + ")")
 	}
 	if !f.History {
-		where = append(where, "c.current = TRUE")
+		sq.and("c.current = TRUE")
 	}
 	if f.PersonID != nil {
-		where = append(where, "c.person_id = "+arg(*f.PersonID))
+		sq.and("c.person_id = " + sq.arg(*f.PersonID))
 	}
 	if f.ClassID != nil {
-		where = append(where, "c.class_id = "+arg(*f.ClassID))
+		sq.and("c.class_id = " + sq.arg(*f.ClassID))
 	}
 	if f.SchoolID != nil {
-		where = append(where, "c.school_id = "+arg(*f.SchoolID))
+		sq.and("c.school_id = " + sq.arg(*f.SchoolID))
 	}
 	if f.Day != nil {
-		where = append(where, "c.day = "+arg(*f.Day))
+		sq.and("c.day = " + sq.arg(*f.Day))
 	}
 	if f.Kind != nil {
-		where = append(where, "c.kind = "+arg(string(*f.Kind)))
+		sq.and("c.kind = " + sq.arg(string(*f.Kind)))
 	}
 	if f.Abnormal != nil {
-		where = append(where, "c.abnormal = "+arg(*f.Abnormal))
+		sq.and("c.abnormal = " + sq.arg(*f.Abnormal))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+checkColumns+`, COUNT(*) OVER () FROM checks c WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY c.day DESC, c.at DESC, c.id DESC LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+		sq.where()+` ORDER BY c.day DESC, c.at DESC, c.id DESC LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find checks: %w", err)
 	}
@@ -445,25 +444,24 @@ func (s *Store) FindFollowUps(ctx context.Context, f campusguard.FollowUpFilter)
 	if err != nil {
 		return nil, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if scope := peopleScope(a, arg); scope != "" {
-		where = append(where, scope)
+	var sq conds
+	if scope := peopleScope(a, sq.arg); scope != "" {
+		sq.and(scope)
 	}
 	if f.SchoolID != nil {
-		where = append(where, "f.school_id = "+arg(*f.SchoolID))
+		sq.and("f.school_id = " + sq.arg(*f.SchoolID))
 	}
 	if f.ClassID != nil {
-		where = append(where, "f.class_id = "+arg(*f.ClassID))
+		sq.and("f.class_id = " + sq.arg(*f.ClassID))
 	}
 	if f.Day != nil {
-		where = append(where, "f.day = "+arg(*f.Day))
+		sq.and("f.day = " + sq.arg(*f.Day))
 	}
 	if f.OpenOnly {
-		where = append(where, "f.done = FALSE")
+		sq.and("f.done = FALSE")
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN people p ON p.id = f.person_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY f.done, f.day, p.number LIMIT 1000`, args...)
+		WHERE `+sq.where()+` ORDER BY f.done, f.day, p.number LIMIT 1000`, sq.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find follow-ups: %w", err)
 	}

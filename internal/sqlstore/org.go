@@ -63,17 +63,16 @@ func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campu
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var sq conds
 	paths, all := a.Scopes(campusguard.ReadOrg)
 	if !all {
 		if len(paths) == 0 {
 			return []*campusguard.Org{}, 0, nil
 		}
-		where = append(where, pathRanges("path", paths, arg))
+		sq.and(pathRanges("path", paths, sq.arg))
 	}
 	if f.ParentID != nil {
-		where = append(where, "parent_id = "+arg(*f.ParentID))
+		sq.and("parent_id = " + sq.arg(*f.ParentID))
 	}
 	if f.Under != nil {
 		parent, err := s.FindOrgByID(ctx, *f.Under)
@@ -81,25 +80,25 @@ func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campu
 			return nil, 0, err
 		}
 		lo, hi := subtree(parent.Path)
-		where = append(where, "path > "+arg(lo), "path < "+arg(hi))
+		sq.and("path > "+sq.arg(lo), "path < "+sq.arg(hi))
 	}
 	if f.Kind != nil {
-		where = append(where, "kind = "+arg(string(*f.Kind)))
+		sq.and("kind = " + sq.arg(string(*f.Kind)))
 	}
 	if f.SchoolType != nil {
-		where = append(where, "school_type = "+arg(string(*f.SchoolType)))
+		sq.and("school_type = " + sq.arg(string(*f.SchoolType)))
 	}
 	if f.Query != nil && *f.Query != "" {
 		like := "%" + escapeLike(*f.Query) + "%"
-		where = append(where, "(name LIKE "+arg(like)+" ESCAPE '\\' OR code = "+arg(*f.Query)+")")
+		sq.and("(name LIKE " + sq.arg(like) + " ESCAPE '\\' OR code = " + sq.arg(*f.Query) + ")")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	q := `SELECT ` + orgColumns + `, COUNT(*) OVER () FROM orgs WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY grade_year, COALESCE(code, ''), name, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
-	rows, err := s.read.QueryContext(ctx, q, args...)
+	q := `SELECT ` + orgColumns + `, COUNT(*) OVER () FROM orgs WHERE ` + sq.where() +
+		` ORDER BY grade_year, COALESCE(code, ''), name, id LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, q, sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find orgs: %w", err)
 	}
@@ -118,8 +117,8 @@ func (s *Store) FindOrgs(ctx context.Context, f campusguard.OrgFilter) ([]*campu
 	}
 	if len(out) == 0 && f.Offset > 0 {
 		// A page past the end has no row to carry the total.
-		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE `+strings.Join(where, " AND "),
-			args[:len(args)-2]...).Scan(&total); err != nil {
+		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE `+sq.where(),
+			sq.args[:len(sq.args)-2]...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count orgs: %w", err)
 		}
 	}

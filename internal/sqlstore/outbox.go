@@ -143,17 +143,16 @@ func (s *Store) FindWebhooks(ctx context.Context) ([]*campusguard.Webhook, error
 	if err != nil {
 		return nil, err
 	}
-	where, args := "1 = 1", []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var sq conds
 	paths, all := a.Scopes(campusguard.ManageHooks)
 	if !all {
 		if len(paths) == 0 {
 			return []*campusguard.Webhook{}, nil
 		}
-		where = pathRanges("o.path", paths, arg)
+		sq.and(pathRanges("o.path", paths, sq.arg))
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT w.id, w.region_id, w.org_id, w.name, w.url, w.events, w.active, w.created_at
-		FROM webhooks w JOIN orgs o ON o.id = w.org_id WHERE `+where+` ORDER BY w.id`, args...)
+		FROM webhooks w JOIN orgs o ON o.id = w.org_id WHERE `+sq.where()+` ORDER BY w.id`, sq.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find webhooks: %w", err)
 	}

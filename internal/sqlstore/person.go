@@ -64,10 +64,9 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	if scope := peopleScope(a, arg); scope != "" {
-		where = append(where, scope)
+	var sq conds
+	if scope := peopleScope(a, sq.arg); scope != "" {
+		sq.and(scope)
 	}
 	if f.Under != nil {
 		o, err := s.FindOrgByID(ctx, *f.Under)
@@ -76,49 +75,49 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 		}
 		switch o.Kind {
 		case campusguard.KindClass:
-			where = append(where, "p.class_id = "+arg(o.ID))
+			sq.and("p.class_id = " + sq.arg(o.ID))
 		case campusguard.KindSchool:
-			where = append(where, "p.school_id = "+arg(o.ID))
+			sq.and("p.school_id = " + sq.arg(o.ID))
 		case campusguard.KindGrade:
-			where = append(where, "p.class_id IN (SELECT id FROM orgs WHERE parent_id = "+arg(o.ID)+")")
+			sq.and("p.class_id IN (SELECT id FROM orgs WHERE parent_id = " + sq.arg(o.ID) + ")")
 		default:
 			lo, hi := subtree(o.Path)
-			where = append(where, "p.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND path > "+
-				arg(lo)+" AND path < "+arg(hi)+")")
+			sq.and("p.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND path > " +
+				sq.arg(lo) + " AND path < " + sq.arg(hi) + ")")
 		}
 	}
 	if f.SchoolID != nil {
-		where = append(where, "p.school_id = "+arg(*f.SchoolID))
+		sq.and("p.school_id = " + sq.arg(*f.SchoolID))
 	}
 	if f.ClassID != nil {
-		where = append(where, "p.class_id = "+arg(*f.ClassID))
+		sq.and("p.class_id = " + sq.arg(*f.ClassID))
 	}
 	if f.Kind != nil {
-		where = append(where, "p.kind = "+arg(string(*f.Kind)))
+		sq.and("p.kind = " + sq.arg(string(*f.Kind)))
 	}
 	if f.Role != nil {
-		where = append(where, "p.role = "+arg(string(*f.Role)))
+		sq.and("p.role = " + sq.arg(string(*f.Role)))
 	}
 	if f.BusRouteID != nil {
-		where = append(where, "p.bus_route_id = "+arg(*f.BusRouteID))
+		sq.and("p.bus_route_id = " + sq.arg(*f.BusRouteID))
 	}
 	if f.DormRoomID != nil {
-		where = append(where, "p.dorm_room_id = "+arg(*f.DormRoomID))
+		sq.and("p.dorm_room_id = " + sq.arg(*f.DormRoomID))
 	}
 	if f.Query != nil && strings.TrimSpace(*f.Query) != "" {
 		q := strings.TrimSpace(*f.Query)
 		like := "%" + escapeLike(q) + "%"
-		where = append(where, "(p.name LIKE "+arg(like)+" ESCAPE '\\' OR p.number = "+arg(q)+
-			" OR p.id_number = "+arg(strings.ToUpper(q))+")")
+		sq.and("(p.name LIKE " + sq.arg(like) + " ESCAPE '\\' OR p.number = " + sq.arg(q) +
+			" OR p.id_number = " + sq.arg(strings.ToUpper(q)) + ")")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
 	q := `SELECT ` + personColumns + `, COALESCE(c.path, s.path), COUNT(*) OVER () FROM people p
-		JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY p.kind DESC, p.number, p.id LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
-	rows, err := s.read.QueryContext(ctx, q, args...)
+		JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE ` + sq.where() +
+		` ORDER BY p.kind DESC, p.number, p.id LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, q, sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find people: %w", err)
 	}
@@ -139,8 +138,8 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 	if len(out) == 0 && f.Offset > 0 {
 		// A page past the end has no row to carry the total.
 		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p JOIN orgs s ON s.id = p.school_id
-			LEFT JOIN orgs c ON c.id = p.class_id WHERE `+strings.Join(where, " AND "),
-			args[:len(args)-2]...).Scan(&total); err != nil {
+			LEFT JOIN orgs c ON c.id = p.class_id WHERE `+sq.where(),
+			sq.args[:len(sq.args)-2]...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count people: %w", err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -296,6 +297,31 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 	}
 	return nil
+}
+
+// conds collects a list query's conditions and their arguments, numbered
+// $1, $2, … in the order they are added, so the placeholders and the
+// arguments cannot drift apart.
+type conds struct {
+	list []string
+	args []any
+}
+
+// arg adds an argument and returns its placeholder.
+func (c *conds) arg(v any) string {
+	c.args = append(c.args, v)
+	return "$" + strconv.Itoa(len(c.args))
+}
+
+// and adds conditions, all of which must hold.
+func (c *conds) and(cond ...string) { c.list = append(c.list, cond...) }
+
+// where returns the conditions joined, "1 = 1" for none.
+func (c *conds) where() string {
+	if len(c.list) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(c.list, " AND ")
 }
 
 // queryer is what both *sql.DB and *sql.Tx offer.
