@@ -323,8 +323,10 @@ func (s *Store) FindUsers(ctx context.Context, f campusguard.UserFilter) ([]*cam
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT u.id, COUNT(*) OVER () FROM users u WHERE `+sq.where()+
-		` ORDER BY u.login LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
+	// The text first: its sq.arg calls add the arguments the call then passes.
+	query := `SELECT u.id, COUNT(*) OVER () FROM users u WHERE ` + sq.where() +
+		` ORDER BY u.login LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, query, sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find users: %w", err)
 	}
@@ -978,9 +980,11 @@ func (s *Store) FindAudit(ctx context.Context, f campusguard.AuditFilter) ([]*ca
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, region_id, at, COALESCE(user_id, 0), COALESCE(token_id, 0), actor, action,
-		object, remote, detail, COUNT(*) OVER () FROM audit_log WHERE `+sq.where()+
-		` ORDER BY at DESC, id DESC LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
+	// The text first: its sq.arg calls add the arguments the call then passes.
+	query := `SELECT id, region_id, at, COALESCE(user_id, 0), COALESCE(token_id, 0), actor, action,
+		object, remote, detail, COUNT(*) OVER () FROM audit_log WHERE ` + sq.where() +
+		` ORDER BY at DESC, id DESC LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, query, sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find audit: %w", err)
 	}

@@ -426,9 +426,11 @@ func (s *Store) FindAlerts(ctx context.Context, f campusguard.AlertFilter) ([]*c
 		limit = 100
 	}
 	cond, condArgs := sq.where(), slices.Clone(sq.args)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+alertColumns+`, COUNT(*) OVER () FROM alerts a JOIN orgs o ON o.id = a.org_id
-		WHERE `+cond+` ORDER BY CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END, a.last_day DESC, a.id DESC
-		LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
+	// The text first: its sq.arg calls add the arguments the call then passes.
+	query := `SELECT ` + alertColumns + `, COUNT(*) OVER () FROM alerts a JOIN orgs o ON o.id = a.org_id
+		WHERE ` + cond + ` ORDER BY CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END, a.last_day DESC, a.id DESC
+		LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, query, sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find alerts: %w", err)
 	}

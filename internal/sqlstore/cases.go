@@ -500,9 +500,11 @@ func (s *Store) FindCases(ctx context.Context, f campusguard.CaseFilter) ([]*cam
 		limit = 100
 	}
 	cond, condArgs := sq.where(), slices.Clone(sq.args)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`, COUNT(*) OVER ()`+caseFrom+` WHERE `+cond+
-		` ORDER BY CASE WHEN k.state = 'closed' THEN 1 ELSE 0 END, CASE WHEN k.state = 'detected' AND k.report_due < `+sq.arg(now)+
-		` THEN 0 ELSE 1 END, k.detected_at DESC, k.id DESC LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
+	// The text first: its sq.arg calls add the arguments the call then passes.
+	query := `SELECT ` + caseColumns + `, COUNT(*) OVER ()` + caseFrom + ` WHERE ` + cond +
+		` ORDER BY CASE WHEN k.state = 'closed' THEN 1 ELSE 0 END, CASE WHEN k.state = 'detected' AND k.report_due < ` + sq.arg(now) +
+		` THEN 0 ELSE 1 END, k.detected_at DESC, k.id DESC LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, query, sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find cases: %w", err)
 	}

@@ -372,8 +372,10 @@ func (s *Store) FindChecks(ctx context.Context, f campusguard.CheckFilter) ([]*c
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+checkColumns+`, COUNT(*) OVER () FROM checks c WHERE `+
-		sq.where()+` ORDER BY c.day DESC, c.at DESC, c.id DESC LIMIT `+sq.arg(limit)+` OFFSET `+sq.arg(max(f.Offset, 0)), sq.args...)
+	// The text first: its sq.arg calls add the arguments the call then passes.
+	query := `SELECT ` + checkColumns + `, COUNT(*) OVER () FROM checks c WHERE ` +
+		sq.where() + ` ORDER BY c.day DESC, c.at DESC, c.id DESC LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, query, sq.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find checks: %w", err)
 	}
