@@ -85,6 +85,15 @@ type CalendarService interface {
 // Calendar is a region's exceptions by day.
 type Calendar map[Date]CalendarKind
 
+// CalendarOf returns the calendar of the exceptions days.
+func CalendarOf(days []CalendarDay) Calendar {
+	cal := make(Calendar, len(days))
+	for _, d := range days {
+		cal[d.Day] = d.Kind
+	}
+	return cal
+}
+
 // SchoolDay reports whether schools open on d: a weekday that is not a day
 // off, or a make-up day.
 func (c Calendar) SchoolDay(d Date) bool {

@@ -22,7 +22,13 @@ func (s *Store) CalendarDays(ctx context.Context, regionID int64, from, to campu
 	if err != nil || root.ParentID != nil || !readsRegion(a, root.Path) {
 		return nil, notFound("region")
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT day, kind, name FROM school_calendar WHERE region_id = $1 AND day >= $2
+	return calendarDays(ctx, s.read, regionID, from, to)
+}
+
+// calendarDays reads a region's exceptions from from to to, by day; no
+// access check.
+func calendarDays(ctx context.Context, q queryer, regionID int64, from, to campusguard.Date) ([]campusguard.CalendarDay, error) {
+	rows, err := q.QueryContext(ctx, `SELECT day, kind, name FROM school_calendar WHERE region_id = $1 AND day >= $2
 		AND day <= $3 ORDER BY day`, regionID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
@@ -63,24 +69,10 @@ func (s *Store) SchoolDay(ctx context.Context, regionID int64, day campusguard.D
 	return cal.SchoolDay(day), nil
 }
 
-// calendar reads a region's exceptions from from to to.
+// calendar reads a region's exceptions from from to to as a Calendar.
 func calendar(ctx context.Context, q queryer, regionID int64, from, to campusguard.Date) (campusguard.Calendar, error) {
-	rows, err := q.QueryContext(ctx, `SELECT day, kind FROM school_calendar WHERE region_id = $1 AND day >= $2 AND day <= $3`,
-		regionID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
-	}
-	defer rows.Close()
-	cal := campusguard.Calendar{}
-	for rows.Next() {
-		var d campusguard.Date
-		var k campusguard.CalendarKind
-		if err := rows.Scan(&d, &k); err != nil {
-			return nil, err
-		}
-		cal[d] = k
-	}
-	return cal, rows.Err()
+	days, err := calendarDays(ctx, q, regionID, from, to)
+	return campusguard.CalendarOf(days), err
 }
 
 // SetCalendarDay sets an exception of a top-level region's calendar, or

@@ -38,16 +38,14 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 	if err != nil {
 		return nil, err
 	}
-	cal, err := calendar(ctx, s.read, o.RegionID, day.AddDays(-29), day)
+	exceptions, err := calendarDays(ctx, s.read, o.RegionID, day.AddDays(-29), day)
 	if err != nil {
 		return nil, err
 	}
+	cal := campusguard.CalendarOf(exceptions)
 	d.SchoolDay = cal.SchoolDay(day)
-	if _, ok := cal[day]; ok {
-		if err := s.read.QueryRowContext(ctx, `SELECT name FROM school_calendar WHERE region_id = $1 AND day = $2`,
-			o.RegionID, day).Scan(&d.DayNote); err != nil && err != sql.ErrNoRows {
-			return nil, fmt.Errorf("dashboard: calendar: %w", err)
-		}
+	if n := len(exceptions); n > 0 && exceptions[n-1].Day == day {
+		d.DayNote = exceptions[n-1].Name
 	}
 	for _, r := range trend {
 		if r.Day == day {
