@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
@@ -22,23 +23,53 @@ const (
 // Langs lists the supported languages in the order the switch shows them.
 var Langs = []Lang{Hans, Hant, En}
 
-//go:embed catalog/*.json
+// Each language's catalogue is a folder of JSON files, one per part of the
+// product, so that work on one part never edits another's file.
+//
+//go:embed catalog
 var files embed.FS
 
 var catalogs = map[Lang]map[string]string{}
 
 func init() {
 	for _, l := range Langs {
-		b, err := files.ReadFile("catalog/" + string(l) + ".json")
+		m, err := load(files, "catalog/"+string(l))
 		if err != nil {
 			panic(err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", l, err))
-		}
 		catalogs[l] = m
 	}
+}
+
+// load reads every .json file of dir into one map. A key defined in two
+// files is an error: one of them would silently win.
+func load(fsys fs.FS, dir string) (map[string]string, error) {
+	names, err := fs.Glob(fsys, dir+"/*.json")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("i18n: no catalogue in %s", dir)
+	}
+	m := map[string]string{}
+	from := map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		part := map[string]string{}
+		if err := json.Unmarshal(b, &part); err != nil {
+			return nil, fmt.Errorf("i18n: catalogue %s: %v", name, err)
+		}
+		for k, v := range part {
+			if prev, ok := from[k]; ok {
+				return nil, fmt.Errorf("i18n: %q is in both %s and %s", k, prev, name)
+			}
+			m[k], from[k] = v, name
+		}
+	}
+	return m, nil
 }
 
 // Parse returns the language a code names ("zh-CN", "zh-TW", "en-US", ...),
