@@ -52,6 +52,8 @@ const (
 	OpenCases      Action = "open_cases"       // open a case by hand
 	MoveCases      Action = "move_cases"       // report, isolate, refer, record outcome, clear, close
 	ManageHooks    Action = "manage_webhooks"  // outgoing webhooks and their delivery log
+	ReadBusFigures Action = "read_bus_figures" // each bus route's checks, counted
+	ExportFile     Action = "export_file"      // a person's whole file for their guardian (audited)
 )
 
 // roleActions is the access matrix: which role may do what within its
@@ -59,22 +61,65 @@ const (
 // rules are in Actor.CanPerson.
 var roleActions = map[AccessRole][]Action{
 	SystemAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadAudit,
-		ReadCases, OpenCases, MoveCases, ManageHooks},
+		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures, ExportFile},
 	RegionAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, IssueBinding, ManageUsers, ReadAudit,
-		ReadCases, OpenCases, MoveCases, ManageHooks},
-	RegionViewer: {ReadOrg, ListPeople, ReadPersonFile, ReadCases},
+		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures},
+	RegionViewer: {ReadOrg}, // and what the grant's duty adds: dutyActions
 	Inspector:    {ReadOrg, ListPeople},
-	SchoolAdmin:  {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadCases, OpenCases, MoveCases},
-	HealthOffice: {ReadOrg, ListPeople, ReadPersonFile, RevealIdentity, SeeContacts, ReadCases, OpenCases, MoveCases},
+	SchoolAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadCases,
+		OpenCases, MoveCases, ReadBusFigures, ExportFile},
+	HealthOffice: {ReadOrg, ListPeople, ReadPersonFile, RevealIdentity, SeeContacts, ReadCases, OpenCases, MoveCases, ReadBusFigures, ExportFile},
 	ClassTeacher: {ReadOrg, ListPeople, ReadPersonFile, SeeContacts, IssueBinding, ReadCases, OpenCases},
-	GateStaff:    {ReadOrg, ListPeople},
+	GateStaff:    {ReadOrg, ListPeople, ReadBusFigures},
 	StaffMember:  {},
 	GuardianRole: {},
 }
 
-// RoleCan reports whether role r includes action a.
+// RoleCan reports whether role r includes action a. For a region viewer
+// it is what every viewer may, whatever its duty; Grant.Allows adds the
+// duty's.
 func RoleCan(r AccessRole, a Action) bool {
 	return slices.Contains(roleActions[r], a)
+}
+
+// The duties of a region viewer (SPEC §2): the department a liaison comes
+// from decides what it reads.
+const (
+	DutyHealth    = "health"    // the health bureau
+	DutyCDC       = "cdc"       // the centre for disease control
+	DutyMarket    = "market"    // market supervision: canteens, food, supplies
+	DutyPolice    = "police"    // campus security
+	DutyTransport = "transport" // school transport
+)
+
+// Duties lists every duty of a region viewer.
+var Duties = []string{DutyHealth, DutyCDC, DutyMarket, DutyPolice, DutyTransport}
+
+// dutyActions is the access matrix of the region viewers, by duty (PIPL:
+// a liaison reads only what its duty needs). Health and the CDC read cases,
+// their close contacts and the daily checks, so people's files; market
+// supervision, police and transport read aggregated figures and their own
+// sector's items (transport: bus routes and the bus checks' figures), never
+// a named child's health data. A viewer without a known duty reads only
+// aggregated figures.
+var dutyActions = map[string][]Action{
+	DutyHealth:    {ListPeople, ReadPersonFile, ReadCases, ReadBusFigures},
+	DutyCDC:       {ListPeople, ReadPersonFile, ReadCases, ReadBusFigures},
+	DutyMarket:    {},
+	DutyPolice:    {},
+	DutyTransport: {ReadBusFigures},
+}
+
+// ValidDuty reports whether d is a known duty.
+func ValidDuty(d string) bool { return slices.Contains(Duties, d) }
+
+// Allows reports whether the grant's role, and for a region viewer its
+// duty, includes action a.
+func (g Grant) Allows(a Action) bool {
+	if RoleCan(g.Role, a) {
+		return true
+	}
+	return g.Role == RegionViewer && slices.Contains(dutyActions[g.Duty], a)
 }
 
 // ReadOnlyRole reports whether r never writes.
@@ -89,7 +134,7 @@ type Grant struct {
 	OrgID   int64      `json:"org_id"`
 	OrgPath string     `json:"org_path"`
 	OrgName string     `json:"org_name,omitempty"`
-	Duty    string     `json:"duty,omitempty"` // region viewers: health, cdc, market, police
+	Duty    string     `json:"duty,omitempty"` // region viewers: one of Duties
 }
 
 // Covers reports whether the grant's subtree holds the node at path.
@@ -138,7 +183,7 @@ func (a *Actor) Can(act Action, path string) bool {
 		return true
 	}
 	for _, g := range a.Grants {
-		if g.Covers(path) && RoleCan(g.Role, act) {
+		if g.Covers(path) && g.Allows(act) {
 			return true
 		}
 	}
@@ -154,7 +199,7 @@ func (a *Actor) CanAnywhere(act Action) bool {
 		return true
 	}
 	for _, g := range a.Grants {
-		if RoleCan(g.Role, act) {
+		if g.Allows(act) {
 			return true
 		}
 	}
@@ -189,7 +234,7 @@ func (a *Actor) Scopes(act Action) (paths []string, all bool) {
 		return nil, true
 	}
 	for _, g := range a.Grants {
-		if !RoleCan(g.Role, act) {
+		if !g.Allows(act) {
 			continue
 		}
 		if g.Role == SystemAdmin {

@@ -44,6 +44,8 @@ Commands:
   export    write a region's daily report to .xlsx or .csv
   user      add, list, grant accounts; set a password
   token     create, list, revoke API tokens for devices and integrations
+  backup    write a backup of the database while the server runs
+  restore   restore a backup into an empty database
   aberration  run EARS C1, C2 or C3 on a date,count series (for analysts)
 
 Every command that touches data takes --db (default: campusguard.db here;
@@ -76,6 +78,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdToken(ctx, env, args[1:])
 	case "aberration":
 		return cmdAberration(ctx, env, args[1:])
+	case "backup":
+		return cmdBackup(ctx, env, args[1:])
+	case "restore":
+		return cmdRestore(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

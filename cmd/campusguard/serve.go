@@ -12,10 +12,15 @@ import (
 func cmdServe(ctx context.Context, env environment, args []string) error {
 	fs, c := env.flags("serve")
 	addr := fs.String("addr", env.env("CAMPUSGUARD_ADDR", "localhost:8080"), "listen address HOST:PORT (env CAMPUSGUARD_ADDR)")
+	backups := backupFlags(env, fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env)}
+	cfg, err := backups.config()
+	if err != nil {
+		return err
+	}
+	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env), Backup: cfg}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}

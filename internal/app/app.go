@@ -32,8 +32,10 @@ type Main struct {
 	Addr   string
 	Logger *slog.Logger
 	Open   *sqlstore.Store // an open store to use instead of opening DB; Close closes it
+	Backup BackupConfig    // scheduled backups; none without a directory
 
 	store    *sqlstore.Store
+	backups  *backupScheduler
 	jobs     *jobs.Runner
 	stopJobs context.CancelFunc
 	listener net.Listener
@@ -74,7 +76,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { m.done <- m.server.Serve(ln) }()
 	jobsCtx, cancel := context.WithCancel(context.Background())
 	m.stopJobs = cancel
-	m.jobs = &jobs.Runner{Jobs: scheduled(m.store, m.Logger), Logger: m.Logger}
+	m.jobs = &jobs.Runner{Jobs: append(scheduled(m.store, m.Logger), m.backupJobs()...), Logger: m.Logger}
 	m.jobs.Start(jobsCtx)
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "db", m.store.Target())
 	return nil
@@ -134,6 +136,7 @@ func (m *Main) Handler() http.Handler {
 		Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10),
 	}, []string{"surface"})
 	reg.MustRegister(requests, latency)
+	reg.MustRegister(m.scheduler().collectors()...)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -34,6 +34,9 @@ func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 		{Name: "briefing", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
 			return BriefToday(ctx, s, time.Now())
 		}},
+		{Name: "retention", Every: time.Hour, Run: func(ctx context.Context) error {
+			return RetainDaily(ctx, s, time.Now())
+		}},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err
@@ -166,6 +169,40 @@ func OpenToday(ctx context.Context, s *sqlstore.Store, now time.Time) error {
 		}
 		if err := s.OpenDay(ctx, r.ID, today); err != nil {
 			return fmt.Errorf("open %s for %s: %w", today, r.Name, err)
+		}
+	}
+	return nil
+}
+
+// RetainAt is when, in China, the retention job may start: at night, when
+// few submit.
+const RetainAt = 2 * time.Hour
+
+// RetainDaily runs each top-level region's retention (deleting and
+// anonymising what is past its periods) once a day, from RetainAt China
+// time; a region whose run today is in the audit log is skipped, so a
+// restart or a second server does not run it again.
+func RetainDaily(ctx context.Context, s *sqlstore.Store, now time.Time) error {
+	local := now.In(campusguard.China)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, campusguard.China)
+	if local.Sub(midnight) < RetainAt {
+		return nil
+	}
+	ctx = campusguard.SystemContext(ctx, "job retention")
+	regions, err := rootRegions(ctx, s)
+	if err != nil {
+		return err
+	}
+	for _, r := range regions {
+		last, err := s.LastRetention(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if !last.Before(midnight) {
+			continue // ran today
+		}
+		if _, err := s.RunRetention(ctx, r.ID, now); err != nil {
+			return fmt.Errorf("retention of %s: %w", r.Name, err)
 		}
 	}
 	return nil

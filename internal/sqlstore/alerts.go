@@ -198,6 +198,10 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 		}
 		var signals []campusguard.Signal
 		// Fixed rules over the cases by onset.
+		threshold, err := s.feverThreshold(ctx, tx, regionID)
+		if err != nil {
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT k.id, k.school_id, k.class_id, p.dorm_room_id, k.onset_day, k.symptoms,
 			k.temperature, k.outcome FROM cases k JOIN people p ON p.id = k.person_id
 			WHERE k.region_id = $1 AND k.onset_day >= $2 AND k.onset_day <= $3`, regionID, day.AddDays(-14), day)
@@ -218,7 +222,7 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 			if temp.Valid {
 				c.Temperature = &temp.Float64
 			}
-			c.Signs = campusguard.SignsOf(splitSymptoms(symptoms), c.Temperature, s.FeverThreshold())
+			c.Signs = campusguard.SignsOf(splitSymptoms(symptoms), c.Temperature, threshold)
 			cases = append(cases, c)
 		}
 		rows.Close()

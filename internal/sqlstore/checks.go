@@ -132,10 +132,6 @@ func (s *Store) RecordChecks(ctx context.Context, checks []*campusguard.Check) (
 	return res, nil
 }
 
-// FeverThreshold is the temperature from which a reading is a fever. It
-// is the national default until regions can set their own.
-func (s *Store) FeverThreshold() float64 { return campusguard.DefaultFeverThreshold }
-
 // updatePersonDay folds the person's current checks of day into their day
 // status and applies the change to the roll-ups above them.
 func (s *Store) updatePersonDay(ctx context.Context, tx *Tx, p *campusguard.Person, day campusguard.Date) error {

@@ -238,8 +238,8 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	}
 	fresh := make(map[int64]bool, candidates) // ids of this batch's rows
 	var added []*campusguard.Check
-	var superseded []int64 // stored rows that stop being current
-	threshold := s.FeverThreshold()
+	var superseded []int64            // stored rows that stop being current
+	thresholds := map[int64]float64{} // by region: a batch may hold several
 	for _, sb := range subs {
 		if sb.err != nil {
 			continue
@@ -258,6 +258,13 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		c.ID, newIDs = newIDs[0], newIDs[1:]
 		c.RegionID, c.SchoolID, c.ClassID, c.At = p.RegionID, p.SchoolID, p.ClassID, tx.now
 		c.ReportedBy, c.Current, c.Version, c.Supersedes = sb.by, true, 1, nil
+		threshold, ok := thresholds[p.RegionID]
+		if !ok {
+			if threshold, err = s.feverThreshold(ctx, tx, p.RegionID); err != nil {
+				return err
+			}
+			thresholds[p.RegionID] = threshold
+		}
 		c.Evaluate(threshold)
 		if c.Symptoms == nil {
 			c.Symptoms = []campusguard.Symptom{}

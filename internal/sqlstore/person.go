@@ -188,7 +188,8 @@ func updatePersonRow(ctx context.Context, tx *Tx, p *campusguard.Person) error {
 	p.UpdatedAt = tx.now
 	_, err := tx.ExecContext(ctx, `UPDATE people SET kind = $1, name = $2, gender = $3, id_number = $4, birth_date = $5,
 		phone = $6, number = $7, class_id = $8, role = $9, boarding = $10, dorm_room_id = $11, bed = $12,
-		bus_route_id = $13, town = $14, village = $15, active = $16, updated_at = $17 WHERE id = $18`,
+		bus_route_id = $13, town = $14, village = $15, active = $16, updated_at = $17,
+		left_at = CASE WHEN $16 THEN NULL ELSE COALESCE(left_at, $17) END WHERE id = $18`,
 		p.Kind, p.Name, p.Gender, nullString(p.IDNumber), p.Birth, p.Phone, p.Number, nullID(p.ClassID), p.Role,
 		p.Boarding, nullID(p.DormRoomID), p.Bed, nullID(p.BusRouteID), p.Town, p.Village, p.Active, tx.now, p.ID)
 	if err != nil {

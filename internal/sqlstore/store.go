@@ -33,6 +33,7 @@ type Store struct {
 	group   groupCommit
 	stmts   stmtCache
 	tokens  tokenCache
+	fever   feverCache
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
