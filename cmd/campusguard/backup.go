@@ -168,4 +168,3 @@ func formatBytes(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " B"
 }
-
