@@ -358,6 +358,7 @@ type APIToken struct {
 	Name       string     `json:"name"`
 	Prefix     string     `json:"prefix"` // the first characters, to recognise it
 	Role       AccessRole `json:"role"`
+	Duty       string     `json:"duty,omitempty"` // a region viewer's: one of Duties
 	OrgID      int64      `json:"org_id"`
 	CreatedBy  string     `json:"created_by"`
 	CreatedAt  time.Time  `json:"created_at"`
@@ -431,6 +432,9 @@ type AccessService interface {
 	// CreateToken makes an API token with one grant and returns its secret,
 	// shown once. Forbidden, Invalid.
 	CreateToken(ctx context.Context, name string, role AccessRole, orgID int64) (string, *APIToken, error)
+	// CreateTokenFor makes an API token with the grant g: its role, org
+	// and, for a region viewer, its duty. Forbidden, Invalid.
+	CreateTokenFor(ctx context.Context, name string, g Grant) (string, *APIToken, error)
 	// FindTokens lists the tokens in the actor's scope.
 	FindTokens(ctx context.Context) ([]*APIToken, error)
 	// RevokeToken revokes a token. NotFound outside the actor's scope.

@@ -11,7 +11,7 @@ import (
 )
 
 const tokenUsage = `Usage:
-  campusguard token create --name N --role ROLE --org CODE|ID
+  campusguard token create --name N --role ROLE --org CODE|ID [--duty D]
   campusguard token list
   campusguard token revoke ID
 
@@ -30,6 +30,7 @@ func cmdToken(ctx context.Context, env environment, args []string) error {
 	name := fs.String("name", "", "what the token is for, e.g. 东校门测温门")
 	role := fs.String("role", "", "the token's role")
 	org := fs.String("org", "", "the org node (code or id) the role applies to")
+	duty := fs.String("duty", "", "for a region viewer (required): health, cdc, market, police or transport")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func cmdToken(ctx context.Context, env environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		secret, t, err := store.CreateToken(ctx, *name, campusguard.AccessRole(*role), o.ID)
+		secret, t, err := store.CreateTokenFor(ctx, *name, campusguard.Grant{Role: campusguard.AccessRole(*role), OrgID: o.ID, Duty: *duty})
 		if err != nil {
 			return explain(env, c.lang, err)
 		}

@@ -39,7 +39,7 @@ func cmdUser(ctx context.Context, env environment, args []string) error {
 	name := fs.String("name", "", "the account holder's name")
 	role := fs.String("role", "", "the role to grant")
 	org := fs.String("org", "", "the org node (code or id) the role applies to; none for system_admin")
-	duty := fs.String("duty", "", "for region viewers: health, cdc, market or police")
+	duty := fs.String("duty", "", "for region viewers (required): health, cdc, market, police or transport")
 	under := fs.String("under", "", "list only accounts with a grant under this org (code or id)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

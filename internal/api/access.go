@@ -156,6 +156,7 @@ type tokenCreate struct {
 	Name  string                 `json:"name"`
 	Role  campusguard.AccessRole `json:"role"`
 	OrgID int64                  `json:"org_id"`
+	Duty  string                 `json:"duty"`
 }
 
 // newToken is the answer to "POST /api/v1/tokens": the token and its
@@ -175,7 +176,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 	if in.OrgID <= 0 {
 		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "org_id", Msg: "error.required"}})
 	}
-	secret, t, err := s.Access.CreateToken(r.Context(), in.Name, in.Role, in.OrgID)
+	secret, t, err := s.Access.CreateTokenFor(r.Context(), in.Name, campusguard.Grant{Role: in.Role, OrgID: in.OrgID, Duty: in.Duty})
 	if err != nil {
 		return err
 	}

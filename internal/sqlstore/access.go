@@ -130,6 +130,9 @@ func (s *Store) CreateUser(ctx context.Context, u *campusguard.User, password st
 		region := int64(0)
 		for i := range u.Grants {
 			g := &u.Grants[i]
+			if err := checkDuty(*g); err != nil {
+				return err
+			}
 			var o *campusguard.Org
 			if g.OrgID != 0 {
 				if o, err = findOrgByID(ctx, tx, g.OrgID); err != nil {
@@ -199,6 +202,9 @@ func insertGrant(ctx context.Context, tx *Tx, u *campusguard.User, g campusguard
 func (s *Store) AddGrant(ctx context.Context, userID int64, g campusguard.Grant) error {
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
+		return err
+	}
+	if err := checkDuty(g); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
@@ -582,6 +588,16 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 
 // CreateToken makes an API token for a device or integration.
 func (s *Store) CreateToken(ctx context.Context, name string, role campusguard.AccessRole, orgID int64) (string, *campusguard.APIToken, error) {
+	return s.CreateTokenFor(ctx, name, campusguard.Grant{Role: role, OrgID: orgID})
+}
+
+// CreateTokenFor makes an API token with a grant: a role on an org and, for
+// a region viewer, its duty.
+func (s *Store) CreateTokenFor(ctx context.Context, name string, g campusguard.Grant) (string, *campusguard.APIToken, error) {
+	role, orgID := g.Role, g.OrgID
+	if err := checkDuty(g); err != nil {
+		return "", nil, err
+	}
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
 		return "", nil, err
@@ -594,7 +610,7 @@ func (s *Store) CreateToken(ctx context.Context, name string, role campusguard.A
 		return "", nil, campusguard.InvalidFields([]campusguard.FieldError{{Field: "role", Msg: "error.role_scope"}})
 	}
 	secret := auth.NewToken("cgt_", 32)
-	t := &campusguard.APIToken{Name: name, Prefix: secret[:10], Role: role, OrgID: orgID, CreatedBy: a.Name}
+	t := &campusguard.APIToken{Name: name, Prefix: secret[:10], Role: role, Duty: g.Duty, OrgID: orgID, CreatedBy: a.Name}
 	err = s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, orgID)
 		if err != nil {
@@ -604,9 +620,9 @@ func (s *Store) CreateToken(ctx context.Context, name string, role campusguard.A
 			return err
 		}
 		t.RegionID, t.CreatedAt = o.RegionID, tx.now
-		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (region_id, name, token_hash, prefix, role, org_id, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, t.RegionID, t.Name, auth.Digest(secret), t.Prefix, t.Role,
-			t.OrgID, t.CreatedBy, tx.now).Scan(&t.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (region_id, name, token_hash, prefix, role, org_id, created_by, created_at, duty)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, t.RegionID, t.Name, auth.Digest(secret), t.Prefix, t.Role,
+			t.OrgID, t.CreatedBy, tx.now, t.Duty).Scan(&t.ID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, t.RegionID, "create_token", "token:"+strconv.FormatInt(t.ID, 10), t.Name)
@@ -632,7 +648,7 @@ func (s *Store) FindTokens(ctx context.Context) ([]*campusguard.APIToken, error)
 		sq.and(pathRanges("o.path", paths, sq.arg))
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.region_id, t.name, t.prefix, t.role, t.org_id, t.created_by, t.created_at,
-		t.last_used_at, t.revoked_at FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE `+sq.where()+` ORDER BY t.id`, sq.args...)
+		t.last_used_at, t.revoked_at, t.duty FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE `+sq.where()+` ORDER BY t.id`, sq.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find tokens: %w", err)
 	}
@@ -641,7 +657,8 @@ func (s *Store) FindTokens(ctx context.Context) ([]*campusguard.APIToken, error)
 	for rows.Next() {
 		var t campusguard.APIToken
 		var used, revoked sql.NullTime
-		if err := rows.Scan(&t.ID, &t.RegionID, &t.Name, &t.Prefix, &t.Role, &t.OrgID, &t.CreatedBy, &t.CreatedAt, &used, &revoked); err != nil {
+		if err := rows.Scan(&t.ID, &t.RegionID, &t.Name, &t.Prefix, &t.Role, &t.OrgID, &t.CreatedBy, &t.CreatedAt, &used, &revoked,
+			&t.Duty); err != nil {
 			return nil, err
 		}
 		t.CreatedAt = t.CreatedAt.UTC()
@@ -694,9 +711,9 @@ func (s *Store) TokenActor(ctx context.Context, secret, remote string) (*campusg
 		var path, orgName string
 		var used, revoked sql.NullTime
 		e = tokenEntry{generation: generation, loaded: now}
-		err := hotReads{s}.QueryRowContext(ctx, `SELECT t.id, t.name, t.role, t.org_id, o.path, o.name, t.last_used_at, t.revoked_at
+		err := hotReads{s}.QueryRowContext(ctx, `SELECT t.id, t.name, t.role, t.org_id, o.path, o.name, t.last_used_at, t.revoked_at, t.duty
 			FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = $1`, digest).
-			Scan(&e.id, &e.name, &e.grant.Role, &e.grant.OrgID, &path, &orgName, &used, &revoked)
+			Scan(&e.id, &e.name, &e.grant.Role, &e.grant.OrgID, &path, &orgName, &used, &revoked, &e.grant.Duty)
 		if err == sql.ErrNoRows || (err == nil && revoked.Valid) {
 			return nil, campusguard.Errorf(campusguard.Unauthenticated, "error.token_invalid")
 		}

@@ -101,6 +101,9 @@ func TestAccessMatrix(t *testing.T) {
 			personIn, personOut *campusguard.Person
 			file                campusguard.Code // FindPersonFile on personIn: "" allowed
 			writeOrg, writeP    bool
+			// noPeople: people are out of reach altogether (a liaison whose
+			// duty reads aggregated figures only): personIn reads as NotFound.
+			noPeople bool
 		}
 		staffUser := func() *campusguard.User {
 			u := &campusguard.User{Login: "staff-self", Name: "教师本人", PersonID: &w.staff.ID,
@@ -110,36 +113,54 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			return u
 		}
+		viewer := func(duty string) func() *campusguard.User {
+			return func() *campusguard.User {
+				return sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.RegionViewer, OrgID: w.county.ID, Duty: duty})
+			}
+		}
+		// What every liaison whose duty is not health sees: the county's
+		// nodes and figures, no person.
+		aggregates := expect{orgIn: w.school2, orgOut: w.school3, personIn: w.student2, personOut: w.student3, noPeople: true}
 		cases := []struct {
 			role campusguard.AccessRole
+			duty string
 			user func() *campusguard.User
 			want expect
 		}{
-			{campusguard.SystemAdmin, func() *campusguard.User {
+			{campusguard.SystemAdmin, "", func() *campusguard.User {
 				return sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SystemAdmin})
 			},
 				expect{orgIn: w.school3, personIn: w.student3, writeOrg: true, writeP: true}},
-			{campusguard.RegionAdmin, func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.RegionAdmin, w.county)) },
+			{campusguard.RegionAdmin, "", func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.RegionAdmin, w.county)) },
 				expect{orgIn: w.school2, orgOut: w.school3, personIn: w.student2, personOut: w.student3, writeOrg: true, writeP: true}},
-			{campusguard.RegionViewer, func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.RegionViewer, w.county)) },
+			{campusguard.RegionViewer, campusguard.DutyHealth, viewer(campusguard.DutyHealth),
 				expect{orgIn: w.school2, orgOut: w.school3, personIn: w.student2, personOut: w.student3}},
-			{campusguard.Inspector, func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.Inspector, w.county)) },
+			{campusguard.RegionViewer, campusguard.DutyCDC, viewer(campusguard.DutyCDC),
+				expect{orgIn: w.school2, orgOut: w.school3, personIn: w.student2, personOut: w.student3}},
+			{campusguard.RegionViewer, campusguard.DutyMarket, viewer(campusguard.DutyMarket), aggregates},
+			{campusguard.RegionViewer, campusguard.DutyPolice, viewer(campusguard.DutyPolice), aggregates},
+			{campusguard.RegionViewer, campusguard.DutyTransport, viewer(campusguard.DutyTransport), aggregates},
+			{campusguard.Inspector, "", func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.Inspector, w.county)) },
 				expect{orgIn: w.school, orgOut: w.school3, personIn: w.student, personOut: w.student3, file: campusguard.Forbidden}},
-			{campusguard.SchoolAdmin, func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.SchoolAdmin, w.school)) },
+			{campusguard.SchoolAdmin, "", func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.SchoolAdmin, w.school)) },
 				expect{orgIn: w.class, orgOut: w.school2, personIn: w.student, personOut: w.student2, writeOrg: true, writeP: true}},
-			{campusguard.HealthOffice, func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.HealthOffice, w.school)) },
+			{campusguard.HealthOffice, "", func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.HealthOffice, w.school)) },
 				expect{orgIn: w.class, orgOut: w.class2, personIn: w.staff, personOut: w.staff2}},
-			{campusguard.ClassTeacher, func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.ClassTeacher, w.class)) },
+			{campusguard.ClassTeacher, "", func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.ClassTeacher, w.class)) },
 				expect{orgIn: w.class, orgOut: w.school, personIn: w.student, personOut: w.staff}},
-			{campusguard.GateStaff, func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.GateStaff, w.school)) },
+			{campusguard.GateStaff, "", func() *campusguard.User { return sqlstoretest.MustUser(t, s, g(campusguard.GateStaff, w.school)) },
 				expect{orgIn: w.school, orgOut: w.school2, personIn: w.student, personOut: w.student2, file: campusguard.Forbidden}},
-			{campusguard.StaffMember, staffUser,
+			{campusguard.StaffMember, "", staffUser,
 				expect{orgOut: w.school, personIn: w.staff, personOut: w.student}},
-			{campusguard.GuardianRole, func() *campusguard.User { return guardianUser(t, s, w) },
+			{campusguard.GuardianRole, "", func() *campusguard.User { return guardianUser(t, s, w) },
 				expect{orgOut: w.class, personIn: w.student, personOut: w.student2}},
 		}
 		for _, tc := range cases {
-			t.Run(string(tc.role), func(t *testing.T) {
+			name := string(tc.role)
+			if tc.duty != "" {
+				name += "/" + tc.duty
+			}
+			t.Run(name, func(t *testing.T) {
 				actx := sqlstoretest.ActorCtx(t, s, tc.user())
 				e := tc.want
 				if e.orgIn != nil {
@@ -163,6 +184,22 @@ func TestAccessMatrix(t *testing.T) {
 					if err != nil {
 						t.Errorf("FindOrgs = %v", err)
 					}
+				}
+				if e.noPeople {
+					if _, err := s.FindPersonByID(actx, e.personIn.ID); campusguard.ErrorCode(err) != campusguard.NotFound {
+						t.Errorf("FindPersonByID(a child, duty without people) = %v, want NotFound", err)
+					}
+					if _, err := s.FindPersonFile(actx, e.personIn.ID); campusguard.ErrorCode(err) != campusguard.NotFound {
+						t.Errorf("FindPersonFile(a child, duty without people) = %v, want NotFound", err)
+					}
+					people, _, err := s.FindPeople(actx, campusguard.PersonFilter{})
+					if err != nil || len(people) != 0 {
+						t.Errorf("FindPeople(duty without people) = %d people, %v; want none", len(people), err)
+					}
+					if _, err := s.UpdatePerson(actx, e.personIn.ID, campusguard.PersonUpdate{Name: ptrTo("改名")}); campusguard.ErrorCode(err) != campusguard.NotFound {
+						t.Errorf("UpdatePerson(duty without people) = %v, want NotFound", err)
+					}
+					return
 				}
 				if _, err := s.FindPersonByID(actx, e.personIn.ID); err != nil {
 					t.Errorf("FindPersonByID(in scope) = %v, want it", err)
@@ -219,7 +256,7 @@ func TestAccessMatrix(t *testing.T) {
 func TestMasking(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		w := mustWorld(t, s)
-		viewer := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.RegionViewer, OrgID: w.county.ID}))
+		viewer := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.RegionViewer, OrgID: w.county.ID, Duty: campusguard.DutyCDC}))
 		teacher := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: w.class.ID}))
 		for name, c := range map[string]context.Context{"viewer": viewer, "teacher": teacher} {
 			f, err := s.FindPersonFile(c, w.student.ID)
@@ -555,3 +592,5 @@ func TestJoinThrottle(t *testing.T) {
 		}
 	})
 }
+
+func ptrTo[T any](v T) *T { return &v }

@@ -55,7 +55,7 @@ func mustCaseWorld(t *testing.T, s *sqlstore.Store) *caseWorld {
 	w.officer = sqlstoretest.MustUser(t, s, grant(campusguard.HealthOffice, tr.School))
 	w.principal = sqlstoretest.MustUser(t, s, grant(campusguard.SchoolAdmin, tr.School))
 	w.bureau = sqlstoretest.MustUser(t, s, grant(campusguard.RegionAdmin, tr.County))
-	w.viewer = sqlstoretest.MustUser(t, s, grant(campusguard.RegionViewer, tr.County))
+	w.viewer = sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.RegionViewer, OrgID: tr.County.ID, Duty: campusguard.DutyHealth})
 	w.otherOfficer = sqlstoretest.MustUser(t, s, grant(campusguard.HealthOffice, tr.Other))
 	w.teacherCtx = sqlstoretest.ActorCtx(t, s, w.teacherUser)
 	w.officerCtx = sqlstoretest.ActorCtx(t, s, w.officer)

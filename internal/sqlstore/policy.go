@@ -307,3 +307,15 @@ func (s *Store) SetDeadlines(ctx context.Context, orgID int64, u campusguard.Dea
 	})
 	return out, err
 }
+
+// checkDuty checks a grant's duty: a region viewer needs one of the duties
+// (it decides what the liaison reads); no other role has one.
+func checkDuty(g campusguard.Grant) error {
+	switch {
+	case g.Role == campusguard.RegionViewer && !campusguard.ValidDuty(g.Duty):
+		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "duty", Msg: "error.duty_required"}})
+	case g.Role != campusguard.RegionViewer && g.Duty != "":
+		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "duty", Msg: "error.duty_viewer_only"}})
+	}
+	return nil
+}

@@ -474,7 +474,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 	var secret string
 	var t *campusguard.APIToken
 	if err == nil {
-		secret, t, err = s.Access.CreateToken(r.Context(), name, g.Role, g.OrgID)
+		secret, t, err = s.Access.CreateTokenFor(r.Context(), name, g)
 	}
 	if err == nil {
 		p, err := s.tokensPage(r, "", "", "", "", "")

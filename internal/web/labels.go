@@ -23,7 +23,7 @@ func auditActionKey(a string) string                { return "audit.action." + a
 func relationKey(r string) string                   { return "relation." + r }
 
 // duties are the duties of a region viewer (SPEC §2): what data they need.
-var duties = []string{"health", "cdc", "market", "police"}
+var duties = campusguard.Duties
 
 // auditActions are the actions the store writes to the audit log, in the
 // order the audit page's filter offers them; others show as they are.

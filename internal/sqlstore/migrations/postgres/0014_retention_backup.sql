@@ -40,3 +40,6 @@ CREATE TABLE backups (
     error       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX backups_started ON backups (started_at);
+
+-- A region viewer's token carries its duty, as a user's grant does.
+ALTER TABLE api_tokens ADD COLUMN duty TEXT NOT NULL DEFAULT '';
