@@ -377,6 +377,8 @@ type SignOff struct {
 	SignedBy   string    `json:"signed_by,omitempty"`
 	SignedAt   time.Time `json:"signed_at,omitzero"`
 	Note       string    `json:"note,omitempty"`
+	Deadline   Clock     `json:"deadline"` // the school's sign-off deadline
+	Late       bool      `json:"late"`     // signed after it
 }
 
 // SchoolDay is one school's line of a region's daily report.

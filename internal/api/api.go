@@ -39,7 +39,13 @@ type Config struct {
 	// Dashboards draws the command view's dashboards and keeps the daily
 	// briefings (SPEC §9).
 	Dashboards campusguard.DashboardService
-	Logger     *slog.Logger
+	// Policy, Transport, Export and System serve a region's settings of
+	// issue 16, the bus figures, a person's export and the backups.
+	Policy    campusguard.PolicyService
+	Transport campusguard.TransportService
+	Export    campusguard.ExportService
+	System    campusguard.SystemService
+	Logger    *slog.Logger
 }
 
 // Server serves /api/v1.
@@ -155,6 +161,16 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/webhooks", false, s.handleWebhookCreate},
 		{"POST", "/api/v1/webhooks/{id}/disable", false, s.handleWebhookDisable},
 		{"GET", "/api/v1/webhooks/{id}/deliveries", false, s.handleDeliveryIndex},
+
+		{"GET", "/api/v1/orgs/{id}/policy", false, s.handlePolicyView},
+		{"PUT", "/api/v1/orgs/{id}/fever-threshold", false, s.handleFeverThresholdUpdate},
+		{"PUT", "/api/v1/orgs/{id}/retention", false, s.handleRetentionUpdate},
+		{"GET", "/api/v1/orgs/{id}/deadlines", false, s.handleDeadlinesView},
+		{"PUT", "/api/v1/orgs/{id}/deadlines", false, s.handleDeadlinesUpdate},
+		{"GET", "/api/v1/orgs/{id}/bus-figures", false, s.handleBusFigures},
+		{"GET", "/api/v1/people/{id}/export", false, s.handlePersonExport},
+		{"GET", "/api/v1/people/{id}/export.xlsx", false, s.handlePersonExportXLSX},
+		{"GET", "/api/v1/system/backups", false, s.handleBackupIndex},
 
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},

@@ -631,6 +631,10 @@ func (s *Store) SignOffs(ctx context.Context, orgID int64, day campusguard.Date)
 	if err != nil {
 		return nil, err
 	}
+	book, err := regionDeadlines(ctx, s.read, o.RegionID)
+	if err != nil {
+		return nil, err
+	}
 	lo, hi := subtree(o.Path)
 	rows, err := s.read.QueryContext(ctx, `SELECT s.id, s.name, COALESCE(f.signed_by, ''), f.signed_at, COALESCE(f.note, '')
 		FROM orgs s LEFT JOIN signoffs f ON f.school_id = s.id AND f.day = $1
@@ -646,8 +650,11 @@ func (s *Store) SignOffs(ctx context.Context, orgID int64, day campusguard.Date)
 		if err := rows.Scan(&so.SchoolID, &so.SchoolName, &so.SignedBy, &at, &so.Note); err != nil {
 			return nil, err
 		}
+		dl := book.of(so.SchoolID)
+		so.Deadline = dl.SignOffBy
 		if at.Valid {
 			so.Signed, so.SignedAt = true, at.Time.UTC()
+			so.Late = dl.SignOffLate(day, so.SignedAt)
 		}
 		out = append(out, so)
 	}

@@ -13,10 +13,6 @@ import (
 	"campusguard"
 )
 
-// ReportDeadline is when, in China, a school's reports are due: a school
-// still incomplete after it shows yellow.
-const ReportDeadline = 7 * time.Hour
-
 // Dashboard draws a node's day from the roll-ups and the open cases and
 // alerts, never from raw checks: the node's figures of the last 30 days
 // (one query), every school under it with its figures, sign-off and town
@@ -142,11 +138,14 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 			return nil, err
 		}
 	}
-	local := now.In(campusguard.China)
-	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, campusguard.China)
-	past := day.Before(campusguard.DateOf(local)) || day == campusguard.DateOf(local) && local.Sub(midnight) >= ReportDeadline
+	// Each school is late by its own report deadline (its region's unless
+	// it set one).
+	book, err := regionDeadlines(ctx, s.read, o.RegionID)
+	if err != nil {
+		return nil, err
+	}
 	for _, st := range d.Schools {
-		st.Light = campusguard.LightOf(st, past)
+		st.Light = campusguard.LightOf(st, book.of(st.SchoolID).ReportsLate(day, now))
 	}
 	return d, nil
 }

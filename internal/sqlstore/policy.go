@@ -224,15 +224,29 @@ func schoolDeadlines(ctx context.Context, q queryer, sch *campusguard.Org) (*cam
 	return d, nil
 }
 
-// SchoolDeadlines returns a school's deadlines, or a top-level region's
-// defaults. NotFound for anything else or out of scope.
+// SchoolDeadlines returns a school's deadlines (those of a grade's or a
+// class's school for a grade or a class), or a top-level region's
+// defaults. NotFound for a lower region or out of scope.
 func (s *Store) SchoolDeadlines(ctx context.Context, orgID int64) (*campusguard.SchoolDeadlines, error) {
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
-	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) || !(o.Kind == campusguard.KindSchool || o.ParentID == nil) {
+	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) || (o.Kind == campusguard.KindRegion && o.ParentID != nil) {
+		return nil, notFound("school")
+	}
+	if o.Kind == campusguard.KindClass || o.Kind == campusguard.KindGrade {
+		// The reader of a class may not read its school: found as the system.
+		for _, id := range campusguard.PathIDs(o.Path) {
+			if sch, err := findOrgByID(ctx, s.read, id); err == nil && sch.Kind == campusguard.KindSchool {
+				d, err := schoolDeadlines(ctx, s.read, sch)
+				if err == nil {
+					d.OrgID = o.ID
+				}
+				return d, err
+			}
+		}
 		return nil, notFound("school")
 	}
 	return schoolDeadlines(ctx, s.read, o)
@@ -318,4 +332,50 @@ func checkDuty(g campusguard.Grant) error {
 		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "duty", Msg: "error.duty_viewer_only"}})
 	}
 	return nil
+}
+
+// deadlineBook is every school's deadlines in a region: the region's, and
+// the schools' own where set.
+type deadlineBook struct {
+	region campusguard.Deadlines
+	own    map[int64]campusguard.Deadlines
+}
+
+// of returns a school's deadlines.
+func (b deadlineBook) of(school int64) campusguard.Deadlines {
+	if d, ok := b.own[school]; ok {
+		return d
+	}
+	return b.region
+}
+
+// regionDeadlines reads the deadlines of a region's schools in two queries.
+func regionDeadlines(ctx context.Context, q queryer, regionID int64) (deadlineBook, error) {
+	p, err := regionPolicy(ctx, q, regionID)
+	if err != nil {
+		return deadlineBook{}, err
+	}
+	b := deadlineBook{region: p.Deadlines, own: map[int64]campusguard.Deadlines{}}
+	rows, err := q.QueryContext(ctx, `SELECT school_id, report_by_minutes, signoff_by_minutes FROM school_deadlines
+		WHERE region_id = $1`, regionID)
+	if err != nil {
+		return b, fmt.Errorf("school deadlines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var report, signOff sql.NullInt64
+		if err := rows.Scan(&id, &report, &signOff); err != nil {
+			return b, err
+		}
+		d := p.Deadlines
+		if report.Valid {
+			d.ReportBy = campusguard.Clock(report.Int64)
+		}
+		if signOff.Valid {
+			d.SignOffBy = campusguard.Clock(signOff.Int64)
+		}
+		b.own[id] = d
+	}
+	return b, rows.Err()
 }

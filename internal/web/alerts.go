@@ -646,6 +646,9 @@ func (s *Server) handleRuleSettings(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p.Minutes = strconv.Itoa(int(within.Minutes()))
+	if err := s.policySettings(ctx, p); err != nil {
+		return err
+	}
 	if err := s.calendarSettings(ctx, p); err != nil {
 		return err
 	}

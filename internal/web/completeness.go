@@ -3,15 +3,9 @@ package web
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"campusguard"
 )
-
-// reportDeadline is when a school day's reports are due, after midnight in
-// the schools' zone: SPEC §3's example of 07:00. Until schools keep a
-// deadline of their own, every school has this one.
-const reportDeadline = 7 * time.Hour
 
 // dayFigures is one child's figures of today in the table of a region's
 // children or of a school's classes.
@@ -42,11 +36,22 @@ func newDayFigures(r campusguard.Rollup, past bool) *dayFigures {
 	return f
 }
 
-// pastDeadline reports whether today's reports are overdue now.
-func (s *Server) pastDeadline() bool {
-	now := s.Now().In(s.Location)
-	y, m, d := now.Date()
-	return now.Sub(time.Date(y, m, d, 0, 0, 0, 0, s.Location)) >= reportDeadline
+// pastDeadline reports whether today's reports of the org node are
+// overdue now: by its school's report deadline (a class's school), or its
+// top-level region's for a region; the product's default when the reader
+// may not read them.
+func (s *Server) pastDeadline(ctx context.Context, o *campusguard.Org) bool {
+	d := campusguard.DefaultDeadlines
+	if s.Policy != nil {
+		id := o.RegionID
+		if o.Kind != campusguard.KindRegion {
+			id = o.ID // a school, or a grade or class of it
+		}
+		if sd, err := s.Policy.SchoolDeadlines(ctx, id); err == nil {
+			d = sd.Deadlines
+		}
+	}
+	return d.ReportsLate(s.today(), s.Now())
 }
 
 // addChildFigures gives each row of a region's list today's figures: the
@@ -76,7 +81,7 @@ func (s *Server) addChildFigures(ctx context.Context, o *campusguard.Org, v *reg
 			byURL[orgURL(r.OrgID)] = r
 		}
 	}
-	past := s.pastDeadline()
+	past := s.pastDeadline(ctx, o)
 	v.Day = day.String()
 	for i := range v.Children {
 		row := &v.Children[i]
@@ -114,7 +119,7 @@ func (s *Server) schoolClassFigures(ctx context.Context, o *campusguard.Org, gra
 	for _, r := range rs {
 		byURL[orgURL(r.OrgID)] = r
 	}
-	past := s.pastDeadline()
+	past := s.pastDeadline(ctx, o)
 	c := &classFigures{Day: day.String()}
 	for _, g := range grades {
 		for _, cl := range g.Classes {

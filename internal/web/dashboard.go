@@ -312,7 +312,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 
 	// The table: a region's schools, a school's classes, or a class's
 	// students.
-	past := s.pastDeadline() || !p.Today
+	past := s.pastDeadline(r.Context(), o) || !p.Today
 	if o.Kind == campusguard.KindClass {
 		p.IsClass = true
 		if p.Students, err = s.studentRows(r, l, o, day, d.Cases, past); err != nil {

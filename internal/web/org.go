@@ -38,6 +38,9 @@ type orgPage struct {
 	EditURL  string
 	ChildURL string
 	PlaceURL string // a school's places and bus routes
+	// BusesURL shows the bus routes' figures to those who read them;
+	// DeadlinesURL sets a school's deadlines, for its admins.
+	BusesURL, DeadlinesURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
 	DashboardURL string
 
@@ -209,6 +212,12 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.Dashboards != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) {
 		p.DashboardURL = orgURL(id) + "/dashboard"
+	}
+	if s.Transport != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadBusFigures, o.Path) {
+		p.BusesURL = orgURL(id) + "/buses"
+	}
+	if s.Policy != nil && o.Kind == campusguard.KindSchool && p.actor.Can(campusguard.WriteOrg, o.Path) {
+		p.DeadlinesURL = orgURL(id) + "/deadlines"
 	}
 	switch o.Kind {
 	case campusguard.KindRegion:

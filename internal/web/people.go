@@ -173,6 +173,9 @@ type personPage struct {
 	// RevealURL shows the full ID number and phone, audited; "" for
 	// readers who may not.
 	RevealURL string
+	// ExportURL opens the person's whole file for their guardian (audited),
+	// for the school's admins and health officers.
+	ExportURL string
 	// Revealed is set on the answer to a reveal.
 	Revealed bool
 	// RevokeURL voids the student's unused binding codes; "" for readers
@@ -327,6 +330,9 @@ func (s *Server) personPage(r *http.Request, id int64) (*personPage, error) {
 	}
 	if a.Can(campusguard.RevealIdentity, path) {
 		p.RevealURL = personURL(p.Person.ID) + "/reveal"
+	}
+	if s.Export != nil && a.Can(campusguard.ExportFile, path) {
+		p.ExportURL = personURL(p.Person.ID) + "/export"
 	}
 	if p.Person.Kind == campusguard.Student && a.Can(campusguard.IssueBinding, path) {
 		p.RevokeURL = personURL(p.Person.ID) + "/binding-codes/revoke"

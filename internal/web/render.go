@@ -38,10 +38,16 @@ func parsePages(funcs template.FuncMap) (map[string]*pageTemplate, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Parts of a page that live in files of their own (templates/parts),
+	// so that sections of one page can grow apart.
+	parts, err := fs.Glob(templateFS, "templates/parts/*.html")
+	if err != nil {
+		return nil, err
+	}
 	pages := make(map[string]*pageTemplate, len(files))
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, append(sharedTemplates[:len(sharedTemplates):len(sharedTemplates)], f)...)
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, append(append(sharedTemplates[:len(sharedTemplates):len(sharedTemplates)], parts...), f)...)
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}
@@ -139,6 +145,7 @@ type userView struct {
 	Alerts   bool      // the early-warning alerts
 	Overview bool      // the dashboard (总览)
 	Settings []navLink // the settings of the regions the user administers
+	System   bool      // the system administrator's page: backups, retention
 	Unread   int       // unread notifications, for the inbox badge
 }
 
@@ -180,6 +187,7 @@ func (s *Server) base(r *http.Request, titleKey string) basePage {
 		if s.Settings != nil {
 			b.Me.Settings = settingsLinks(l, a)
 		}
+		b.Me.System = s.System.Service != nil && isSystemAdmin(a)
 		if !isHTMX(r) { // the badge sits in the layout, which htmx answers leave out
 			b.Me.Unread = s.unread(r)
 		}

@@ -22,6 +22,13 @@ type signOffCard struct {
 	Signed   int
 	Total    int
 	Unsigned []personLink // the schools not yet signed, by name and page
+	Late     []lateSignOff // the schools that signed after their deadline
+}
+
+// lateSignOff is a school that signed its day off after its deadline.
+type lateSignOff struct {
+	URL, Name    string
+	At, Deadline string // HH:MM
 }
 
 // canSignOff reports whether a may sign off the day of the school at path:
@@ -74,6 +81,10 @@ func (s *Server) regionSignOffs(ctx context.Context, o *campusguard.Org) (*signO
 	for _, so := range list {
 		if so.Signed {
 			c.Signed++
+			if so.Late {
+				c.Late = append(c.Late, lateSignOff{URL: orgURL(so.SchoolID), Name: so.SchoolName,
+					At: so.SignedAt.In(s.Location).Format("15:04"), Deadline: so.Deadline.String()})
+			}
 		} else {
 			c.Unsigned = append(c.Unsigned, personLink{URL: orgURL(so.SchoolID), Name: so.SchoolName})
 		}

@@ -48,6 +48,13 @@ type Config struct {
 	// Dashboards draws the dashboards and keeps the daily briefings;
 	// nil hides them.
 	Dashboards campusguard.DashboardService
+	// Policy holds a region's fever threshold, retention and deadlines;
+	// Transport the bus routes' figures; System the backups and the
+	// retention runs for the system administrator; nil hides each.
+	Policy    campusguard.PolicyService
+	Transport campusguard.TransportService
+	Export    campusguard.ExportService
+	System    SystemInfo
 	Logger     *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.

@@ -355,6 +355,9 @@ type settingsPage struct {
 	// Calendar is the region's school calendar, for its region admins;
 	// nil for others and without a calendar.
 	Calendar *calendarSection
+	// Policy is the section of the fever threshold, the retention and the
+	// deadlines (policy.go); nil without them.
+	Policy *policySection
 }
 
 // settingsPageFor reads the region named by the path and checks that the
@@ -411,6 +414,9 @@ func (s *Server) loadSettings(ctx context.Context, p *settingsPage) error {
 	if err := s.ruleSettings(ctx, p); err != nil {
 		return err
 	}
+	if err := s.policySettings(ctx, p); err != nil {
+		return err
+	}
 	return s.calendarSettings(ctx, p)
 }
 
@@ -442,6 +448,9 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.ruleSettings(r.Context(), p); err != nil {
+		return err
+	}
+	if err := s.policySettings(r.Context(), p); err != nil {
 		return err
 	}
 	if err := s.calendarSettings(r.Context(), p); err != nil {
