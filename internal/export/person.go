@@ -30,9 +30,9 @@ func PersonSheets(e *campusguard.PersonExport, t Translator) []Sheet {
 	p := e.Person
 	yes := func(b bool) string {
 		if b {
-			return t("common.yes")
+			return t("export.yes")
 		}
-		return t("common.no")
+		return t("export.no")
 	}
 	tm := func(x interface{ IsZero() bool }, s string) string {
 		if x.IsZero() {
@@ -53,12 +53,12 @@ func PersonSheets(e *campusguard.PersonExport, t Translator) []Sheet {
 		}
 		return strconv.FormatFloat(*v, 'f', 1, 64)
 	}
-	kind := t("person.kind." + string(p.Kind))
+	kind := t("person_kind." + string(p.Kind))
 	person := Sheet{Key: "person", Title: t("export.sheet.person"), Header: []string{t("export.item"), t("export.value")},
 		Rows: [][]string{
 			{t("field.name"), p.Name}, {t("export.kind"), kind}, {t("field.number"), p.Number},
 			{t("field.id_number"), p.IDNumber}, {t("field.gender"), genderText(t, p.Gender)},
-			{t("field.birth_date"), tm(p.Birth, p.Birth.String())}, {t("field.phone"), p.Phone},
+			{t("export.birth_date"), tm(p.Birth, p.Birth.String())}, {t("field.phone"), p.Phone},
 			{t("export.school"), e.School}, {t("export.class"), e.Class},
 			{t("field.residence"), strings.TrimSpace(p.Town + " " + p.Village)}, {t("field.active"), yes(p.Active)},
 			{t("export.generated"), local(e.GeneratedAt) + " " + e.GeneratedBy},
@@ -169,4 +169,34 @@ func WritePersonXLSX(w io.Writer, e *campusguard.PersonExport, t Translator) err
 	}
 	f.SetActiveSheet(0)
 	return f.Write(w)
+}
+
+// SampleExport is an export with one of everything, so that tests and the
+// catalogue check see every key the tables use.
+func SampleExport() *campusguard.PersonExport {
+	t := 37.8
+	at := time.Date(2026, 11, 30, 7, 10, 0, 0, campusguard.China)
+	closed := at.Add(48 * time.Hour)
+	e := &campusguard.PersonExport{
+		Person: &campusguard.Person{ID: 7, Kind: campusguard.Student, Name: "陈小明", Number: "S1", Gender: campusguard.Gender("M"),
+			Birth: campusguard.Date{Year: 2019, Month: 3, Day: 7}, Active: true},
+		School: "云陵中心小学", Class: "一年级1班",
+		Guardians:   []*campusguard.Guardian{{Name: "陈建国", Relation: "父亲", Phone: "13812345678"}},
+		GeneratedAt: at, GeneratedBy: "林校长",
+	}
+	for _, k := range campusguard.CheckKinds {
+		e.Checks = append(e.Checks, &campusguard.Check{Day: campusguard.DateOf(at), Kind: k, At: at, Temperature: &t,
+			Symptoms: []campusguard.Symptom{campusguard.SymCough}, Attendance: campusguard.Absent, AbsenceReason: campusguard.AbsentIll,
+			Version: 1, Current: true, Abnormal: true})
+	}
+	e.FollowUps = []*campusguard.FollowUp{{Day: campusguard.DateOf(at), Done: true, ClinicVisit: true, Diagnosis: "流感"}}
+	for _, st := range campusguard.CaseStates {
+		e.Cases = append(e.Cases, &campusguard.Case{ID: 1, State: st, Outcome: campusguard.OutcomeRuledOut, OnsetDay: campusguard.DateOf(at),
+			DetectedAt: at, ClosedAt: &closed, Temperature: &t})
+		e.CaseSteps = append(e.CaseSteps, campusguard.CaseStep{CaseID: 1, To: st, At: at, By: "校医"})
+	}
+	for _, k := range []string{"created", "updated", "imported", "guardian"} {
+		e.History = append(e.History, campusguard.Event{At: at, Kind: k, Actor: "林校长"})
+	}
+	return e
 }

@@ -30,7 +30,8 @@ var duties = campusguard.Duties
 var auditActions = []string{"login", "login_failed", "change_password", "reset_password", "create_user", "add_grant",
 	"create_token", "revoke_token", "read_person_file", "reveal_identity", "issue_binding_codes",
 	"revoke_binding_codes", "redeem_binding_code", "create_org", "update_org", "create_place", "create_bus_route",
-	"create_person", "update_person", "add_guardian", "import_roster"}
+	"create_person", "update_person", "add_guardian", "import_roster",
+	"set_fever_threshold", "set_retention", "set_deadlines", "retention", "export_person_file"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.
@@ -105,6 +106,7 @@ func dynamicKeys() []string {
 	keys = append(keys, alertDynamicKeys()...)
 	keys = append(keys, dashDynamicKeys()...)
 	keys = append(keys, calendarDynamicKeys()...)
+	keys = append(keys, policyDynamicKeys()...)
 	return append(keys, checkDynamicKeys()...)
 }
 

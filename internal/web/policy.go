@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"campusguard"
+	"campusguard/internal/export"
 )
 
 // policySection is the settings page's section of the settings a region
@@ -285,4 +286,21 @@ func (s *Server) handleSchoolDeadlines(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.render(w, r, status, "school_deadlines", p)
+}
+
+// policyDynamicKeys returns the keys of this part built from domain values:
+// the backups' sources, and every key of a person's export.
+func policyDynamicKeys() []string {
+	keys := []string{"backup.source." + campusguard.BackupScheduled, "backup.source." + campusguard.BackupCommand,
+		"notify.backup_failed"}
+	seen := map[string]bool{}
+	record := func(key string, args ...any) string {
+		if !seen[key] {
+			seen[key] = true
+			keys = append(keys, key)
+		}
+		return key
+	}
+	export.PersonSheets(export.SampleExport(), record)
+	return keys
 }

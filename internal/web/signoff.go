@@ -21,7 +21,7 @@ type signOffCard struct {
 	Day      string
 	Signed   int
 	Total    int
-	Unsigned []personLink // the schools not yet signed, by name and page
+	Unsigned []personLink  // the schools not yet signed, by name and page
 	Late     []lateSignOff // the schools that signed after their deadline
 }
 

@@ -47,8 +47,8 @@ type backupRow struct {
 
 // retentionRow is one run of the retention job in a region.
 type retentionRow struct {
-	At                                             string
-	Region                                         string
+	At                                               string
+	Region                                           string
 	Checks, PersonDays, FollowUps, Cases, Anonymised int
 }
 

@@ -55,7 +55,7 @@ type Config struct {
 	Transport campusguard.TransportService
 	Export    campusguard.ExportService
 	System    SystemInfo
-	Logger     *slog.Logger
+	Logger    *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64
