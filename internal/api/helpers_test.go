@@ -100,7 +100,7 @@ func newClient(t *testing.T, cfg Config, sessions authn.Sessions) *client {
 // newStoreClient is an anonymous newClient over a real store.
 func newStoreClient(t *testing.T, s *sqlstore.Store) *client {
 	return newClient(t, Config{Orgs: s, People: s, Access: s, Health: s, Cases: s, Inbox: s, Webhooks: s, Alerts: s,
-		Dashboards: s}, s)
+		Dashboards: s, Policy: s, Transport: s, Export: s, System: s}, s)
 }
 
 // withToken returns a client that sends the API token secret.
@@ -274,7 +274,7 @@ func multipartFile(tb testing.TB, field, filename string, content []byte) ([]byt
 }
 
 var (
-	revealPath   = regexp.MustCompile(`^/api/v1/people/[0-9]+/reveal$`)
+	revealPath   = regexp.MustCompile(`^/api/v1/people/[0-9]+/(reveal|export|export\.xlsx)$`)
 	fullIDNumber = regexp.MustCompile(`[0-9]{17}[0-9X]`)
 	fullMobile   = regexp.MustCompile(`(^|[^0-9])1[0-9]{10}($|[^0-9])`)
 )
@@ -353,7 +353,8 @@ func (c *client) do(r req) *response {
 		c.checkError(where, res, body)
 	}
 
-	// The one answer that carries personal data in full is a reveal's.
+	// The answers that carry personal data in full: a reveal's, and a
+	// person's export for their guardian.
 	if revealPath.MatchString(r.path) && res.StatusCode == http.StatusOK {
 		return out
 	}
