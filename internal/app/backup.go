@@ -78,7 +78,16 @@ func (b *backupScheduler) job() jobs.Job {
 func (b *backupScheduler) run(ctx context.Context) error {
 	newest, err := b.files()
 	if err != nil {
-		return err
+		// A directory that cannot be made or read fails the backup like any
+		// other cause: noted, and an alert in the administrators' inboxes.
+		b.failures.Add(1)
+		now := time.Now().UTC()
+		run := &campusguard.BackupRun{StartedAt: now, FinishedAt: now, Source: campusguard.BackupScheduled, File: b.cfg.Dir,
+			Error: err.Error()}
+		if rerr := b.store.RecordBackup(campusguard.SystemContext(context.WithoutCancel(ctx), "backup"), run); rerr != nil {
+			err = fmt.Errorf("%w; and not recorded: %v", err, rerr)
+		}
+		return fmt.Errorf("scheduled backup: %w", err)
 	}
 	now := time.Now()
 	if n := len(newest); n > 0 {

@@ -111,7 +111,9 @@ func TestDeadlines(t *testing.T) {
 		}
 		// Signed at 09:30 against the county's 09:00: late; the other school
 		// has not signed.
-		s.Now = func() time.Time { return time.Date(checkDay.Year, checkDay.Month, checkDay.Day, 9, 30, 0, 0, campusguard.China) }
+		s.Now = func() time.Time {
+			return time.Date(checkDay.Year, checkDay.Month, checkDay.Day, 9, 30, 0, 0, campusguard.China)
+		}
 		if _, err := s.SignOffDay(principal, tr.School.ID, checkDay, ""); err != nil {
 			t.Fatal(err)
 		}

@@ -205,7 +205,6 @@ func TestBusesPage(t *testing.T) {
 	})
 }
 
-
 // TestPersonExportPage: the principal prints a student's whole file for
 // the guardian; the export is audited; a class teacher may not.
 func TestPersonExportPage(t *testing.T) {
