@@ -147,7 +147,11 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if _, _, err := runIn(t, nil, "first-admin-pass\n", "user", "add", "--db", db, "--login", "root", "--name", "again", "--role", "system_admin"); err == nil {
 		t.Errorf("user add(taken login) = nil error")
 	}
-	out, _, err = runIn(t, nil, "", "user", "grant", "--db", db, "--login", "root", "--role", "region_viewer", "--org", "350622")
+	// A region viewer needs its liaison duty (issue 16).
+	if _, stderr, err := runIn(t, nil, "", "user", "grant", "--db", db, "--login", "root", "--role", "region_viewer", "--org", "350622"); err == nil || !strings.Contains(stderr, "联络职责") {
+		t.Errorf("user grant(a viewer without a duty) = %v, %q; want refused", err, stderr)
+	}
+	out, _, err = runIn(t, nil, "", "user", "grant", "--db", db, "--login", "root", "--role", "region_viewer", "--org", "350622", "--duty", "cdc")
 	if err != nil || !strings.Contains(out, "granted region_viewer") {
 		t.Errorf("user grant = %q, %v", out, err)
 	}
