@@ -64,6 +64,7 @@ func TestAccessibility(t *testing.T) {
 				{"dashboard", dashboardPath(l.root.ID, demoSchoolDay(t, l.root.ID)), "dash-figures"},
 				{"home-report", personPath(l.student.ID) + "/home-report", "home-report"},
 				{"class-check", orgPath(l.class.ID) + "/checks?kind=morning", "class-check"},
+				{"buses", orgPath(l.root.ID) + "/buses", "buses-form"},
 			}
 			for _, p := range pages {
 				t.Run(p.name, func(t *testing.T) {
