@@ -314,3 +314,26 @@ func TestSystemPage(t *testing.T) {
 		}
 	})
 }
+
+// TestViewerNeedsDuty: an account for a region viewer made on the admin
+// page without a duty is refused, naming the duty; with one it is made.
+func TestViewerNeedsDuty(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := mustFixture(t, s)
+		srv := policyServer(t, s, nil)
+		admin := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
+		form := url.Values{"login": {"police1"}, "name": {"公安联络员"}, "password": {"a-long-password-1"},
+			"role": {string(campusguard.RegionViewer)}, "org_id": {itoa(f.county.ID)}, "duty": {""}}
+		r := admin.post(t, srv+"/admin/users", form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("POST a viewer without a duty = %d", r.status)
+		}
+		if errs := strings.Join(r.texts(t, testid("field-error")), " | "); !strings.Contains(errs, "联络职责") {
+			t.Errorf("errors = %q, want the duty named", errs)
+		}
+		form.Set("duty", campusguard.DutyPolice)
+		if r := admin.post(t, srv+"/admin/users", form); r.status != http.StatusSeeOther {
+			t.Fatalf("POST a police liaison = %d", r.status)
+		}
+	})
+}
