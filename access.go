@@ -190,6 +190,57 @@ func (a *Actor) Can(act Action, path string) bool {
 	return false
 }
 
+// CanManageUser reports whether the actor may manage the account u: reset
+// its password, give it grants. Every grant of u must lie in a subtree where
+// the actor manages users, and none may be of a role the actor could not
+// grant (a system admin's grant: only system admins). An account with no
+// grant (a guardian's) or a grant on no node is managed by system admins
+// only. One grant in the actor's subtree is not enough: a county admin who
+// is also staff at a school would otherwise fall to that school's principal.
+func (a *Actor) CanManageUser(u *User) bool {
+	if a == nil || u == nil {
+		return false
+	}
+	if a.System || a.isSystemAdmin() {
+		return true
+	}
+	if len(u.Grants) == 0 {
+		return false
+	}
+	for _, g := range u.Grants {
+		if g.Role == SystemAdmin || g.OrgPath == "" || !a.Can(ManageUsers, g.OrgPath) {
+			return false
+		}
+	}
+	return true
+}
+
+// CanSeeUser reports whether the actor may see the account u: one of its
+// grants lies in a subtree where the actor manages users.
+func (a *Actor) CanSeeUser(u *User) bool {
+	if a == nil || u == nil {
+		return false
+	}
+	if a.System || a.isSystemAdmin() {
+		return true
+	}
+	for _, g := range u.Grants {
+		if g.OrgPath != "" && a.Can(ManageUsers, g.OrgPath) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Actor) isSystemAdmin() bool {
+	for _, g := range a.Grants {
+		if g.Role == SystemAdmin {
+			return true
+		}
+	}
+	return false
+}
+
 // CanAnywhere reports whether any grant of the actor includes act.
 func (a *Actor) CanAnywhere(act Action) bool {
 	if a == nil {

@@ -208,7 +208,7 @@ func (s *Store) AddGrant(ctx context.Context, userID int64, g campusguard.Grant)
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		u, err := s.userInScope(ctx, tx, a, userID)
+		u, err := s.userInScope(ctx, tx, a, userID, true)
 		if err != nil {
 			return err
 		}
@@ -231,22 +231,22 @@ func (s *Store) AddGrant(ctx context.Context, userID int64, g campusguard.Grant)
 	})
 }
 
-// userInScope returns a user the actor may manage: one of whose grants lies
-// in a subtree where the actor manages users. NotFound otherwise.
-func (s *Store) userInScope(ctx context.Context, q queryer, a *campusguard.Actor, id int64) (*campusguard.User, error) {
+// userInScope returns a user the actor may see (one of its grants lies in
+// a subtree where the actor manages users), NotFound otherwise; with manage
+// set, the actor must also manage it (campusguard.Actor.CanManageUser),
+// Forbidden otherwise.
+func (s *Store) userInScope(ctx context.Context, q queryer, a *campusguard.Actor, id int64, manage bool) (*campusguard.User, error) {
 	u, err := findUser(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
-	if a.System || hasRole(a, campusguard.SystemAdmin) {
-		return u, nil
+	if !a.CanSeeUser(u) {
+		return nil, notFound("user")
 	}
-	for _, g := range u.Grants {
-		if g.OrgPath != "" && a.Can(campusguard.ManageUsers, g.OrgPath) {
-			return u, nil
-		}
+	if manage && !a.CanManageUser(u) {
+		return nil, forbidden()
 	}
-	return nil, notFound("user")
+	return u, nil
 }
 
 func findUser(ctx context.Context, q queryer, id int64) (*campusguard.User, error) {
@@ -297,7 +297,7 @@ func (s *Store) FindUserByID(ctx context.Context, id int64) (*campusguard.User, 
 	if !a.CanAnywhere(campusguard.ManageUsers) {
 		return nil, notFound("user")
 	}
-	return s.userInScope(ctx, s.read, a, id)
+	return s.userInScope(ctx, s.read, a, id, false)
 }
 
 // FindUsers lists accounts with a grant in the actor's scope.
@@ -385,7 +385,7 @@ func (s *Store) ResetPassword(ctx context.Context, userID int64, password string
 		if !a.CanAnywhere(campusguard.ManageUsers) {
 			return forbidden()
 		}
-		u, err := s.userInScope(ctx, tx, a, userID)
+		u, err := s.userInScope(ctx, tx, a, userID, true)
 		if err != nil {
 			return err
 		}
