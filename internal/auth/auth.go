@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -31,11 +32,22 @@ var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 // HashPassword returns a PHC-format argon2id hash of pw with a random salt:
 // $argon2id$v=19$m=19456,t=2,p=1$salt$hash.
 func HashPassword(pw string) (string, error) {
+	return HashPasswordContext(context.Background(), pw)
+}
+
+// HashPasswordContext is HashPassword in one of the bounded hashing slots:
+// ErrBusy when none is free in time.
+func HashPasswordContext(ctx context.Context, pw string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
 	p := DefaultParams
+	release, err := acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -49,6 +61,12 @@ var ErrBadHash = errors.New("auth: malformed password hash")
 // CheckPassword reports whether pw matches the stored hash, in time that
 // does not depend on where they differ.
 func CheckPassword(hash, pw string) (bool, error) {
+	return CheckPasswordContext(context.Background(), hash, pw)
+}
+
+// CheckPasswordContext is CheckPassword in one of the bounded hashing
+// slots: ErrBusy when none is free in time.
+func CheckPasswordContext(ctx context.Context, hash, pw string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrBadHash
@@ -70,6 +88,11 @@ func CheckPassword(hash, pw string) (bool, error) {
 	if err != nil || len(want) == 0 || len(want) > 128 {
 		return false, ErrBadHash
 	}
+	release, err := acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -119,9 +120,9 @@ func (s *Store) CreateUser(ctx context.Context, u *campusguard.User, password st
 	if len(fe) > 0 {
 		return campusguard.InvalidFields(fe)
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := auth.HashPasswordContext(ctx, password)
 	if err != nil {
-		return err
+		return hashErr(err)
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if len(u.Grants) == 0 && !a.System {
@@ -377,9 +378,9 @@ func (s *Store) ResetPassword(ctx context.Context, userID int64, password string
 	if err := campusguard.ValidatePassword(password); err != nil {
 		return err
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := auth.HashPasswordContext(ctx, password)
 	if err != nil {
-		return err
+		return hashErr(err)
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if !a.CanAnywhere(campusguard.ManageUsers) {
@@ -420,17 +421,34 @@ func (s *Store) ChangePassword(ctx context.Context, old, password string) error 
 	if err := s.read.QueryRowContext(ctx, `SELECT password_hash, region_id FROM users WHERE id = $1`, a.UserID).Scan(&hash, &region); err != nil {
 		return err
 	}
-	if ok, err := auth.CheckPassword(hash, old); err != nil || !ok {
-		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "old_password", Msg: "error.old_password"}})
-	}
 	if err := campusguard.ValidatePassword(password); err != nil {
 		return err
 	}
-	newHash, err := auth.HashPassword(password)
-	if err != nil {
+	if len(old) > maxPasswordLen {
+		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "old_password", Msg: "error.old_password"}})
+	}
+	// Guesses of the old password (a stolen session trying to keep the
+	// account) are throttled like sign-ins.
+	keys := []string{"password:" + strconv.FormatInt(a.UserID, 10)}
+	if err := s.claimAttempt(ctx, keys); err != nil {
 		return err
 	}
+	ok, err := auth.CheckPasswordContext(ctx, hash, old)
+	if errors.Is(err, auth.ErrBusy) {
+		s.unclaimAttempt(ctx, keys)
+		return busyError()
+	}
+	if err != nil || !ok {
+		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "old_password", Msg: "error.old_password"}})
+	}
+	newHash, err := auth.HashPasswordContext(ctx, password)
+	if err != nil {
+		return hashErr(err)
+	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := forgetAttempts(ctx, tx, keys); err != nil {
+			return err
+		}
 		if err := setPassword(ctx, tx, a.UserID, newHash); err != nil {
 			return err
 		}
@@ -439,11 +457,18 @@ func (s *Store) ChangePassword(ctx context.Context, old, password string) error 
 }
 
 // Login checks a login and password, throttled per login and per address,
-// and opens a session.
+// and opens a session. The throttle is checked and the attempt counted
+// before the password is hashed (claimAttempt), so parallel guesses do not
+// slip past it; the hash runs in a bounded slot (auth.ErrBusy: 429).
 func (s *Store) Login(ctx context.Context, login, password, remote string) (*campusguard.Session, error) {
 	login = strings.TrimSpace(login)
+	if login == "" || len(login) > maxLoginLen || len(password) > maxPasswordLen {
+		// No account has such a login or password: refused before any
+		// hashing, and not stored.
+		return nil, campusguard.Errorf(campusguard.Unauthenticated, "error.login_failed")
+	}
 	keys := []string{"login:" + strings.ToLower(login), "addr:" + remote}
-	if err := s.throttled(ctx, keys); err != nil {
+	if err := s.claimAttempt(ctx, keys); err != nil {
 		return nil, err
 	}
 	var id int64
@@ -453,18 +478,23 @@ func (s *Store) Login(ctx context.Context, login, password, remote string) (*cam
 	if err == sql.ErrNoRows {
 		hash, id = dummyHash, 0
 	} else if err != nil {
+		s.unclaimAttempt(ctx, keys)
 		return nil, err
 	}
-	ok, _ := auth.CheckPassword(hash, password)
+	ok, err := auth.CheckPasswordContext(ctx, hash, password)
+	if errors.Is(err, auth.ErrBusy) {
+		if err := s.unclaimAttempt(ctx, keys); err != nil {
+			return nil, err
+		}
+		return nil, busyError()
+	}
 	if !ok || id == 0 || disabled {
 		var region int64
 		if id != 0 {
 			s.read.QueryRowContext(ctx, `SELECT region_id FROM users WHERE id = $1`, id).Scan(&region)
 		}
+		// The failure was counted by claimAttempt; only the audit line here.
 		err := s.inTx(ctx, func(tx *Tx) error {
-			if err := recordFailure(ctx, tx, keys); err != nil {
-				return err
-			}
 			return audit(campusguard.WithActor(ctx, &campusguard.Actor{Name: login, Remote: remote}), tx, region, "login_failed", "", "")
 		})
 		if err != nil {
@@ -474,10 +504,8 @@ func (s *Store) Login(ctx context.Context, login, password, remote string) (*cam
 	}
 	sess := &campusguard.Session{Token: auth.NewToken("", 32), CSRF: auth.NewToken("", 24), UserID: id}
 	err = s.inTx(ctx, func(tx *Tx) error {
-		for _, k := range keys {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, k); err != nil {
-				return err
-			}
+		if err := forgetAttempts(ctx, tx, keys); err != nil {
+			return err
 		}
 		var region int64
 		if err := tx.QueryRowContext(ctx, `SELECT region_id FROM users WHERE id = $1`, id).Scan(&region); err != nil {
@@ -837,25 +865,29 @@ func (s *Store) RedeemBindingCode(ctx context.Context, su campusguard.GuardianSi
 	}
 	// Codes are guessed from an address like passwords: the same growing
 	// delays apply to wrong codes.
+	// The throttle is checked and the attempt counted in one step, and the
+	// code is checked before anything is hashed: a wrong code costs no
+	// argon2 run.
 	keys := []string{"join:" + remote}
-	if err := s.throttled(ctx, keys); err != nil {
-		return nil, err
-	}
-	hash, err := auth.HashPassword(su.Password)
-	if err != nil {
+	if err := s.claimAttempt(ctx, keys); err != nil {
 		return nil, err
 	}
 	var codeID, studentID int64
-	err = s.read.QueryRowContext(ctx, `SELECT id, student_id FROM binding_codes WHERE code_hash = $1
+	err := s.read.QueryRowContext(ctx, `SELECT id, student_id FROM binding_codes WHERE code_hash = $1
 		AND used_at IS NULL AND revoked_at IS NULL`, auth.Digest(code)).Scan(&codeID, &studentID)
 	if err == sql.ErrNoRows {
-		if err := s.inTx(ctx, func(tx *Tx) error { return recordFailure(ctx, tx, keys) }); err != nil {
-			return nil, err
-		}
 		return nil, campusguard.InvalidFields([]campusguard.FieldError{{Field: "code", Msg: "error.code_invalid"}})
 	}
 	if err != nil {
 		return nil, err
+	}
+	// A right code: not a guess.
+	if err := s.unclaimAttempt(ctx, keys); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPasswordContext(ctx, su.Password)
+	if err != nil {
+		return nil, hashErr(err)
 	}
 	var u *campusguard.User
 	err = s.inTx(ctx, func(tx *Tx) error {
@@ -879,7 +911,11 @@ func (s *Store) RedeemBindingCode(ctx context.Context, su campusguard.GuardianSi
 			// The phone already has an account: only its owner may add a
 			// child to it, so the password must be theirs. Checked before
 			// the code is spent.
-			if ok, _ := auth.CheckPassword(existingHash, su.Password); !ok {
+			ok, err := auth.CheckPasswordContext(ctx, existingHash, su.Password)
+			if errors.Is(err, auth.ErrBusy) {
+				return busyError()
+			}
+			if !ok {
 				return &campusguard.Error{Code: campusguard.Conflict, Message: "error.login_taken",
 					Fields: []campusguard.FieldError{{Field: "phone", Msg: "error.login_taken"}}}
 			}
