@@ -305,12 +305,25 @@ func RequireActor(ctx context.Context) (*Actor, error) {
 	return a, nil
 }
 
-// MaskFor returns p as the actor may see it: the ID number masked unless
-// revealed, the phone masked unless the actor needs to call.
+// MaskFor returns p as the actor may see it, never enough to rebuild an ID
+// number: a reader of the person's file sees the birth date and no
+// character of the ID number (HideIDNumber); a reader of lists only (a
+// gate, an inspector) sees the ID number's last 4 characters and no birth
+// date (MaskIDNumber). The whole number is revealed only through
+// RevealIdentity, which is audited. The phone is masked unless the actor
+// needs to call.
 func (a *Actor) MaskFor(p *Person, path string) *Person {
 	q := *p
+	file := a.CanPerson(ReadPersonFile, p.ID, path)
 	if q.IDNumber != "" {
-		q.IDNumber = MaskIDNumber(q.IDNumber)
+		if file {
+			q.IDNumber = HideIDNumber(q.IDNumber)
+		} else {
+			q.IDNumber = MaskIDNumber(q.IDNumber)
+		}
+	}
+	if !file {
+		q.Birth = Date{}
 	}
 	if q.Phone != "" && !a.CanPerson(SeeContacts, p.ID, path) {
 		q.Phone = MaskPhone(q.Phone)

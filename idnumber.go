@@ -86,11 +86,20 @@ func atoi(s string) int {
 	return n
 }
 
-// MaskIDNumber hides the middle of an ID number: the first 3 and last 4
-// characters stay, so staff can tell two people apart without reading the
-// birth date or the region.
+// MaskIDNumber hides all but the last 4 characters of an ID number, so a
+// gate or an inspector can tell two people of one name apart. The region
+// and the birth date stay hidden: with them in clear (the first 3
+// characters, the birth date beside, the county's code) the last 4 would
+// rebuild the number. Readers who see the birth date get HideIDNumber.
 func MaskIDNumber(s string) string {
-	return maskMiddle(s, 3, 4)
+	return maskMiddle(s, 0, 4)
+}
+
+// HideIDNumber hides every character of an ID number, keeping its length:
+// for readers who see the birth date, which with the last 4 characters
+// and the county's code would rebuild the number.
+func HideIDNumber(s string) string {
+	return strings.Repeat("*", len([]rune(s)))
 }
 
 // MaskPhone hides the middle four digits of a phone number: 138****5678.
@@ -129,6 +138,24 @@ func allDigits(s string) bool {
 		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
+	}
+	return true
+}
+
+// LooksLikeIDNumber reports whether a search text has the shape of a
+// resident ID number (18 characters, 17 digits and a digit or X; or the
+// old 15 digits). Searching by one confirms a guessed number, so it is
+// allowed only to readers who may reveal numbers, and audited.
+func LooksLikeIDNumber(s string) bool {
+	if len(s) != 18 && len(s) != 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' || (i == 17 && (c == 'X' || c == 'x')) {
+			continue
+		}
+		return false
 	}
 	return true
 }

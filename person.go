@@ -152,12 +152,12 @@ func (p *Person) Validate(today Date) error {
 	return fe.err()
 }
 
-// Masked returns a copy of p with the ID number and phone masked, for
-// readers whose role does not need them.
+// Masked returns a copy of p with the ID number hidden and the phone
+// masked, for readers whose role does not need them.
 func (p *Person) Masked() *Person {
 	q := *p
 	if q.IDNumber != "" {
-		q.IDNumber = MaskIDNumber(q.IDNumber)
+		q.IDNumber = HideIDNumber(q.IDNumber)
 	}
 	if q.Phone != "" {
 		q.Phone = MaskPhone(q.Phone)

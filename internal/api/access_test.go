@@ -842,7 +842,7 @@ func TestMaskingPerRole(t *testing.T) {
 			wantStatus(t, r, http.StatusOK)
 			var f campusguard.PersonFile
 			r.JSON(t, &f)
-			if p.IDNumber != campusguard.MaskIDNumber(idA1) || f.Person.IDNumber != p.IDNumber {
+			if p.IDNumber != campusguard.HideIDNumber(idA1) || f.Person.IDNumber != p.IDNumber {
 				t.Errorf("ID number = %q / %q, want masked", p.IDNumber, f.Person.IDNumber)
 			}
 			if len(f.Guardians) != 1 {

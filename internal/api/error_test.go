@@ -111,7 +111,11 @@ func TestNoPersonalDataInResponses(t *testing.T) {
 			c.as(t, s, campusguard.ClassTeacher, tr.Grade).seeingContacts(),
 		} {
 			for _, p := range paths {
-				if r := who.get(p); r.Status != http.StatusOK && r.Status != http.StatusNotFound {
+				r := who.get(p)
+				if r.Status == http.StatusUnprocessableEntity && strings.Contains(p, "?q="+idX) {
+					continue // a role that may not reveal numbers may not search by one
+				}
+				if r.Status != http.StatusOK && r.Status != http.StatusNotFound {
 					t.Errorf("GET %s = %d", p, r.Status)
 				}
 			}
@@ -120,7 +124,7 @@ func TestNoPersonalDataInResponses(t *testing.T) {
 		r = c.get("/api/v1/people?q=" + idX)
 		var found list[*campusguard.Person]
 		r.JSON(t, &found)
-		if found.Total != 1 || found.Items[0].IDNumber != campusguard.MaskIDNumber(idX) {
+		if found.Total != 1 || found.Items[0].IDNumber != campusguard.HideIDNumber(idX) {
 			t.Errorf("search by ID number = %+v, want one person, masked", found)
 		}
 		r = c.get(fmt.Sprintf("/api/v1/people?school_id=%d&q=S2", tr.School.ID))

@@ -45,7 +45,7 @@ func TestPersonCreate(t *testing.T) {
 		if p.Birth.String() != "2019-03-07" || p.Gender != campusguard.Male {
 			t.Errorf("derived birth, gender = %s, %s; want 2019-03-07, M", p.Birth, p.Gender)
 		}
-		if want := campusguard.MaskIDNumber(id); p.IDNumber != want {
+		if want := campusguard.HideIDNumber(id); p.IDNumber != want {
 			t.Errorf("id_number = %q, want masked %q", p.IDNumber, want)
 		}
 		if p.Phone != "139****1111" {
@@ -335,7 +335,7 @@ func TestPersonViewUpdateFile(t *testing.T) {
 				}},
 			{"new ID number derives birth and gender", url, map[string]any{"id_number": newID}, 200, "", nil,
 				func(t *testing.T, p *campusguard.Person) {
-					if p.Birth.String() != "2019-03-08" || p.Gender != campusguard.Female || p.IDNumber != campusguard.MaskIDNumber(newID) {
+					if p.Birth.String() != "2019-03-08" || p.Gender != campusguard.Female || p.IDNumber != campusguard.HideIDNumber(newID) {
 						t.Errorf("patched = %+v", p)
 					}
 				}},

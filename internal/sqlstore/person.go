@@ -104,11 +104,26 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 	if f.DormRoomID != nil {
 		sq.and("p.dorm_room_id = " + sq.arg(*f.DormRoomID))
 	}
+	idSearch := ""
 	if f.Query != nil && strings.TrimSpace(*f.Query) != "" {
 		q := strings.TrimSpace(*f.Query)
 		like := "%" + escapeLike(q) + "%"
-		sq.and("(p.name LIKE " + sq.arg(like) + " ESCAPE '\\' OR p.number = " + sq.arg(q) +
-			" OR p.id_number = " + sq.arg(strings.ToUpper(q)) + ")")
+		cond := "p.name LIKE " + sq.arg(like) + " ESCAPE '\\' OR p.number = " + sq.arg(q)
+		if campusguard.LooksLikeIDNumber(q) {
+			// An exact ID number confirms a guess: only where the actor may
+			// reveal numbers, and audited like a reveal.
+			paths, all := a.Scopes(campusguard.RevealIdentity)
+			if !all && len(paths) == 0 {
+				return nil, 0, campusguard.InvalidFields([]campusguard.FieldError{{Field: "q", Msg: "error.id_search_reveal"}})
+			}
+			idSearch = strings.ToUpper(q)
+			idc := "p.id_number = " + sq.arg(idSearch)
+			if !all {
+				idc += " AND COALESCE(c.path, s.path) IN (SELECT path FROM orgs WHERE " + pathRanges("path", paths, sq.arg) + ")"
+			}
+			cond += " OR (" + idc + ")"
+		}
+		sq.and("(" + cond + ")")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
@@ -134,6 +149,11 @@ func (s *Store) FindPeople(ctx context.Context, f campusguard.PersonFilter) ([]*
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
+	}
+	if idSearch != "" {
+		if err := s.auditIDSearch(ctx, a, out); err != nil {
+			return nil, 0, err
+		}
 	}
 	if len(out) == 0 && f.Offset > 0 {
 		// A page past the end has no row to carry the total.

@@ -368,7 +368,7 @@ func TestPersonFile(t *testing.T) {
 		if p.status != http.StatusOK {
 			t.Fatalf("status %d", p.status)
 		}
-		masked := campusguard.MaskIDNumber(f.studentID)
+		masked := campusguard.HideIDNumber(f.studentID)
 		want := map[string]string{
 			testid("person-name"): "陈晓明", testid("person-kind"): "学生", testid("person-number"): "S001",
 			testid("person-gender"): "男", testid("person-id-number"): masked, testid("person-school"): "云陵中心小学",
@@ -382,7 +382,7 @@ func TestPersonFile(t *testing.T) {
 			}
 		}
 		if masked == f.studentID || !strings.Contains(masked, "*") {
-			t.Fatalf("MaskIDNumber did not mask")
+			t.Fatalf("HideIDNumber did not mask")
 		}
 		for _, secret := range []string{f.studentID, "13805961234", f.studentID[6:14]} {
 			if strings.Contains(p.body, secret) {
