@@ -289,5 +289,22 @@ func MergeFieldErrors(errs ...error) error {
 		}
 		return col[all[i].Field] < col[all[j].Field]
 	})
-	return InvalidFields(all)
+	return InvalidFields(CapFieldErrors(all))
+}
+
+// MaxFieldErrors is how many field errors an answer lists: a roster of
+// 299,000 bad rows made a 128 MB JSON answer and a 606 MB page. The first
+// ones tell the school what is wrong; the count tells how much.
+const MaxFieldErrors = 200
+
+// CapFieldErrors keeps the first MaxFieldErrors errors of fe and, when
+// there were more, adds one on "file" saying how many more
+// ("error.more_errors").
+func CapFieldErrors(fe []FieldError) []FieldError {
+	if len(fe) <= MaxFieldErrors {
+		return fe
+	}
+	out := make([]FieldError, MaxFieldErrors, MaxFieldErrors+1)
+	copy(out, fe)
+	return append(out, FieldError{Field: "file", Msg: "error.more_errors", Args: []any{len(fe) - MaxFieldErrors}})
 }
