@@ -494,6 +494,24 @@ func (s *Store) AddGuardian(ctx context.Context, studentID int64, g *campusguard
 		if p.Kind != campusguard.Student {
 			return campusguard.InvalidFields([]campusguard.FieldError{{Field: "student_id", Msg: "error.staff_guardian"}})
 		}
+		// A phone that belongs to a guardian with an account or a child at
+		// another school links only through that guardian's binding code.
+		var known, linked int64
+		err = tx.QueryRowContext(ctx, `SELECT g.id, (SELECT COUNT(*) FROM guardian_students gs WHERE gs.guardian_id = g.id
+			AND gs.student_id = $3) FROM guardians g WHERE g.region_id = $1 AND g.phone = $2`, p.RegionID, g.Phone, p.ID).Scan(&known, &linked)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if err == nil && linked == 0 {
+			elsewhere, err := guardiansKnownElsewhere(ctx, tx, p.SchoolID, []int64{known})
+			if err != nil {
+				return err
+			}
+			if elsewhere[known] {
+				return &campusguard.Error{Code: campusguard.Conflict, Message: "error.guardian_known_elsewhere",
+					Fields: []campusguard.FieldError{{Field: "phone", Msg: "error.guardian_known_elsewhere"}}}
+			}
+		}
 		if err := linkGuardian(ctx, tx, p, g); err != nil {
 			return err
 		}

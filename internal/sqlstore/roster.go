@@ -387,13 +387,30 @@ func (im *importContext) linkGuardians(ctx context.Context, tx *Tx, steps []impo
 			return err
 		}
 	}
+	// Guardians known before this file with an account or a child at
+	// another school are neither renamed nor linked by the file: they link
+	// through their own binding code (guardiansKnownElsewhere).
+	isFresh := make(map[string]bool, len(fresh))
+	for _, ph := range fresh {
+		isFresh[ph] = true
+	}
+	var before []int64
+	for _, ph := range phones {
+		if !isFresh[ph] {
+			before = append(before, known[ph].id)
+		}
+	}
+	elsewhere, err := guardiansKnownElsewhere(ctx, tx, im.school.ID, before)
+	if err != nil {
+		return err
+	}
 	type link struct{ g, s int64 }
 	seen := map[link]int{}
 	var links []link
 	var relations []string
 	for i := range steps {
 		st := &steps[i]
-		if st.guardian == nil {
+		if st.guardian == nil || elsewhere[known[st.guardian.Phone].id] {
 			continue
 		}
 		l := link{known[st.guardian.Phone].id, st.person.ID}
@@ -406,7 +423,7 @@ func (im *importContext) linkGuardians(ctx context.Context, tx *Tx, steps []impo
 		relations = append(relations, st.guardian.Relation)
 	}
 	for _, ph := range phones {
-		if k := known[ph]; k.name != byPhone[ph].Name {
+		if k := known[ph]; k.name != byPhone[ph].Name && !elsewhere[k.id] {
 			if _, err := tx.ExecContext(ctx, `UPDATE guardians SET name = $1 WHERE id = $2`, byPhone[ph].Name, k.id); err != nil {
 				return err
 			}
