@@ -129,7 +129,7 @@ func WriteCSV(w io.Writer, rep *Report) error {
 	for _, d := range rep.Lines {
 		rec := []string{rep.Day.String(), names[d.Type]}
 		for _, v := range line(d) {
-			rec = append(rec, fmt.Sprint(v))
+			rec = append(rec, campusguard.CSVCell(fmt.Sprint(v))) // a school's name is typed by people
 		}
 		cw.Write(rec)
 	}

@@ -90,7 +90,8 @@ func (s *csvSource) Next() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("read csv: %w", err)
 	}
 	for i, c := range rec {
-		rec[i] = unwrapFormula(c)
+		// Our own exports escape formula characters (campusguard.CSVCell).
+		rec[i] = campusguard.UncsvCell(unwrapFormula(c))
 	}
 	return rec, s.n, nil
 }

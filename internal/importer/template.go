@@ -333,7 +333,7 @@ func WriteRosterCSV(w io.Writer, rows []campusguard.RosterRow) error {
 	rec := make([]string, len(campusguard.RosterColumns))
 	return writeCSV(w, len(rows), func(n int) []string {
 		for i, col := range campusguard.RosterColumns {
-			rec[i] = *col.Get(&rows[n])
+			rec[i] = campusguard.CSVCell(*col.Get(&rows[n]))
 		}
 		return rec
 	})

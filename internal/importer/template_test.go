@@ -3,6 +3,7 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"flag"
 	"io"
 	"os"
@@ -359,5 +360,34 @@ func TestChoiceWords(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestWriteRosterCSVNoFormulas: a roster cell typed as a formula (a name
+// "=HYPERLINK(…)") is written so that a spreadsheet shows it as text, and
+// the import reads back exactly what was typed.
+func TestWriteRosterCSVNoFormulas(t *testing.T) {
+	rows := fillRows(t)[:1]
+	rows[0].Name = `=HYPERLINK("http://evil.example/","点击")`
+	rows[0].Village = "@SUM(1+1)"
+	rows[0].Town = "-2+3"
+	var buf bytes.Buffer
+	if err := WriteRosterCSV(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		for _, c := range rec {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("CSV cell %q starts a formula", c)
+			}
+		}
+	}
+	got := mustParse(t, buf.Bytes(), "r.csv")
+	if diff := cmp.Diff(numbered(rows, 2), got); diff != "" {
+		t.Errorf("Parse of written rows mismatch (-want +got):\n%s", diff)
 	}
 }
