@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"campusguard"
+	"campusguard/internal/netguard"
 	"campusguard/internal/sqlstore"
 )
 
@@ -89,18 +90,23 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
 	client := d.Client
 	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		// Only public addresses, unless the administrator allows internal
+		// ones (netguard.EnvAllow); no redirects followed.
+		policy, err := netguard.FromEnv()
+		if err != nil {
+			logger.Error("webhooks: allowed addresses unreadable; allowing public addresses only", "err", err)
+		}
+		client = policy.Client(10 * time.Second)
 	}
 	backoff := d.Backoff
 	if backoff == nil {
 		backoff = campusguard.RetryDelay
-	}
-	logger := d.Logger
-	if logger == nil {
-		logger = slog.Default()
 	}
 	delivered := 0
 	for _, j := range jobs {
@@ -112,7 +118,10 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		msg := ""
 		switch {
 		case err != nil:
-			msg = err.Error()
+			// The log says what failed, not the system's words: those tell
+			// a closed port from a filtered one (a port scanner).
+			msg = netguard.Describe(err)
+			logger.Info("webhook delivery error", "delivery", j.ID, "err", err)
 		case !ok:
 			msg = fmt.Sprintf("HTTP %d", status)
 		}
