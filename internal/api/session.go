@@ -95,6 +95,9 @@ type loginBody struct {
 // state-changing requests with the cookie must carry. Throttled: after 3
 // failures for one account or one address, a 429 says how long to wait.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
+	if err := anonymousPost(r); err != nil {
+		return err
+	}
 	var in loginBody
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -120,6 +123,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 // binding code the school gave for their child, and is signed in. A code
 // works once.
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) error {
+	if err := anonymousPost(r); err != nil {
+		return err
+	}
 	var in campusguard.GuardianSignup
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err

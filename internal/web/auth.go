@@ -79,6 +79,9 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 // gets the same answer whichever was wrong; while throttled the form says
 // how long to wait.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
+	if !authn.SameOrigin(r) {
+		return campusguard.Errorf(campusguard.Forbidden, "error.cross_origin")
+	}
 	login, password := strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("password")
 	p := &loginPage{basePage: s.base(r, "page.login.title"), Login: login, Next: nextPath(r.PostFormValue("next"))}
 	if login == "" || password == "" {
@@ -164,6 +167,9 @@ func (s *Server) handleJoinForm(w http.ResponseWriter, r *http.Request) error {
 // relation and a password. The code works once; the guardian is signed in
 // and sees their child's file.
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) error {
+	if !authn.SameOrigin(r) {
+		return campusguard.Errorf(campusguard.Forbidden, "error.cross_origin")
+	}
 	su := campusguard.GuardianSignup{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), Relation: r.PostFormValue("relation"), Password: r.PostFormValue("password")}
 	p := s.joinPage(r, su.Code, su.Name, su.Phone, su.Relation)
