@@ -91,7 +91,13 @@ func TestKillDuringSubmissions(t *testing.T) {
 					}
 				}()
 			}
-			time.Sleep(700 * time.Millisecond)
+			// Kill it once enough submissions were acknowledged, however
+			// slow the machine: a fixed 700 ms saw only 11 on a loaded one.
+			waitFor(t, 2*time.Minute, "50 acknowledged submissions", func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return len(acked) >= 50
+			})
 			srv.kill(t)
 			close(stop)
 			wg.Wait()
