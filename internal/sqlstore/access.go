@@ -149,6 +149,9 @@ func (s *Store) CreateUser(ctx context.Context, u *campusguard.User, password st
 			// An account tied to a person's file must be a staff member
 			// where the actor manages accounts.
 			p, path, err := personAndPath(ctx, tx, *u.PersonID)
+			if err != nil && !isNotFound(err) { // an outage is not "not found"
+				return err
+			}
 			if err != nil || p.Kind != campusguard.Staff || !a.Can(campusguard.ManageUsers, path) {
 				return campusguard.InvalidFields([]campusguard.FieldError{{Field: "person_id", Msg: "error.not_in_school"}})
 			}
@@ -437,6 +440,9 @@ func (s *Store) ChangePassword(ctx context.Context, old, password string) error 
 	if errors.Is(err, auth.ErrBusy) {
 		s.unclaimAttempt(ctx, keys)
 		return busyError()
+	}
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return err
 	}
 	if err != nil || !ok {
 		return campusguard.InvalidFields([]campusguard.FieldError{{Field: "old_password", Msg: "error.old_password"}})
@@ -778,6 +784,9 @@ func (s *Store) IssueBindingCodes(ctx context.Context, classID int64) ([]campusg
 	var out []campusguard.BindingCode
 	err = s.inTx(ctx, func(tx *Tx) error {
 		c, err := findOrgByID(ctx, tx, classID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || c.Kind != campusguard.KindClass || !a.Can(campusguard.ReadOrg, c.Path) {
 			return notFound("class")
 		}
@@ -829,6 +838,9 @@ func (s *Store) RevokeBindingCodes(ctx context.Context, studentID int64) error {
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		p, path, err := personAndPath(ctx, tx, studentID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
 			return notFound("person")
 		}
@@ -981,6 +993,9 @@ func (s *Store) RevealIdentity(ctx context.Context, personID int64) (string, str
 	var id, phone string
 	err = s.inTx(ctx, func(tx *Tx) error {
 		p, path, err := personAndPath(ctx, tx, personID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
 			return notFound("person")
 		}

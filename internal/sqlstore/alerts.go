@@ -50,6 +50,9 @@ func (s *Store) SetRuleConfig(ctx context.Context, regionID int64, cfg campusgua
 	raw, _ := json.Marshal(cfg)
 	return s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, regionID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 			return notFound("region")
 		}
@@ -474,6 +477,9 @@ func (s *Store) FindAlert(ctx context.Context, id int64) (*campusguard.Alert, []
 		return nil, nil, err
 	}
 	al, path, err := findAlertTx(ctx, s.read, id)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, nil, err
+	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
 		return nil, nil, notFound("alert")
 	}
@@ -507,6 +513,9 @@ func (s *Store) MoveAlert(ctx context.Context, id int64, m campusguard.AlertMove
 		var path string
 		var err error
 		al, path, err = findAlertTx(ctx, tx, id)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.Can(campusguard.ReadCases, path) {
 			return notFound("alert")
 		}
@@ -548,6 +557,9 @@ func (s *Store) AlertSeries(ctx context.Context, id int64) ([]campusguard.Series
 		return nil, err
 	}
 	al, path, err := findAlertTx(ctx, s.read, id)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
 		return nil, notFound("alert")
 	}

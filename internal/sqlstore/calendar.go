@@ -19,6 +19,9 @@ func (s *Store) CalendarDays(ctx context.Context, regionID int64, from, to campu
 		return nil, err
 	}
 	root, err := findOrgByID(ctx, s.read, regionID)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || root.ParentID != nil || !readsRegion(a, root.Path) {
 		return nil, notFound("region")
 	}
@@ -136,6 +139,9 @@ func (s *Store) calendarWrite(ctx context.Context, regionID int64, fn func(tx *T
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, regionID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || o.ParentID != nil || !readsRegion(a, o.Path) {
 			return notFound("region") // as CalendarDays: whoever reads the calendar learns it exists
 		}

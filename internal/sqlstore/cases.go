@@ -95,6 +95,9 @@ func (s *Store) SetReportWithin(ctx context.Context, regionID int64, within time
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, regionID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 			return notFound("region")
 		}
@@ -353,6 +356,9 @@ func (s *Store) OpenCase(ctx context.Context, n campusguard.NewCase) (*campusgua
 	var k *campusguard.Case
 	err = s.inTx(ctx, func(tx *Tx) error {
 		p, path, err := personAndPath(ctx, tx, n.PersonID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !canReadCase(a, n.PersonID, path) && !a.CanPerson(campusguard.ListPeople, n.PersonID, path) {
 			return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
 				Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.not_found"}}}
@@ -410,6 +416,9 @@ func (s *Store) FindCase(ctx context.Context, id int64) (*campusguard.Case, []ca
 		var path string
 		var err error
 		k, path, err = findCaseTx(ctx, tx, id, tx.now)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !canReadCase(a, k.PersonID, path) {
 			return notFound("case")
 		}
@@ -539,6 +548,9 @@ func (s *Store) MoveCase(ctx context.Context, id int64, t campusguard.Transition
 		var path string
 		var err error
 		k, path, err = findCaseTx(ctx, tx, id, tx.now)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.Can(campusguard.ReadCases, path) {
 			return notFound("case")
 		}

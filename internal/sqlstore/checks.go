@@ -514,6 +514,9 @@ func (s *Store) CompleteFollowUp(ctx context.Context, id int64, r campusguard.Fo
 			return err
 		}
 		p, path, err := personAndPath(ctx, tx, fu.PersonID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
 			return notFound("follow-up")
 		}
@@ -596,6 +599,9 @@ func (s *Store) SignOffDay(ctx context.Context, schoolID int64, day campusguard.
 	var out *campusguard.SignOff
 	err = s.inTx(ctx, func(tx *Tx) error {
 		sch, err := findOrgByID(ctx, tx, schoolID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || sch.Kind != campusguard.KindSchool || !a.Can(campusguard.ReadOrg, sch.Path) {
 			return notFound("school")
 		}

@@ -25,6 +25,9 @@ func (s *Store) CaseContacts(ctx context.Context, id int64) ([]*campusguard.Cont
 	}
 	now := s.Now().UTC()
 	k, path, err := findCaseTx(ctx, s.read, id, now)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
 		return nil, notFound("case")
 	}

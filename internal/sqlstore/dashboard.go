@@ -154,6 +154,9 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 // read, and whether it may write its briefings.
 func (s *Store) regionForBriefing(ctx context.Context, a *campusguard.Actor, id int64) (*campusguard.Org, bool, error) {
 	o, err := findOrgByID(ctx, s.read, id)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, false, err
+	}
 	if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 		return nil, false, notFound("region")
 	}

@@ -21,6 +21,9 @@ func (s *Store) ExportPersonFile(ctx context.Context, personID int64) (*campusgu
 		return nil, err
 	}
 	p, path, err := personAndPath(ctx, s.read, personID)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
 		return nil, notFound("person")
 	}

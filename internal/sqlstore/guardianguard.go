@@ -2,7 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+
+	"campusguard"
 )
 
 // guardiansKnownElsewhere returns, of the given guardians, those a school
@@ -26,4 +30,11 @@ func guardiansKnownElsewhere(ctx context.Context, q queryer, schoolID int64, ids
 		}
 	}
 	return out, nil
+}
+
+// isNotFound reports whether a lookup's error says the row is not there,
+// as opposed to a failure to look (an outage), which must surface as an
+// internal error and be logged, not read as "not found".
+func isNotFound(err error) bool {
+	return errors.Is(err, sql.ErrNoRows) || campusguard.ErrorCode(err) == campusguard.NotFound
 }

@@ -375,6 +375,9 @@ func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate
 	var out *campusguard.Org
 	err = s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, id)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 			return notFound("org")
 		}

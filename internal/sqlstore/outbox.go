@@ -116,6 +116,9 @@ func (s *Store) CreateWebhook(ctx context.Context, w *campusguard.Webhook) (stri
 	secret := auth.NewToken("whsec_", 24)
 	err = s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, w.OrgID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 			return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
 				Fields: []campusguard.FieldError{{Field: "org_id", Msg: "error.not_found"}}}

@@ -301,6 +301,9 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, u campusguard.Person
 	var out *campusguard.Person
 	err = s.inTx(ctx, func(tx *Tx) error {
 		p, path, err := personAndPath(ctx, tx, id)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
 			return notFound("person")
 		}
@@ -485,6 +488,9 @@ func (s *Store) AddGuardian(ctx context.Context, studentID int64, g *campusguard
 	return s.inTx(ctx, func(tx *Tx) error {
 		a := campusguard.ActorFrom(ctx)
 		p, path, err := personAndPath(ctx, tx, studentID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
 			return notFound("person")
 		}

@@ -126,6 +126,9 @@ func (s *Store) RegionPolicy(ctx context.Context, regionID int64) (*campusguard.
 		return nil, err
 	}
 	o, err := findOrgByID(ctx, s.read, regionID)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 		return nil, notFound("region")
 	}
@@ -137,6 +140,9 @@ func (s *Store) RegionPolicy(ctx context.Context, regionID int64) (*campusguard.
 // Forbidden), as every region setting does.
 func settingsRegion(ctx context.Context, tx *Tx, a *campusguard.Actor, regionID int64) (*campusguard.Org, error) {
 	o, err := findOrgByID(ctx, tx, regionID)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 		return nil, notFound("region")
 	}
@@ -233,6 +239,9 @@ func (s *Store) SchoolDeadlines(ctx context.Context, orgID int64) (*campusguard.
 		return nil, err
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) || (o.Kind == campusguard.KindRegion && o.ParentID != nil) {
 		return nil, notFound("school")
 	}
@@ -264,6 +273,9 @@ func (s *Store) SetDeadlines(ctx context.Context, orgID int64, u campusguard.Dea
 	var out *campusguard.SchoolDeadlines
 	err = s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, orgID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
 		if err != nil || !a.Can(campusguard.ReadOrg, o.Path) || !(o.Kind == campusguard.KindSchool || o.ParentID == nil) {
 			return notFound("school")
 		}

@@ -40,6 +40,9 @@ func (s *Store) RunRetention(ctx context.Context, regionID int64, now time.Time)
 		return nil, forbidden()
 	}
 	o, err := findOrgByID(ctx, s.read, regionID)
+	if err != nil && !isNotFound(err) { // an outage is not "not found"
+		return nil, err
+	}
 	if err != nil || o.ParentID != nil {
 		return nil, notFound("region")
 	}

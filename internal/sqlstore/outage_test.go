@@ -1,0 +1,41 @@
+package sqlstore_test
+
+import (
+	"testing"
+
+	"campusguard"
+	"campusguard/internal/sqlstore"
+	"campusguard/internal/sqlstore/sqlstoretest"
+)
+
+// TestOutageIsNotNotFound: when the database cannot be read, the lookups
+// that decide scope answer an internal error (logged, "internal error"),
+// not NotFound: an outage must not look like a missing record.
+func TestOutageIsNotNotFound(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustWorld(t, s)
+		admin := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.RegionAdmin, OrgID: w.county.ID}))
+		name := "新名字"
+		// Before the outage, the same calls find their records.
+		if _, err := s.ExportPersonFile(ctx, w.student.ID); err != nil {
+			t.Fatalf("ExportPersonFile before the outage = %v", err)
+		}
+		if err := s.DB().Close(); err != nil {
+			t.Fatal(err)
+		}
+		for call, f := range map[string]func() error{
+			"UpdatePerson": func() error {
+				_, err := s.UpdatePerson(admin, w.student.ID, campusguard.PersonUpdate{Name: &name})
+				return err
+			},
+			"ExportPersonFile": func() error { _, err := s.ExportPersonFile(ctx, w.student.ID); return err },
+			"CaseContacts":     func() error { _, err := s.CaseContacts(admin, 1); return err },
+			"RegionPolicy":     func() error { _, err := s.RegionPolicy(admin, w.county.ID); return err },
+		} {
+			err := f()
+			if err == nil || campusguard.ErrorCode(err) == campusguard.NotFound {
+				t.Errorf("%s with the database closed = %v (%s), want an internal error", call, err, campusguard.ErrorCode(err))
+			}
+		}
+	})
+}
