@@ -21,6 +21,14 @@ const maxGroup = 2000
 // commitDelay is how long a commit waits for more submissions to share it.
 var commitDelay = 1 * time.Millisecond
 
+// commitTimeout bounds one group's transaction: a commit that hangs (a lock
+// held elsewhere, a database that stopped answering) fails its group
+// rather than holding every later submission behind it.
+var commitTimeout = 30 * time.Second
+
+// closeWait bounds how long Close waits for the commit goroutine.
+var closeWait = commitTimeout + 5*time.Second
+
 type groupRequest struct {
 	ctx  context.Context
 	subs []*submission
@@ -66,11 +74,14 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// Wait for the commit even if the caller goes away meanwhile: the rows
-	// may be durable already, and the answer is only dropped, not wrong.
+	// A caller that goes away stops waiting: its rows may still be
+	// committed (the group goes on; done is buffered), and the client's
+	// retry with the same key finds them, so the answer is only dropped.
 	select {
 	case err := <-req.done:
 		return err
+	case <-ctx.Done():
+		return ctx.Err()
 	case <-g.stopped:
 		select {
 		case err := <-req.done:
@@ -145,7 +156,10 @@ func (s *Store) commitGroup(group []*groupRequest) {
 		for _, r := range reqs {
 			subs = append(subs, r.subs...)
 		}
-		ctx := context.WithoutCancel(reqs[0].ctx)
+		// One caller's going away does not cancel the others' commit, but
+		// the commit has a deadline of its own.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(reqs[0].ctx), commitTimeout)
+		defer cancel()
 		return s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
 	}
 	err := run(live)
@@ -175,6 +189,13 @@ func (s *Store) stopGroup() {
 	g.once.Do(func() {}) // from here on, queue is set if and only if the loop runs
 	if g.queue != nil {
 		g.stopOnce.Do(func() { close(g.quit) })
-		<-g.stopped
+		// The running commit ends by its deadline; Close does not wait
+		// longer than that.
+		t := time.NewTimer(closeWait)
+		defer t.Stop()
+		select {
+		case <-g.stopped:
+		case <-t.C:
+		}
 	}
 }

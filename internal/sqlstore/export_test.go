@@ -1,0 +1,11 @@
+package sqlstore
+
+import "time"
+
+// SetCommitTimeout sets the group commit's deadline for a test and returns
+// a function that restores it.
+func SetCommitTimeout(d time.Duration) (restore func()) {
+	old, oldWait := commitTimeout, closeWait
+	commitTimeout, closeWait = d, d+time.Second
+	return func() { commitTimeout, closeWait = old, oldWait }
+}
