@@ -85,4 +85,3 @@ func TestGroupCommitFailurePaths(t *testing.T) {
 		}
 	})
 }
-
