@@ -1020,14 +1020,8 @@ func (s *Store) FindAudit(ctx context.Context, f campusguard.AuditFilter) ([]*ca
 		if len(paths) == 0 {
 			return nil, 0, forbidden()
 		}
-		// The log is kept per region tree; a bureau reads its tree's log.
-		var regions []string
-		for _, p := range paths {
-			if ids := campusguard.PathIDs(p); len(ids) > 0 {
-				regions = append(regions, sq.arg(ids[0]))
-			}
-		}
-		sq.and("region_id IN (" + strings.Join(regions, ",") + ")")
+		// A county bureau reads its tree's log, a town only its subtree's.
+		sq.and(auditScope(paths, sq.arg))
 	}
 	if f.Actor != nil && *f.Actor != "" {
 		sq.and("actor LIKE " + sq.arg("%"+escapeLike(*f.Actor)+"%") + " ESCAPE '\\'")
