@@ -351,6 +351,9 @@ func (s *Store) FindUsers(ctx context.Context, f campusguard.UserFilter) ([]*cam
 		ids = append(ids, id)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
 	out := make([]*campusguard.User, 0, len(ids))
 	for _, id := range ids {
 		u, err := findUser(ctx, s.read, id)
@@ -814,6 +817,9 @@ func (s *Store) IssueBindingCodes(ctx context.Context, classID int64) ([]campusg
 			out = append(out, b)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		for _, b := range out {
 			if _, err := tx.ExecContext(ctx, `UPDATE binding_codes SET revoked_at = $1 WHERE student_id = $2
 				AND used_at IS NULL AND revoked_at IS NULL`, tx.now, b.StudentID); err != nil {

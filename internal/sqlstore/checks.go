@@ -150,6 +150,9 @@ func (s *Store) updatePersonDay(ctx context.Context, tx *Tx, p *campusguard.Pers
 		checks = append(checks, c)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	now := campusguard.SummarizeDay(checks)
 	var was campusguard.DayStatus
 	err = tx.QueryRowContext(ctx, `SELECT reported, abnormal, fever, absent, ill_absent FROM person_days
@@ -293,6 +296,9 @@ func (s *Store) RebuildRollups(ctx context.Context, regionID int64, day campusgu
 			ids = append(ids, id)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		for _, id := range ids {
 			p, err := findPerson(ctx, tx, id)
 			if err != nil {
@@ -318,6 +324,9 @@ func (s *Store) RebuildRollups(ctx context.Context, regionID int64, day campusgu
 			open = append(open, id)
 		}
 		frows.Close()
+		if err := frows.Err(); err != nil {
+			return err
+		}
 		for _, id := range open {
 			p, err := findPerson(ctx, tx, id)
 			if err != nil {

@@ -86,6 +86,9 @@ func loadImportContext(ctx context.Context, tx *Tx, sch *campusguard.Org, people
 		im.classes[[2]string{g, c}] = id
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	places, err := findPlacesTx(ctx, tx, sch.ID)
 	if err != nil {
 		return nil, err
@@ -109,6 +112,9 @@ func loadImportContext(ctx context.Context, tx *Tx, sch *campusguard.Org, people
 		im.routes[n] = id
 	}
 	rrows.Close()
+	if err := rrows.Err(); err != nil {
+		return nil, err
+	}
 	prows, err := tx.QueryContext(ctx, `SELECT `+personColumns+` FROM people p WHERE p.school_id = $1`, sch.ID)
 	if err != nil {
 		return nil, fmt.Errorf("import: people: %w", err)
