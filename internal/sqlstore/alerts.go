@@ -190,96 +190,19 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 	if a, err := campusguard.RequireActor(ctx); err != nil || !a.System {
 		return 0, 0, forbidden()
 	}
+	// The rules and statistics read through a read connection and run
+	// outside any transaction: on SQLite the write transaction holds the
+	// only writer, and every check submission would wait behind them. Only
+	// the alerts are written, in a short transaction; raising a signal is
+	// idempotent, so a run that races another changes nothing twice.
+	signals, err := s.detectSignals(ctx, s.read, regionID, day)
+	if err != nil {
+		return 0, 0, err
+	}
+	if detectComputed != nil {
+		detectComputed()
+	}
 	err = s.inTx(ctx, func(tx *Tx) error {
-		cfg, err := ruleConfig(ctx, tx, regionID)
-		if err != nil {
-			return err
-		}
-		days, err := schoolDays(ctx, tx, regionID, day.AddDays(-seriesDays*7/5-14), day)
-		if err != nil {
-			return err
-		}
-		var signals []campusguard.Signal
-		// Fixed rules over the cases by onset.
-		threshold, err := s.feverThreshold(ctx, tx, regionID)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT k.id, k.school_id, k.class_id, p.dorm_room_id, k.onset_day, k.symptoms,
-			k.temperature, k.outcome FROM cases k JOIN people p ON p.id = k.person_id
-			WHERE k.region_id = $1 AND k.onset_day >= $2 AND k.onset_day <= $3`, regionID, day.AddDays(-14), day)
-		if err != nil {
-			return fmt.Errorf("detect: %w", err)
-		}
-		var cases []campusguard.CaseOnset
-		for rows.Next() {
-			var c campusguard.CaseOnset
-			var class, room sql.NullInt64
-			var temp sql.NullFloat64
-			var symptoms string
-			if err := rows.Scan(&c.CaseID, &c.SchoolID, &class, &room, &c.Onset, &symptoms, &temp, &c.Outcome); err != nil {
-				rows.Close()
-				return err
-			}
-			c.ClassID, c.RoomID = idPtr(class), idPtr(room)
-			if temp.Valid {
-				c.Temperature = &temp.Float64
-			}
-			c.Signs = campusguard.SignsOf(splitSymptoms(symptoms), c.Temperature, threshold)
-			cases = append(cases, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		signals = append(signals, campusguard.ClusterRules(cases, day, cfg, days)...)
-		signals = append(signals, campusguard.HighFeverRule(cases, day, cfg)...)
-		// The schools' day.
-		rows, err = tx.QueryContext(ctx, `SELECT r.org_id, r.expected, r.fever, r.ill_absent FROM rollups r
-			JOIN orgs o ON o.id = r.org_id WHERE r.region_id = $1 AND r.day = $2 AND o.kind = 'school' ORDER BY r.org_id`, regionID, day)
-		if err != nil {
-			return fmt.Errorf("detect: %w", err)
-		}
-		for rows.Next() {
-			r := campusguard.Rollup{Day: day}
-			if err := rows.Scan(&r.OrgID, &r.Expected, &r.Fever, &r.IllAbsent); err != nil {
-				rows.Close()
-				return err
-			}
-			if sig, ok := campusguard.AbsenceRateRule(r.OrgID, r, cfg); ok {
-				signals = append(signals, sig)
-			}
-			if sig, ok := campusguard.EpidemicFeverRule(r.OrgID, r, cfg); ok {
-				signals = append(signals, sig)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// Statistics, on school days only.
-		if len(days) > 0 && days[len(days)-1] == day {
-			if len(days) > seriesDays {
-				days = days[len(days)-seriesDays:]
-			}
-			series, err := nodeSeries(ctx, tx, regionID, days, nil)
-			if err != nil {
-				return err
-			}
-			m, p := earsParams(cfg)
-			for _, org := range slices.Sorted(maps.Keys(series)) {
-				for _, name := range []campusguard.Series{campusguard.SeriesFever, campusguard.SeriesIllAbsent} {
-					rs, err := ears.Detect(m, series[org][name], p)
-					if err != nil {
-						continue // too few school days yet
-					}
-					if last := rs[len(rs)-1]; last.Alarm == ears.Yes {
-						signals = append(signals, campusguard.Signal{Rule: campusguard.RuleAberration, OrgID: org, Series: name,
-							Method: string(m), Day: day, Count: last.Observed, Threshold: last.Upper})
-					}
-				}
-			}
-		}
 		for _, sig := range signals {
 			change, err := s.raise(ctx, tx, regionID, sig)
 			if err != nil {
@@ -296,6 +219,105 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 	})
 	return opened, updated, err
 }
+
+// detectSignals evaluates a region's fixed rules and statistics for day,
+// reading through q, and returns the signals that fire.
+func (s *Store) detectSignals(ctx context.Context, q queryer, regionID int64, day campusguard.Date) ([]campusguard.Signal, error) {
+	var signals []campusguard.Signal
+	cfg, err := ruleConfig(ctx, q, regionID)
+	if err != nil {
+		return nil, err
+	}
+	days, err := schoolDays(ctx, q, regionID, day.AddDays(-seriesDays*7/5-14), day)
+	if err != nil {
+		return nil, err
+	}
+	// Fixed rules over the cases by onset.
+	threshold, err := s.feverThreshold(ctx, q, regionID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT k.id, k.school_id, k.class_id, p.dorm_room_id, k.onset_day, k.symptoms,
+		k.temperature, k.outcome FROM cases k JOIN people p ON p.id = k.person_id
+		WHERE k.region_id = $1 AND k.onset_day >= $2 AND k.onset_day <= $3`, regionID, day.AddDays(-14), day)
+	if err != nil {
+		return nil, fmt.Errorf("detect: %w", err)
+	}
+	var cases []campusguard.CaseOnset
+	for rows.Next() {
+		var c campusguard.CaseOnset
+		var class, room sql.NullInt64
+		var temp sql.NullFloat64
+		var symptoms string
+		if err := rows.Scan(&c.CaseID, &c.SchoolID, &class, &room, &c.Onset, &symptoms, &temp, &c.Outcome); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.ClassID, c.RoomID = idPtr(class), idPtr(room)
+		if temp.Valid {
+			c.Temperature = &temp.Float64
+		}
+		c.Signs = campusguard.SignsOf(splitSymptoms(symptoms), c.Temperature, threshold)
+		cases = append(cases, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	signals = append(signals, campusguard.ClusterRules(cases, day, cfg, days)...)
+	signals = append(signals, campusguard.HighFeverRule(cases, day, cfg)...)
+	// The schools' day.
+	rows, err = q.QueryContext(ctx, `SELECT r.org_id, r.expected, r.fever, r.ill_absent FROM rollups r
+		JOIN orgs o ON o.id = r.org_id WHERE r.region_id = $1 AND r.day = $2 AND o.kind = 'school' ORDER BY r.org_id`, regionID, day)
+	if err != nil {
+		return nil, fmt.Errorf("detect: %w", err)
+	}
+	for rows.Next() {
+		r := campusguard.Rollup{Day: day}
+		if err := rows.Scan(&r.OrgID, &r.Expected, &r.Fever, &r.IllAbsent); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if sig, ok := campusguard.AbsenceRateRule(r.OrgID, r, cfg); ok {
+			signals = append(signals, sig)
+		}
+		if sig, ok := campusguard.EpidemicFeverRule(r.OrgID, r, cfg); ok {
+			signals = append(signals, sig)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Statistics, on school days only.
+	if len(days) > 0 && days[len(days)-1] == day {
+		if len(days) > seriesDays {
+			days = days[len(days)-seriesDays:]
+		}
+		series, err := nodeSeries(ctx, q, regionID, days, nil)
+		if err != nil {
+			return nil, err
+		}
+		m, p := earsParams(cfg)
+		for _, org := range slices.Sorted(maps.Keys(series)) {
+			for _, name := range []campusguard.Series{campusguard.SeriesFever, campusguard.SeriesIllAbsent} {
+				rs, err := ears.Detect(m, series[org][name], p)
+				if err != nil {
+					continue // too few school days yet
+				}
+				if last := rs[len(rs)-1]; last.Alarm == ears.Yes {
+					signals = append(signals, campusguard.Signal{Rule: campusguard.RuleAberration, OrgID: org, Series: name,
+						Method: string(m), Day: day, Count: last.Observed, Threshold: last.Upper})
+				}
+			}
+		}
+	}
+	return signals, nil
+}
+
+// detectComputed, when set (tests), runs after detection computed its
+// signals and before it writes them.
+var detectComputed func()
 
 const alertColumns = `a.id, a.region_id, a.org_id, o.name, a.key, a.rule, a.room_id, a.symptom, a.series, a.method, a.state,
 	a.first_day, a.last_day, a.days, a.count, a.threshold, a.case_ids, a.conclusion, a.opened_at, a.updated_at, o.path`

@@ -9,3 +9,10 @@ func SetCommitTimeout(d time.Duration) (restore func()) {
 	commitTimeout, closeWait = d, d+time.Second
 	return func() { commitTimeout, closeWait = old, oldWait }
 }
+
+// SetDetectComputed sets a function detection calls between computing its
+// signals and writing them, and returns a function that removes it.
+func SetDetectComputed(f func()) (restore func()) {
+	detectComputed = f
+	return func() { detectComputed = nil }
+}
