@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Group commit. Every check write of the process goes through one goroutine
@@ -146,7 +148,16 @@ func (s *Store) commitGroup(group []*groupRequest) {
 			subs = append(subs, r.subs...)
 		}
 		ctx := context.WithoutCancel(reqs[0].ctx)
-		return s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
+		var err error
+		for try := 0; ; try++ {
+			err = s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
+			if try == 2 || !retryable(err) {
+				return err
+			}
+			for _, sb := range subs { // forget what the failed attempt set
+				sb.out, sb.created, sb.err = nil, false, nil
+			}
+		}
 	}
 	err := run(live)
 	if err == nil {
@@ -167,6 +178,15 @@ func (s *Store) commitGroup(group []*groupRequest) {
 		}
 		r.done <- run([]*groupRequest{r})
 	}
+}
+
+// retryable reports whether a transaction failed only because it met
+// another writer on PostgreSQL (a deadlock, a serialisation failure): run
+// again, it sees what the other committed. Check writers lock people in id
+// order, so this is rare (two people given the same client key at once).
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // stopGroup ends the commit goroutine, if it was started, and waits for it.

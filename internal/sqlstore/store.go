@@ -43,6 +43,13 @@ type Store struct {
 type dialect struct {
 	name     string // "sqlite" or "postgres"
 	postgres bool
+	// lockRows ends a SELECT whose rows (of the table aliased p) the
+	// transaction must hold until it ends, because it writes what it
+	// computed from them: on PostgreSQL, where several servers write at
+	// once, a row lock that other writers wait for but that foreign keys
+	// pointing at the row do not; on SQLite, whose one writer holds the
+	// whole database, nothing.
+	lockRows string
 }
 
 // Open connects to the database named by dsn: "postgres://..." or
@@ -60,7 +67,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.SetMaxIdleConns(32)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.read, s.write = db, db
-		s.dialect = dialect{name: "postgres", postgres: true}
+		s.dialect = dialect{name: "postgres", postgres: true, lockRows: " FOR NO KEY UPDATE OF p"}
 		s.target = redact(dsn)
 	default:
 		path := strings.TrimPrefix(dsn, "sqlite:")
