@@ -50,6 +50,10 @@ type dialect struct {
 	// pointing at the row do not; on SQLite, whose one writer holds the
 	// whole database, nothing.
 	lockRows string
+	// claimRows ends a subquery that picks rows to claim for one server
+	// (due webhook deliveries): on PostgreSQL, rows another server is
+	// claiming are skipped rather than waited for; SQLite has one server.
+	claimRows string
 }
 
 // Open connects to the database named by dsn: "postgres://..." or
@@ -67,7 +71,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.SetMaxIdleConns(32)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.read, s.write = db, db
-		s.dialect = dialect{name: "postgres", postgres: true, lockRows: " FOR NO KEY UPDATE OF p"}
+		s.dialect = dialect{name: "postgres", postgres: true, lockRows: " FOR NO KEY UPDATE OF p", claimRows: " FOR UPDATE OF d SKIP LOCKED"}
 		s.target = redact(dsn)
 	default:
 		path := strings.TrimPrefix(dsn, "sqlite:")
