@@ -154,3 +154,9 @@ func (c jobCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(hookPendingDesc, prometheus.GaugeValue, float64(n))
 	}
 }
+
+// JobStats returns a job's counts on this server, for tests.
+func (m *Main) JobStats(job string) *jobs.Stats { return m.jobs.Stats(job) }
+
+// Webhooks returns the server's webhook dispatcher, for tests.
+func (m *Main) Webhooks() *webhook.Dispatcher { return m.dispatcher() }

@@ -63,12 +63,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{Now: time.Now}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		dsn, conns, err := poolSize(dsn)
+		if err != nil {
+			return nil, err
+		}
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(32)
+		db.SetMaxOpenConns(conns)
+		db.SetMaxIdleConns(conns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.read, s.write = db, db
 		s.dialect = dialect{name: "postgres", postgres: true, lockRows: " FOR NO KEY UPDATE OF p", claimRows: " FOR UPDATE OF d SKIP LOCKED"}
@@ -103,6 +107,29 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect %s: %w", s.target, err)
 	}
 	return s, nil
+}
+
+// poolSize takes pool_max_conns (as pgxpool names it) out of a PostgreSQL
+// URL: the most connections this server opens, 32 by default. Several
+// servers share the database's max_connections, so each must stay under
+// its share.
+func poolSize(dsn string) (string, int, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", 0, fmt.Errorf("open postgres: bad URL")
+	}
+	q := u.Query()
+	v := q.Get("pool_max_conns")
+	if v == "" {
+		return dsn, 32, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("open postgres: pool_max_conns=%q is not a positive number", v)
+	}
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	return u.String(), n, nil
 }
 
 // sqliteDSN builds the modernc DSN. busy_timeout comes first so that the
