@@ -249,7 +249,6 @@ func hasPostgres(t *testing.T) bool {
 	return true
 }
 
-
 // testWriter sends a server's warnings and errors to the test's log.
 type testWriter struct{ t *testing.T }
 
