@@ -25,6 +25,7 @@ import (
 // test can start it as a process and kill it.
 func TestMain(m *testing.M) {
 	if os.Getenv("CAMPUSGUARD_TEST_MAIN") == "1" {
+		testServerHooks()
 		main()
 		return
 	}

@@ -62,6 +62,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.store = store
 		m.Logger.Info("database ready", "db", store.Target(), "applied", applied)
 	}
+	if m.Now != nil {
+		m.store.Now = m.Now
+	}
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		m.store.Close()

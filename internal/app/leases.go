@@ -70,9 +70,21 @@ func withPeriods(js []jobs.Job) []jobs.Job {
 // under its owner name.
 func (m *Main) dispatcher() *webhook.Dispatcher {
 	if m.hooks == nil {
-		m.hooks = &webhook.Dispatcher{Store: m.store, Logger: m.Logger, Backoff: webhookBackoff(), Owner: m.owner()}
+		m.hooks = &webhook.Dispatcher{Store: m.store, Logger: m.Logger, Backoff: webhookBackoff(), Owner: m.owner(),
+			ClaimFor: webhookClaim()}
 	}
 	return m.hooks
+}
+
+// webhookClaim is how long a server's claim on a delivery keeps the others
+// off it: webhook.ClaimFor, or CAMPUSGUARD_WEBHOOK_CLAIM. Past it, a
+// server that died holding the claim loses it and another sends the
+// delivery.
+func webhookClaim() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("CAMPUSGUARD_WEBHOOK_CLAIM")); err == nil && d > 0 {
+		return d
+	}
+	return webhook.ClaimFor
 }
 
 func (m *Main) now() time.Time {

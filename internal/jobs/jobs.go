@@ -71,7 +71,11 @@ func (r *Runner) Start(ctx context.Context) {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
-			t := time.NewTicker(j.Every)
+			every := j.Every
+			if TestEvery > 0 {
+				every = TestEvery
+			}
+			t := time.NewTicker(every)
 			defer t.Stop()
 			for {
 				r.once(ctx, j)
@@ -178,6 +182,10 @@ func (r *Runner) once(ctx context.Context, j Job) {
 // job runs: a test makes a server stall there, holding the lease, and kills
 // it.
 var TestHookLeaseTaken func(job, period string)
+
+// TestEvery, when set, replaces every job's interval: tests of several
+// server processes make them tick fast.
+var TestEvery time.Duration
 
 // Wait returns when every job has stopped.
 func (r *Runner) Wait() { r.wg.Wait() }
