@@ -3,12 +3,16 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -255,4 +259,45 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(string(bytes.TrimSpace(b)))
 	return len(b), nil
+}
+
+// TestReadyzWithoutDatabase: a server that cannot reach its PostgreSQL
+// database says so on /readyz (the load balancer then sends its requests
+// elsewhere), while /healthz, the process's own liveness, stays up.
+func TestReadyzWithoutDatabase(t *testing.T) {
+	if !hasPostgres(t) {
+		return
+	}
+	dsn := sqlstoretest.NewDSN(t, "postgres")
+	clock := &fakeClock{}
+	clock.Set(time.Date(2026, 11, 28, 6, 0, 0, 0, campusguard.China)) // a Saturday: no job has work
+	m := startServers(t, dsn, 1, clock)[0]
+	status := func(path string) int {
+		t.Helper()
+		resp, err := http.Get(m.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := status("/readyz"); got != http.StatusOK {
+		t.Fatalf("/readyz = %d with the database up, want 200", got)
+	}
+	// The database goes away under the server.
+	admin, err := sql.Open("pgx", os.Getenv(sqlstoretest.EnvPostgres))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	u, _ := url.Parse(dsn)
+	if _, err := admin.Exec(`DROP DATABASE ` + strings.TrimPrefix(u.Path, "/") + ` WITH (FORCE)`); err != nil {
+		t.Fatal(err)
+	}
+	if got := status("/readyz"); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz = %d without the database, want 503", got)
+	}
+	if got := status("/healthz"); got != http.StatusOK {
+		t.Errorf("/healthz = %d without the database, want 200: the process itself is alive", got)
+	}
 }

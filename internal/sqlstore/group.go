@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,11 +13,13 @@ import (
 )
 
 // Group commit. Every check write of the process goes through one goroutine
-// that commits, as one transaction, whatever queued while the previous
-// commit ran. A durable commit costs a few milliseconds whatever it holds
-// (an fsync on SQLite, a WAL flush on PostgreSQL), so many concurrent single
+// (on PostgreSQL, one of a few: see Committers) that commits, as one
+// transaction, whatever queued while the previous commit ran. A durable
+// commit costs a few milliseconds whatever it holds (an fsync on SQLite,
+// a WAL flush on PostgreSQL), so many concurrent single
 // submissions share one, and each caller is answered only once its rows
-// are durable. One writer also means check writes never race each other.
+// are durable. On SQLite one writer also means check writes never race
+// each other; on PostgreSQL they lock their people (see recordBatch).
 
 // maxGroup is the number of rows after which a group stops taking more.
 const maxGroup = 2000
@@ -34,7 +38,7 @@ type groupCommit struct {
 	stopOnce sync.Once
 	queue    chan *groupRequest
 	quit     chan struct{}
-	stopped  chan struct{} // closed when the loop has returned
+	stopped  chan struct{} // closed when every loop has returned
 
 	groups, rows atomic.Int64 // committed so far, for metrics
 }
@@ -55,7 +59,11 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 		g.queue = make(chan *groupRequest, 1024)
 		g.quit = make(chan struct{})
 		g.stopped = make(chan struct{})
-		go s.commitLoop()
+		var loops sync.WaitGroup
+		for range s.committers() {
+			loops.Go(s.commitLoop)
+		}
+		go func() { loops.Wait(); close(g.stopped) }()
 	})
 	if g.queue == nil {
 		return errClosed // stopped before it ever started
@@ -83,9 +91,26 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 	}
 }
 
+// Committers is the number of group committers on PostgreSQL. There,
+// several servers write at once anyway, and a check batch locks its
+// people's rows (see recordBatch), so several committers per server are as
+// safe as several servers, and while one waits for its commit's WAL flush
+// the next group is already being written. SQLite has one writer.
+// CAMPUSGUARD_PG_COMMITTERS overrides it.
+var Committers = 4
+
+func (s *Store) committers() int {
+	if !s.dialect.postgres {
+		return 1
+	}
+	if n, err := strconv.Atoi(os.Getenv("CAMPUSGUARD_PG_COMMITTERS")); err == nil && n > 0 {
+		return n
+	}
+	return max(Committers, 1)
+}
+
 func (s *Store) commitLoop() {
 	g := &s.group
-	defer close(g.stopped)
 	busy := false
 	for {
 		var first *groupRequest
