@@ -19,15 +19,6 @@ import (
 // repeated. On SQLite the one server takes every lease through the same
 // code.
 
-// JobLease is the record of a job's run for one period.
-type JobLease struct {
-	Job, Period, Owner string
-	TakenAt, ExpiresAt time.Time
-	DoneAt             *time.Time
-	Error              string // the last failure, while it is not done
-	Takeovers          int    // times another server took over a lease that expired unfinished
-}
-
 // takeLeaseSQL inserts the lease, or takes over one that expired unfinished
 // or failed; it returns no row when another server holds it or it is done.
 // A lease is free again once failed: its expiry is set to the failure.
@@ -106,9 +97,9 @@ func (s *Store) FinishLease(ctx context.Context, job, period, owner string, now 
 	return n == 1, nil
 }
 
-// JobLeases returns the latest run of each job, newest first: for the
-// system administrator's page. System administrators and the system only.
-func (s *Store) JobLeases(ctx context.Context) ([]*JobLease, error) {
+// JobRuns returns the latest run of each job, by name: for the system
+// administrator's page. System administrators and the system only.
+func (s *Store) JobRuns(ctx context.Context) ([]*campusguard.JobRun, error) {
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -123,9 +114,10 @@ func (s *Store) JobLeases(ctx context.Context) ([]*JobLease, error) {
 		return nil, fmt.Errorf("job leases: %w", err)
 	}
 	defer rows.Close()
-	var out []*JobLease
+	var out []*campusguard.JobRun
+	now := s.Now()
 	for rows.Next() {
-		l := &JobLease{}
+		l := &campusguard.JobRun{}
 		var done sql.NullTime
 		if err := rows.Scan(&l.Job, &l.Period, &l.Owner, &l.TakenAt, &l.ExpiresAt, &done, &l.Error, &l.Takeovers); err != nil {
 			return nil, err
@@ -134,6 +126,7 @@ func (s *Store) JobLeases(ctx context.Context) ([]*JobLease, error) {
 			t := done.Time
 			l.DoneAt = &t
 		}
+		l.State = campusguard.JobStateAt(l, now)
 		out = append(out, l)
 	}
 	return out, rows.Err()

@@ -50,8 +50,9 @@ func TestJobLeases(t *testing.T) {
 		if err != nil || !taken || takeover {
 			t.Errorf("TakeLease(after a failure) = %v, %v, %v; want taken, not a takeover", taken, takeover, err)
 		}
-		ls, err := s.JobLeases(ctx)
-		if err != nil || len(ls) != 1 || ls[0].Period != "2026-12-01" || ls[0].Owner != "b" || ls[0].DoneAt != nil {
+		s.Now = func() time.Time { return t1.Add(3 * time.Second) }
+		ls, err := s.JobRuns(ctx)
+		if err != nil || len(ls) != 1 || ls[0].Period != "2026-12-01" || ls[0].Owner != "b" || ls[0].DoneAt != nil || ls[0].State != campusguard.JobRunning {
 			t.Errorf("JobLeases = %+v, %v; want the latest run, b's, not done", ls, err)
 		}
 		// Only the program and system administrators read them; only the
