@@ -95,12 +95,13 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 // several servers write at once anyway, and a check batch locks its
 // people's rows (see recordBatch), so several committers per server are as
 // safe as several servers, and while one waits for its commit's WAL flush
-// the next group is already being written. Two measured best: every group
+// the next group can be written. Measured, it gains nothing: every group
 // adds to the same roll-up rows (the region's day above all) and holds
 // them until its commit is flushed, so commits stay one at a time, and
-// more committers only make each group smaller (docs/benchmarks.md).
-// SQLite has one writer. CAMPUSGUARD_PG_COMMITTERS overrides it.
-var Committers = 2
+// more committers only make each group smaller, which costs more CPU per
+// report (docs/benchmarks.md). So one, as on SQLite, unless
+// CAMPUSGUARD_PG_COMMITTERS says otherwise.
+var Committers = 1
 
 func (s *Store) committers() int {
 	if !s.dialect.postgres {
