@@ -58,10 +58,21 @@ func dayFrom(at time.Duration) func(time.Time) string {
 	}
 }
 
-// withPeriods gives each job its period.
+// jobLeaseFor is how long a server may hold a job's lease before another
+// takes over, for the jobs that may run longer than jobs.DefaultLease on a
+// big province: a takeover while the first server still works would run
+// the period twice at once.
+var jobLeaseFor = map[string]time.Duration{
+	"retention":     time.Hour,
+	"detect-alerts": 20 * time.Minute,
+	"briefing":      20 * time.Minute,
+}
+
+// withPeriods gives each job its period and its lease.
 func withPeriods(js []jobs.Job) []jobs.Job {
 	for i := range js {
 		js[i].Period = jobPeriods[js[i].Name]
+		js[i].Lease = jobLeaseFor[js[i].Name]
 	}
 	return js
 }
