@@ -25,6 +25,7 @@ import (
 // test can start it as a process and kill it.
 func TestMain(m *testing.M) {
 	if os.Getenv("CAMPUSGUARD_TEST_MAIN") == "1" {
+		testServerHooks()
 		main()
 		return
 	}
@@ -177,7 +178,7 @@ type server struct {
 
 // startServer starts the program as a process serving dsn and waits until
 // it answers.
-func startServer(t *testing.T, dsn string, env ...string) *server {
+func startServer(t testing.TB, dsn string, env ...string) *server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -208,7 +209,7 @@ func startServer(t *testing.T, dsn string, env ...string) *server {
 	return nil
 }
 
-func (s *server) kill(t *testing.T) {
+func (s *server) kill(t testing.TB) {
 	t.Helper()
 	if s.cmd.ProcessState != nil {
 		return

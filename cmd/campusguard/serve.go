@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"campusguard/internal/app"
 )
@@ -20,7 +21,7 @@ func cmdServe(ctx context.Context, env environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env), Backup: cfg}
+	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env), Backup: cfg, Now: serveClock}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -28,6 +29,10 @@ func cmdServe(ctx context.Context, env environment, args []string) error {
 	<-ctx.Done()
 	return m.Close()
 }
+
+// serveClock is the server's clock: nil, the real one; the tests' TestMain
+// sets a fake one shared by several server processes.
+var serveClock func() time.Time
 
 func newLogger(env environment) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))

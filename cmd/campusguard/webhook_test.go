@@ -110,7 +110,8 @@ func TestWebhookSurvivesKill(t *testing.T) {
 			}
 			store.Close()
 
-			env := []string{"CAMPUSGUARD_WEBHOOK_RETRY=300ms", "CAMPUSGUARD_WEBHOOK_POLL=100ms",
+			// A delivery the killed server had claimed waits out the claim.
+			env := []string{"CAMPUSGUARD_WEBHOOK_RETRY=300ms", "CAMPUSGUARD_WEBHOOK_POLL=100ms", "CAMPUSGUARD_WEBHOOK_CLAIM=2s",
 				"CAMPUSGUARD_WEBHOOK_ALLOW=127.0.0.1"} // the receiver listens on loopback
 			srv := startServer(t, dsn, env...)
 			client := &http.Client{Timeout: 5 * time.Second}

@@ -45,6 +45,7 @@ type Config struct {
 	Transport campusguard.TransportService
 	Export    campusguard.ExportService
 	System    campusguard.SystemService
+	Jobs      campusguard.JobService // the scheduled jobs' runs (issue 15)
 	Logger    *slog.Logger
 }
 
@@ -171,6 +172,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/people/{id}/export", false, s.handlePersonExport},
 		{"GET", "/api/v1/people/{id}/export.xlsx", false, s.handlePersonExportXLSX},
 		{"GET", "/api/v1/system/backups", false, s.handleBackupIndex},
+		{"GET", "/api/v1/system/jobs", false, s.handleJobIndex},
 
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},

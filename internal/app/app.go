@@ -19,6 +19,7 @@ import (
 	"campusguard/internal/jobs"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/web"
+	"campusguard/internal/webhook"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -31,16 +32,19 @@ type Main struct {
 	DB     string
 	Addr   string
 	Logger *slog.Logger
-	Open   *sqlstore.Store // an open store to use instead of opening DB; Close closes it
-	Backup BackupConfig    // scheduled backups; none without a directory
+	Open   *sqlstore.Store  // an open store to use instead of opening DB; Close closes it
+	Backup BackupConfig     // scheduled backups; none without a directory
+	Now    func() time.Time // the clock; nil means time.Now (tests set a fake one)
 
-	store    *sqlstore.Store
-	backups  *backupScheduler
-	jobs     *jobs.Runner
-	stopJobs context.CancelFunc
-	listener net.Listener
-	server   *http.Server
-	done     chan error
+	store     *sqlstore.Store
+	backups   *backupScheduler
+	jobs      *jobs.Runner
+	hooks     *webhook.Dispatcher
+	ownerName string
+	stopJobs  context.CancelFunc
+	listener  net.Listener
+	server    *http.Server
+	done      chan error
 }
 
 // Run opens and migrates the database, then listens and serves in the
@@ -57,6 +61,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.store = store
 		m.Logger.Info("database ready", "db", store.Target(), "applied", applied)
+	}
+	if m.Now != nil {
+		m.store.Now = m.Now
 	}
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -76,7 +83,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { m.done <- m.server.Serve(ln) }()
 	jobsCtx, cancel := context.WithCancel(context.Background())
 	m.stopJobs = cancel
-	m.jobs = &jobs.Runner{Jobs: append(scheduled(m.store, m.Logger), m.backupJobs()...), Logger: m.Logger}
+	m.jobs = m.runner(append(scheduled(m.store, m.now, m.dispatcher()), m.backupJobs()...))
 	m.jobs.Start(jobsCtx)
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "db", m.store.Target())
 	return nil
@@ -137,6 +144,7 @@ func (m *Main) Handler() http.Handler {
 	}, []string{"surface"})
 	reg.MustRegister(requests, latency)
 	reg.MustRegister(m.scheduler().collectors()...)
+	reg.MustRegister(m.jobCollector())
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -158,9 +166,10 @@ func (m *Main) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/api/v1/", api.New(api.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store,
 		Cases: m.store, Inbox: m.store, Webhooks: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store, System: m.store,
-		Logger: m.Logger}))
+		Jobs: m.store, Logger: m.Logger}))
 	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Inbox: m.store, Hooks: m.store, Settings: m.store, Cases: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store,
 		System: web.SystemInfo{Service: m.store, BackupDir: m.Backup.Dir, BackupEvery: m.Backup.Every, BackupKeep: m.Backup.Keep},
+		Jobs:   m.store,
 		Logger: m.Logger}))
 	signedIn := (&authn.Middleware{Store: m.store, Logger: m.Logger}).Wrap(mux)
 

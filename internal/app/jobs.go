@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"slices"
 	"time"
@@ -14,34 +13,35 @@ import (
 	"campusguard/internal/webhook"
 )
 
-// scheduled returns the program's jobs.
-func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
-	hooks := &webhook.Dispatcher{Store: s, Logger: logger, Backoff: webhookBackoff()}
-	return []jobs.Job{
+// scheduled returns the program's jobs, reading the time from now. The
+// jobs with a Period are leased: one server of several does each period's
+// work (see leases.go for the periods).
+func scheduled(s *sqlstore.Store, now func() time.Time, hooks *webhook.Dispatcher) []jobs.Job {
+	return withPeriods([]jobs.Job{
 		{Name: "open-day", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
-			return OpenToday(ctx, s, time.Now())
+			return OpenToday(ctx, s, now())
 		}},
 		{Name: "escalate-overdue", Every: time.Minute, Run: func(ctx context.Context) error {
 			_, err := s.EscalateOverdue(campusguard.SystemContext(ctx, "job escalate-overdue"))
 			return err
 		}},
 		{Name: "remind-missing", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
-			return RemindMissing(ctx, s, time.Now())
+			return RemindMissing(ctx, s, now())
 		}},
 		{Name: "detect-alerts", Every: time.Hour, Run: func(ctx context.Context) error {
-			return DetectToday(ctx, s, time.Now())
+			return DetectToday(ctx, s, now())
 		}},
 		{Name: "briefing", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
-			return BriefToday(ctx, s, time.Now())
+			return BriefToday(ctx, s, now())
 		}},
 		{Name: "retention", Every: time.Hour, Run: func(ctx context.Context) error {
-			return RetainDaily(ctx, s, time.Now())
+			return RetainDaily(ctx, s, now())
 		}},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err
 		}},
-	}
+	})
 }
 
 // RemindAt is when, in China, class teachers get the morning list of

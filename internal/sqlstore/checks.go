@@ -260,6 +260,7 @@ func (s *Store) OpenDay(ctx context.Context, regionID int64, day campusguard.Dat
 	for id := range expected {
 		ids = append(ids, id)
 	}
+	slices.Sort(ids) // the check writers' order: no deadlock with them on PostgreSQL
 	return s.inTx(ctx, func(tx *Tx) error {
 		return insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "expected"}, len(ids),
 			func(i int) []any { return []any{regionID, ids[i], day, expected[ids[i]]} },

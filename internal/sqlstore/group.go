@@ -3,17 +3,23 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Group commit. Every check write of the process goes through one goroutine
-// that commits, as one transaction, whatever queued while the previous
-// commit ran. A durable commit costs a few milliseconds whatever it holds
-// (an fsync on SQLite, a WAL flush on PostgreSQL), so many concurrent single
+// (on PostgreSQL, one of a few: see Committers) that commits, as one
+// transaction, whatever queued while the previous commit ran. A durable
+// commit costs a few milliseconds whatever it holds (an fsync on SQLite,
+// a WAL flush on PostgreSQL), so many concurrent single
 // submissions share one, and each caller is answered only once its rows
-// are durable. One writer also means check writes never race each other.
+// are durable. On SQLite one writer also means check writes never race
+// each other; on PostgreSQL they lock their people (see recordBatch).
 
 // maxGroup is the number of rows after which a group stops taking more.
 const maxGroup = 2000
@@ -40,7 +46,7 @@ type groupCommit struct {
 	stopOnce sync.Once
 	queue    chan *groupRequest
 	quit     chan struct{}
-	stopped  chan struct{} // closed when the loop has returned
+	stopped  chan struct{} // closed when every loop has returned
 
 	groups, rows atomic.Int64 // committed so far, for metrics
 }
@@ -61,7 +67,11 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 		g.queue = make(chan *groupRequest, 1024)
 		g.quit = make(chan struct{})
 		g.stopped = make(chan struct{})
-		go s.commitLoop()
+		var loops sync.WaitGroup
+		for range s.committers() {
+			loops.Go(s.commitLoop)
+		}
+		go func() { loops.Wait(); close(g.stopped) }()
 	})
 	if g.queue == nil {
 		return errClosed // stopped before it ever started
@@ -92,9 +102,30 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 	}
 }
 
+// Committers is the number of group committers on PostgreSQL. There,
+// several servers write at once anyway, and a check batch locks its
+// people's rows (see recordBatch), so several committers per server are as
+// safe as several servers, and while one waits for its commit's WAL flush
+// the next group can be written. Measured, it gains nothing: every group
+// adds to the same roll-up rows (the region's day above all) and holds
+// them until its commit is flushed, so commits stay one at a time, and
+// more committers only make each group smaller, which costs more CPU per
+// report (docs/benchmarks.md). So one, as on SQLite, unless
+// CAMPUSGUARD_PG_COMMITTERS says otherwise.
+var Committers = 1
+
+func (s *Store) committers() int {
+	if !s.dialect.postgres {
+		return 1
+	}
+	if n, err := strconv.Atoi(os.Getenv("CAMPUSGUARD_PG_COMMITTERS")); err == nil && n > 0 {
+		return n
+	}
+	return max(Committers, 1)
+}
+
 func (s *Store) commitLoop() {
 	g := &s.group
-	defer close(g.stopped)
 	busy := false
 	for {
 		var first *groupRequest
@@ -160,7 +191,16 @@ func (s *Store) commitGroup(group []*groupRequest) {
 		// the commit has a deadline of its own.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(reqs[0].ctx), commitTimeout)
 		defer cancel()
-		return s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
+		var err error
+		for try := 0; ; try++ {
+			err = s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
+			if try == 2 || !retryable(err) {
+				return err
+			}
+			for _, sb := range subs { // forget what the failed attempt set
+				sb.out, sb.created, sb.err = nil, false, nil
+			}
+		}
 	}
 	err := run(live)
 	if err == nil {
@@ -181,6 +221,15 @@ func (s *Store) commitGroup(group []*groupRequest) {
 		}
 		r.done <- run([]*groupRequest{r})
 	}
+}
+
+// retryable reports whether a transaction failed only because it met
+// another writer on PostgreSQL (a deadlock, a serialisation failure): run
+// again, it sees what the other committed. Check writers lock people in id
+// order, so this is rare (two people given the same client key at once).
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // stopGroup ends the commit goroutine, if it was started, and waits for it.

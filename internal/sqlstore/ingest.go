@@ -93,7 +93,16 @@ func chunks(ids []int64, fn func(part []int64) error) error {
 // A row error is kept in its submission and stores nothing for that row;
 // the returned error is an internal one that fails the whole batch.
 func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) error {
-	// 1. The people and their places in the tree.
+	// 1. The people and their places in the tree, locked on PostgreSQL
+	// until the batch commits. Several servers write at once there, and a
+	// person's day is read, changed in memory and written back, with the
+	// difference added to the roll-ups: two writers reading the same old
+	// day would both add their difference and one view of the day would be
+	// lost. Holding the person's row makes a second writer wait and then
+	// read what the first wrote (each statement of a READ COMMITTED
+	// transaction sees what committed before it began). The same lock
+	// serialises a person's client keys and open case. People are locked
+	// in id order, so writers never wait for each other in a cycle.
 	var ids []int64
 	for _, sb := range subs {
 		ids = append(ids, sb.check.PersonID)
@@ -104,7 +113,8 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	err := chunks(ids, func(part []int64) error {
 		in, args := inList(1, part)
 		rows, err := tx.QueryContext(ctx, `SELECT `+personColumns+`, COALESCE(c.path, s.path) FROM people p
-			JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE p.id IN (`+in+`)`, args...)
+			JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE p.id IN (`+in+`)
+			ORDER BY p.id`+s.dialect.lockRows, args...)
 		if err != nil {
 			return fmt.Errorf("batch people: %w", err)
 		}

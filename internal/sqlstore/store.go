@@ -43,6 +43,17 @@ type Store struct {
 type dialect struct {
 	name     string // "sqlite" or "postgres"
 	postgres bool
+	// lockRows ends a SELECT whose rows (of the table aliased p) the
+	// transaction must hold until it ends, because it writes what it
+	// computed from them: on PostgreSQL, where several servers write at
+	// once, a row lock that other writers wait for but that foreign keys
+	// pointing at the row do not; on SQLite, whose one writer holds the
+	// whole database, nothing.
+	lockRows string
+	// claimRows ends a subquery that picks rows to claim for one server
+	// (due webhook deliveries): on PostgreSQL, rows another server is
+	// claiming are skipped rather than waited for; SQLite has one server.
+	claimRows string
 }
 
 // Open connects to the database named by dsn: "postgres://..." or
@@ -52,15 +63,19 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{Now: time.Now}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		dsn, conns, err := poolSize(dsn)
+		if err != nil {
+			return nil, err
+		}
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(32)
+		db.SetMaxOpenConns(conns)
+		db.SetMaxIdleConns(conns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.read, s.write = db, db
-		s.dialect = dialect{name: "postgres", postgres: true}
+		s.dialect = dialect{name: "postgres", postgres: true, lockRows: " FOR NO KEY UPDATE OF p", claimRows: " FOR UPDATE OF d SKIP LOCKED"}
 		s.target = redact(dsn)
 	default:
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -92,6 +107,29 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect %s: %w", s.target, err)
 	}
 	return s, nil
+}
+
+// poolSize takes pool_max_conns (as pgxpool names it) out of a PostgreSQL
+// URL: the most connections this server opens, 32 by default. Several
+// servers share the database's max_connections, so each must stay under
+// its share.
+func poolSize(dsn string) (string, int, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", 0, fmt.Errorf("open postgres: bad URL")
+	}
+	q := u.Query()
+	v := q.Get("pool_max_conns")
+	if v == "" {
+		return dsn, 32, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("open postgres: pool_max_conns=%q is not a positive number", v)
+	}
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	return u.String(), n, nil
 }
 
 // sqliteDSN builds the modernc DSN. busy_timeout comes first so that the

@@ -296,8 +296,13 @@ func TestNoForbiddenSQL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := bad.Find(b); m != nil {
-			t.Errorf("%s uses %q in shared SQL", f, m)
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "dialect{") {
+				continue // the dialect value is where the differences belong
+			}
+			if m := bad.FindString(line); m != "" {
+				t.Errorf("%s uses %q in shared SQL", f, m)
+			}
 		}
 	}
 }

@@ -122,6 +122,7 @@ var routeTable = []route{
 	{Route: Route{"GET", "/orgs/{id}/buses", false}, h: (*Server).handleBusFigures},
 	{Route: Route{"GET", "/people/{id}/export", false}, h: (*Server).handlePersonExport},
 	{Route: Route{"GET", "/admin/system", false}, h: (*Server).handleSystem},
+	{Route: Route{"GET", "/admin/jobs", false}, h: (*Server).handleJobs},
 	{Route: Route{"POST", "/orgs/{id}/calendar", false}, h: (*Server).handleCalendarSet},
 	{Route: Route{"POST", "/orgs/{id}/calendar/{day}/delete", false}, h: (*Server).handleCalendarDelete},
 

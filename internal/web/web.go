@@ -55,6 +55,7 @@ type Config struct {
 	Transport campusguard.TransportService
 	Export    campusguard.ExportService
 	System    SystemInfo
+	Jobs      campusguard.JobService // the scheduled jobs' runs; nil hides the page
 	Logger    *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"campusguard"
@@ -80,16 +81,49 @@ type Dispatcher struct {
 	Logger *slog.Logger
 	// Backoff is the wait after n failed attempts; nil: campusguard.RetryDelay.
 	Backoff func(n int) time.Duration
+	// Owner names this server in its claims; "" is fine with one server.
+	Owner string
+	// ClaimFor is how long a claim keeps other servers off a delivery;
+	// 0: ClaimFor. Past it, a server that died holding the claim loses it.
+	ClaimFor time.Duration
+
+	Claimed, Sent atomic.Int64 // deliveries claimed and accepted here, for /metrics
 }
 
-// RunOnce sends every delivery due now (at most 100) and returns how many
-// were delivered.
+// ClaimBatch is how many due deliveries a server claims at a time, and
+// ClaimFor the default claim: long enough to send them all, each waiting
+// at most the client's 10 s timeout.
+const (
+	ClaimBatch = 25
+	ClaimFor   = ClaimBatch*10*time.Second + time.Minute
+)
+
+// RunOnce claims the deliveries due now, a batch at a time, and sends them,
+// until none is due; it returns how many were delivered. Several servers
+// run it at once: each delivery is claimed by one (see
+// sqlstore.ClaimDeliveries), so in the normal case each is sent once.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	ctx = campusguard.SystemContext(ctx, "job webhooks")
-	jobs, err := d.Store.DueDeliveries(ctx, 100)
-	if err != nil {
-		return 0, err
+	delivered := 0
+	for {
+		n, claimed, err := d.runBatch(ctx)
+		delivered += n
+		if err != nil || claimed < ClaimBatch {
+			return delivered, err
+		}
 	}
+}
+
+func (d *Dispatcher) runBatch(ctx context.Context) (int, int, error) {
+	ctx = campusguard.SystemContext(ctx, "job webhooks")
+	claimFor := d.ClaimFor
+	if claimFor <= 0 {
+		claimFor = ClaimFor
+	}
+	jobs, err := d.Store.ClaimDeliveries(ctx, d.Owner, ClaimBatch, claimFor)
+	if err != nil {
+		return 0, 0, err
+	}
+	d.Claimed.Add(int64(len(jobs)))
 	logger := d.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -111,7 +145,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	delivered := 0
 	for _, j := range jobs {
 		if ctx.Err() != nil {
-			return delivered, ctx.Err()
+			return delivered, len(jobs), ctx.Err()
 		}
 		status, err := send(ctx, client, j)
 		ok := err == nil && status >= 200 && status < 300
@@ -127,16 +161,17 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		}
 		retry := d.Store.Now().Add(backoff(j.Attempts + 1))
 		if err := d.Store.RecordAttempt(ctx, j.ID, status, msg, ok, retry); err != nil {
-			return delivered, err
+			return delivered, len(jobs), err
 		}
 		if ok {
 			delivered++
+			d.Sent.Add(1)
 		} else {
 			logger.Warn("webhook delivery failed", "delivery", j.ID, "webhook", j.WebhookID, "attempt", j.Attempts+1,
 				"error", msg, "retry_at", retry)
 		}
 	}
-	return delivered, nil
+	return delivered, len(jobs), nil
 }
 
 func send(ctx context.Context, client *http.Client, j sqlstore.DeliveryJob) (int, error) {

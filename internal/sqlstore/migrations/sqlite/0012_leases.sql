@@ -1,0 +1,19 @@
+-- Issue 15. Several servers share one database: each scheduled job's run
+-- for its period is taken by one server through a lease (an owner and an
+-- expiry); a lease whose owner died expires and another server takes it
+-- over. The row stays as the record of the run: who did it, when it was
+-- done, or its failure. region_id is 0: jobs run for every region. On
+-- SQLite the one server takes every lease, through the same code.
+CREATE TABLE job_leases (
+    region_id  INTEGER NOT NULL DEFAULT 0,
+    job        TEXT NOT NULL,
+    period     TEXT NOT NULL,
+    owner      TEXT NOT NULL,
+    taken_at   TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    done_at    TIMESTAMP,
+    error      TEXT NOT NULL DEFAULT '',
+    takeovers  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job, period)
+);
+CREATE INDEX job_leases_taken ON job_leases (job, taken_at);
