@@ -253,7 +253,7 @@ func (s *Store) schoolQuality(ctx context.Context, qs campusguard.QualitySetting
 
 	// The school's figures over the window.
 	rows, err = s.read.QueryContext(ctx, `SELECT day, expected, reported, absent FROM rollups
-		WHERE org_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, school, day.AddDays(-(campusguard.QualityWindow-1)), day)
+		WHERE org_id = $1 AND day >= $2 AND day <= $3 ORDER BY day`, school, day.AddDays(-(campusguard.QualityWindow - 1)), day)
 	if err != nil {
 		return nil, 0, fmt.Errorf("figures: %w", err)
 	}

@@ -28,7 +28,7 @@ var (
 type qualitySchool struct {
 	county  *campusguard.Org
 	schools []*campusguard.Org
-	classes map[string]*campusguard.Org       // by name
+	classes map[string]*campusguard.Org      // by name
 	pupils  map[string][]*campusguard.Person // by class name
 }
 
