@@ -138,6 +138,9 @@ type Finding struct {
 	By         string        `json:"explained_by,omitempty"`
 	At         time.Time     `json:"explained_at,omitzero"`
 	FoundAt    time.Time     `json:"found_at"`
+	// Path is the scope path of the finding's class, else its school: who
+	// reads and explains it is decided there.
+	Path string `json:"-"`
 }
 
 // Continues reports whether f, found by a later run, is the same episode as
@@ -645,6 +648,9 @@ type QualityService interface {
 	// FindFindings lists the findings under an org node in the actor's
 	// scope, open first, newest first. NotFound (node out of scope).
 	FindFindings(ctx context.Context, f FindingFilter) ([]*Finding, int, error)
+	// FindFindingByID returns one finding as the actor may see it.
+	// NotFound.
+	FindFindingByID(ctx context.Context, id int64) (*Finding, error)
 	// ExplainFinding marks a finding explained with a note, kept and
 	// audited. Invalid (no note), NotFound, Forbidden (roles other than the
 	// school's admin and health officer and the region's admins).

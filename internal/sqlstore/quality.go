@@ -409,7 +409,7 @@ func saveFindings(ctx context.Context, tx *Tx, regionID int64, day campusguard.D
 		if err := tx.QueryRowContext(ctx, `SELECT path FROM orgs WHERE id = $1`, f.SchoolID).Scan(&path); err != nil {
 			return 0, err
 		}
-		if err := notifySchool(ctx, tx, regionID, path, "quality", "quality.rule."+string(f.Rule),
+		if err := notifySchool(ctx, tx, regionID, path, "quality", "quality.inbox",
 			[]string{f.From.String(), f.To.String()}, "/quality-findings/"+strconv.FormatInt(f.ID, 10)); err != nil {
 			return 0, err
 		}
@@ -464,7 +464,7 @@ func scanFinding(sc interface{ Scan(...any) error }) (*campusguard.Finding, stri
 		&f.From, &f.To, &ev, &f.Status, &f.Note, &f.By, &at, &f.FoundAt, &path); err != nil {
 		return nil, "", err
 	}
-	f.ClassID = idPtr(class)
+	f.ClassID, f.Path = idPtr(class), path
 	if at.Valid {
 		f.At = at.Time.UTC()
 	}
@@ -518,7 +518,7 @@ func (s *Store) FindFindings(ctx context.Context, ff campusguard.FindingFilter) 
 			&f.From, &f.To, &ev, &f.Status, &f.Note, &f.By, &at, &f.FoundAt, &path, &total); err != nil {
 			return nil, 0, err
 		}
-		f.ClassID = idPtr(class)
+		f.ClassID, f.Path = idPtr(class), path
 		if at.Valid {
 			f.At = at.Time.UTC()
 		}
