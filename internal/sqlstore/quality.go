@@ -127,12 +127,12 @@ func (s *Store) RunQuality(ctx context.Context, regionID int64, day campusguard.
 	return run, nil
 }
 
-// LastQualityRun returns when a region's data-quality rules last ran, or
-// the zero time.
-func (s *Store) LastQualityRun(ctx context.Context, regionID int64) (time.Time, error) {
+// LastQualityRun returns when a region's data-quality rules last ran
+// before an instant, or the zero time.
+func (s *Store) LastQualityRun(ctx context.Context, regionID int64, before time.Time) (time.Time, error) {
 	var at time.Time
-	err := s.read.QueryRowContext(ctx, `SELECT at FROM audit_log WHERE object = $1 AND action = $2 ORDER BY at DESC LIMIT 1`,
-		"org:"+strconv.FormatInt(regionID, 10), "quality").Scan(&at)
+	err := s.read.QueryRowContext(ctx, `SELECT at FROM audit_log WHERE object = $1 AND action = $2 AND at < $3
+		ORDER BY at DESC LIMIT 1`, "org:"+strconv.FormatInt(regionID, 10), "quality", before.UTC()).Scan(&at)
 	if err == sql.ErrNoRows {
 		return time.Time{}, nil
 	}
