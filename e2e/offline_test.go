@@ -168,3 +168,66 @@ func checksOf(t *testing.T, classID int64) []*campusguard.Check {
 	}
 	return cs
 }
+
+// TestOfflineGateAndHomeReport: the gate page and the home report queue
+// the same way: a student found at the gate before the network went is
+// recorded without it, a guardian's report too; both arrive once the
+// network returns, each with the time it was taken.
+func TestOfflineGateAndHomeReport(t *testing.T) {
+	school, _, class := mustCreateSchool(t, "离线校门")
+	child := &campusguard.Person{SchoolID: school.ID, ClassID: &class.ID, Kind: campusguard.Student, Name: "岭上丁", Number: "G001"}
+	if err := store.CreatePerson(sysCtx(t), child); err != nil {
+		t.Fatalf("create student: %v", err)
+	}
+	storedOf := func(kind campusguard.CheckKind) []*campusguard.Check {
+		t.Helper()
+		day := campusguard.Today(time.Now())
+		cs, _, err := store.FindChecks(sysCtx(t), campusguard.CheckFilter{PersonID: &child.ID, Day: &day, Kind: &kind, History: true, Limit: 10})
+		if err != nil {
+			t.Fatalf("FindChecks: %v", err)
+		}
+		return cs
+	}
+	record := func(b *tab, page string, fill func(), kind campusguard.CheckKind) {
+		t.Helper()
+		b.open(page)
+		ctx, cancel := b.query()
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(() => true)`, chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil {
+			t.Fatalf("no service worker on %s: %v", page, err)
+		}
+		fill()
+		b.setOffline(true)
+		b.waitFor("the page to know it is offline", `navigator.onLine === false`)
+		b.click(`form[data-offline] button[type=submit]`)
+		b.waitFor("the submission to wait", `document.querySelectorAll("[data-testid=offline-waiting]").length === 1`)
+		takenAt, err := time.Parse(time.RFC3339Nano, b.attrs(testid("offline-waiting"), "data-taken")[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(storedOf(kind)); n != 0 {
+			t.Fatalf("offline, the server has %d %s checks", n, kind)
+		}
+		b.setOffline(false)
+		b.waitFor("the queue to be sent", `document.querySelectorAll("[data-offline-list] li").length === 0`)
+		cs := storedOf(kind)
+		if len(cs) != 1 || !cs[0].At.Equal(takenAt) || !cs[0].ReceivedAt.After(cs[0].At) {
+			t.Fatalf("%s checks = %d, want one taken at %v and received after", kind, len(cs), takenAt)
+		}
+	}
+
+	gate := newTabAs(t, phone, acceptChinese,
+		signIn(t, "e2e-offline-gate", campusguard.Grant{Role: campusguard.GateStaff, OrgID: school.ID}))
+	record(gate, orgPath(school.ID)+"/gate", func() {
+		gate.typeIn(testid("gate-search"), "岭上")
+		gate.waitFor("the search result", `document.querySelectorAll("[data-testid=gate-pick]").length === 1`)
+		gate.typeIn(testid("temperature"), "36.6")
+	}, campusguard.GateCheck)
+
+	teacher := newTabAs(t, phone, acceptChinese,
+		signIn(t, "e2e-offline-home", campusguard.Grant{Role: campusguard.ClassTeacher, OrgID: class.ID}))
+	record(teacher, personPath(child.ID)+"/home-report", func() {
+		teacher.typeIn(testid("temperature"), "36.8")
+	}, campusguard.HomeCheck)
+}
