@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -174,6 +175,9 @@ func (s *Server) handleFindingExplain(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	if _, err := s.Quality.ExplainFinding(ctx, id, r.PostForm.Get("note")); err != nil {
+		if campusguard.ErrorCode(err) != campusguard.Invalid {
+			return err
+		}
 		o, anc, lerr := s.orgLine(ctx, f.SchoolID)
 		if lerr != nil {
 			return lerr
@@ -211,4 +215,31 @@ func qualityDynamicKeys() []string {
 		keys = append(keys, "quality.rule."+string(r), "quality.evidence."+string(r))
 	}
 	return keys
+}
+
+// qualityLink is the data-quality score a dashboard shows, with its page.
+type qualityLink struct {
+	URL   string
+	Score int
+}
+
+// qualityLink returns the score of a school or region (the mean of its
+// schools'), nil for a class or without the service.
+func (s *Server) qualityLink(ctx context.Context, o *campusguard.Org) (*qualityLink, error) {
+	if s.Quality == nil || (o.Kind != campusguard.KindRegion && o.Kind != campusguard.KindSchool) {
+		return nil, nil
+	}
+	sums, err := s.Quality.QualitySummaries(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	score := 100
+	if len(sums) > 0 {
+		total := 0
+		for _, q := range sums {
+			total += q.Score
+		}
+		score = total / len(sums)
+	}
+	return &qualityLink{URL: orgURL(o.ID) + "/quality", Score: score}, nil
 }
