@@ -75,7 +75,11 @@ func (s *Server) handleManifest(w http.ResponseWriter, r *http.Request) error {
 // in offline and is arriving late. The store bounds the moment
 // (campusguard.TakenTime).
 func (s *Server) formTaken(f url.Values) (campusguard.Date, time.Time, *campusguard.FieldError) {
-	today := s.today()
+	return parseTaken(f, s.today())
+}
+
+// parseTaken is formTaken on the day it is today.
+func parseTaken(f url.Values, today campusguard.Date) (campusguard.Date, time.Time, *campusguard.FieldError) {
 	day := today
 	if v := strings.TrimSpace(f.Get("day")); v != "" {
 		d, err := campusguard.ParseDate(v)
