@@ -275,18 +275,17 @@ func (s *Store) schoolQuality(ctx context.Context, qs campusguard.QualitySetting
 }
 
 // regionQuality runs the rules over people rather than days: one ID number
-// in two schools (of any region: a child enrolled in two counties), one
-// phone on many children.
+// in two schools (of any region: a child enrolled in two counties; one
+// GROUP BY over every student, never a lookup per student), one phone on
+// many children.
 func (s *Store) regionQuality(ctx context.Context, qs campusguard.QualitySettings, regionID int64,
 	day campusguard.Date) ([]campusguard.Finding, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT p.id_number, p.id, p.school_id, p.class_id, p.name, s.name,
 		EXISTS (SELECT 1 FROM person_days d WHERE d.person_id = p.id AND d.day = $1 AND d.reported = TRUE)
 		FROM people p JOIN orgs s ON s.id = p.school_id
-		WHERE p.kind = 'student' AND p.active = TRUE AND p.id_number IN (
-			SELECT x.id_number FROM people x WHERE x.region_id = $2 AND x.kind = 'student' AND x.active = TRUE
-			AND x.id_number IS NOT NULL AND x.id_number <> ''
-			AND EXISTS (SELECT 1 FROM people y WHERE y.id_number = x.id_number AND y.school_id <> x.school_id
-				AND y.kind = 'student' AND y.active = TRUE))`, day, regionID)
+		JOIN (SELECT id_number FROM people WHERE kind = 'student' AND active = TRUE AND id_number IS NOT NULL
+			AND id_number <> '' GROUP BY id_number HAVING COUNT(DISTINCT school_id) > 1) dup ON dup.id_number = p.id_number
+		WHERE p.kind = 'student' AND p.active = TRUE`, day)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate ID numbers: %w", err)
 	}
