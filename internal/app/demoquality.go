@@ -34,7 +34,7 @@ func demoQuality(ctx context.Context, s *sqlstore.Store, cfg demo.Config) error 
 	if err := s.CreateOrg(ctx, county); err != nil {
 		return fmt.Errorf("demo neighbour: %w", err)
 	}
-	school := &campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, Name: "诏安县城关小学", ParentID: &county.ID}
+	school := &campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Primary, Name: "诏安县城关小学", Code: "35062401", ParentID: &county.ID}
 	if err := s.CreateOrg(ctx, school); err != nil {
 		return err
 	}
