@@ -107,7 +107,11 @@ type Check struct {
 	ClassID  *int64    `json:"class_id"`
 	Day      Date      `json:"day"`
 	Kind     CheckKind `json:"kind"`
-	At       time.Time `json:"at"`
+	// At is when the check was taken: the device's time when it sent one
+	// (a phone that queued it offline), bounded by TakenTime; else when it
+	// arrived. ReceivedAt is when it arrived at the server.
+	At         time.Time `json:"at"`
+	ReceivedAt time.Time `json:"received_at"`
 
 	Temperature     *float64      `json:"temperature"` // °C, one decimal
 	Symptoms        []Symptom     `json:"symptoms"`

@@ -47,6 +47,7 @@ type Config struct {
 	System    campusguard.SystemService
 	Jobs      campusguard.JobService // the scheduled jobs' runs (issue 15)
 	Logger    *slog.Logger
+	Quality   campusguard.QualityService // data quality (issue 17)
 }
 
 // Server serves /api/v1.
@@ -173,6 +174,13 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/people/{id}/export.xlsx", false, s.handlePersonExportXLSX},
 		{"GET", "/api/v1/system/backups", false, s.handleBackupIndex},
 		{"GET", "/api/v1/system/jobs", false, s.handleJobIndex},
+
+		{"GET", "/api/v1/orgs/{id}/quality", false, s.handleQualitySummary},
+		{"GET", "/api/v1/orgs/{id}/quality-findings", false, s.handleFindingIndex},
+		{"POST", "/api/v1/orgs/{id}/quality-run", false, s.handleQualityRun},
+		{"GET", "/api/v1/orgs/{id}/quality-settings", false, s.handleQualitySettingsView},
+		{"PUT", "/api/v1/orgs/{id}/quality-settings", false, s.handleQualitySettingsUpdate},
+		{"POST", "/api/v1/quality-findings/{id}/explain", false, s.handleFindingExplain},
 
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},

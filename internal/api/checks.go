@@ -56,6 +56,9 @@ type checkInput struct {
 	BusRouteID      *int64                    `json:"bus_route_id"`
 	Note            string                    `json:"note"`
 	ClientKey       string                    `json:"client_key"`
+	// TakenAt is when the device took the check, if it queued it: kept
+	// as the check's time within campusguard.TakenTime's bounds.
+	TakenAt time.Time `json:"taken_at"`
 }
 
 // check returns the submission as a Check, for today when it names no day.
@@ -66,7 +69,7 @@ func (in checkInput) check(day campusguard.Date) *campusguard.Check {
 	return &campusguard.Check{PersonID: in.PersonID, Day: day, Kind: in.Kind, Temperature: in.Temperature,
 		Symptoms: in.Symptoms, HealthCode: in.HealthCode, HouseholdUnwell: in.HouseholdUnwell,
 		RiskExposure: in.RiskExposure, Attendance: in.Attendance, AbsenceReason: in.AbsenceReason, Mask: in.Mask,
-		BusRouteID: in.BusRouteID, Note: in.Note, ClientKey: in.ClientKey}
+		BusRouteID: in.BusRouteID, Note: in.Note, ClientKey: in.ClientKey, At: in.TakenAt}
 }
 
 // shownCheck returns c ready to render: symptoms as a list, never null.

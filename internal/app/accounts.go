@@ -30,7 +30,7 @@ func CreateDemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, 
 		return nil, fmt.Errorf("demo accounts: root: %w", err)
 	}
 	kind := campusguard.KindSchool
-	schools, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1})
+	schools, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &root.ID, Kind: &kind, Limit: 1})
 	if err != nil || len(schools) == 0 {
 		return nil, fmt.Errorf("demo accounts: no school: %v", err)
 	}

@@ -40,6 +40,9 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 	if err := demoCases(ctx, store); err != nil {
 		return sum, err
 	}
+	if err := demoQuality(ctx, store, cfg); err != nil {
+		return sum, err
+	}
 	return sum, demoAlerts(ctx, store, cfg)
 }
 

@@ -28,9 +28,11 @@ var publicRoutes = []string{
 	"POST /join",
 	"GET /login", // the sign-in page
 	"POST /login",
-	"GET /metrics",          // Prometheus: counters and latencies only, no personal data
-	"GET /readyz",           // load balancers: database reachable, migrations applied
-	"GET /static/{path...}", // stylesheets, scripts, icons
+	"GET /metrics",              // Prometheus: counters and latencies only, no personal data
+	"GET /readyz",               // load balancers: database reachable, migrations applied
+	"GET /static/{path...}",     // stylesheets, scripts, icons
+	"GET /sw.js",                // the offline form's service worker: a script, no data
+	"GET /manifest.webmanifest", // the installable app's name and icon
 }
 
 // TestEveryRouteRefusesAnonymous walks every route the program registers,

@@ -13,6 +13,10 @@ type historyState struct {
 	days     []campusguard.Date // school days, oldest first
 	nextID   int64
 	outbreak bool // the outbreak class has been chosen
+	// Data quality (issue 17): the class whose teacher types 36.5 for
+	// everyone, and the village school whose last morning was recorded
+	// offline and arrived late; chosen once each.
+	uniform, late bool
 }
 
 // schoolDays returns the school days among the n days before today:
@@ -112,6 +116,19 @@ func (g *generator) history(b *Batch) {
 			}
 		}
 	}
+	// The second primary school's first class reports 36.5 for everyone at
+	// the morning check; the next school's last morning arrives
+	// three hours late, recorded offline in the mountains.
+	var uniformClass int64
+	lateSchool := false
+	if school != nil && len(onset) == 0 && h.outbreak {
+		switch {
+		case !h.uniform && school.SchoolType == campusguard.Primary:
+			h.uniform, uniformClass = true, *students[0].ClassID
+		case h.uniform && !h.late:
+			h.late, lateSchool = true, true
+		}
+	}
 	for di, day := range h.days {
 		for _, p := range students {
 			if o, ok := onset[p.ID]; ok && di >= o {
@@ -144,6 +161,14 @@ func (g *generator) history(b *Batch) {
 					sym = []campusguard.Symptom{[]campusguard.Symptom{campusguard.SymCough, campusguard.SymHeadache, campusguard.SymFatigue}[h.rng.IntN(3)]}
 				}
 				g.addCheck(b, p, day, campusguard.HomeCheck, &t, sym, "", "")
+				if lateSchool && di == len(h.days)-1 {
+					c := b.Checks[len(b.Checks)-1]
+					c.ReceivedAt = time.Date(day.Year, day.Month, day.Day, 10, 15, 0, 0, campusguard.China).UTC()
+				}
+				if *p.ClassID == uniformClass {
+					t := 36.5
+					g.addCheck(b, p, day, campusguard.MorningCheck, &t, nil, campusguard.Present, "")
+				}
 			}
 		}
 	}

@@ -14,21 +14,26 @@ import (
 
 const checkColumns = `c.id, c.region_id, c.person_id, c.school_id, c.class_id, c.day, c.kind, c.at, c.temperature, c.symptoms,
 	c.health_code, c.household_unwell, c.risk_exposure, c.attendance, c.absence_reason, c.mask, c.bus_route_id, c.note,
-	c.client_key, c.version, c.supersedes, c.current, c.reported_by, c.fever, c.abnormal`
+	c.client_key, c.version, c.supersedes, c.current, c.reported_by, c.fever, c.abnormal, c.received_at`
 
 func scanCheck(sc interface{ Scan(...any) error }, extra ...any) (*campusguard.Check, error) {
 	var c campusguard.Check
 	var class, route, sup sql.NullInt64
 	var temp sql.NullFloat64
 	var mask sql.NullBool
+	var received sql.NullTime
 	var symptoms string
 	dst := []any{&c.ID, &c.RegionID, &c.PersonID, &c.SchoolID, &class, &c.Day, &c.Kind, &c.At, &temp, &symptoms,
 		&c.HealthCode, &c.HouseholdUnwell, &c.RiskExposure, &c.Attendance, &c.AbsenceReason, &mask, &route, &c.Note,
-		&c.ClientKey, &c.Version, &sup, &c.Current, &c.ReportedBy, &c.Fever, &c.Abnormal}
+		&c.ClientKey, &c.Version, &sup, &c.Current, &c.ReportedBy, &c.Fever, &c.Abnormal, &received}
 	if err := sc.Scan(append(dst, extra...)...); err != nil {
 		return nil, err
 	}
 	c.ClassID, c.BusRouteID, c.Supersedes, c.At = idPtr(class), idPtr(route), idPtr(sup), c.At.UTC()
+	c.ReceivedAt = c.At // before received_at was kept, a check arrived when taken
+	if received.Valid {
+		c.ReceivedAt = received.Time.UTC()
+	}
 	if temp.Valid {
 		c.Temperature = &temp.Float64
 	}

@@ -265,8 +265,13 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 			sb.out = prev
 			continue
 		}
+		taken, err := campusguard.TakenTime(c.Day, c.At, tx.now)
+		if err != nil {
+			sb.err = err
+			continue
+		}
 		c.ID, newIDs = newIDs[0], newIDs[1:]
-		c.RegionID, c.SchoolID, c.ClassID, c.At = p.RegionID, p.SchoolID, p.ClassID, tx.now
+		c.RegionID, c.SchoolID, c.ClassID, c.At, c.ReceivedAt = p.RegionID, p.SchoolID, p.ClassID, taken, tx.now
 		c.ReportedBy, c.Current, c.Version, c.Supersedes = sb.by, true, 1, nil
 		threshold, ok := thresholds[p.RegionID]
 		if !ok {
@@ -307,7 +312,7 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	}
 	err = insertMany(ctx, tx, "checks", []string{"id", "region_id", "person_id", "school_id", "class_id", "day", "kind", "at",
 		"temperature", "symptoms", "health_code", "household_unwell", "risk_exposure", "attendance", "absence_reason", "mask",
-		"bus_route_id", "note", "client_key", "version", "supersedes", "current", "reported_by", "fever", "abnormal"},
+		"bus_route_id", "note", "client_key", "version", "supersedes", "current", "reported_by", "fever", "abnormal", "received_at"},
 		len(added), func(i int) []any {
 			c := added[i]
 			var temp, mask any
@@ -320,7 +325,7 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 			return []any{c.ID, c.RegionID, c.PersonID, c.SchoolID, nullID(c.ClassID), c.Day, c.Kind, c.At, temp,
 				joinSymptoms(c.Symptoms), c.HealthCode, c.HouseholdUnwell, c.RiskExposure, c.Attendance, c.AbsenceReason, mask,
 				nullID(c.BusRouteID), c.Note, c.ClientKey, c.Version, nullID(c.Supersedes), c.Current, c.ReportedBy, c.Fever,
-				c.Abnormal}
+				c.Abnormal, c.ReceivedAt}
 		}, "")
 	if err != nil {
 		return err

@@ -213,15 +213,18 @@ func (st *loadState) loadHistory(ctx context.Context, tx *Tx, b *Batch) error {
 		return nil
 	}
 	err := insertMany(ctx, tx, "checks", []string{"id", "region_id", "person_id", "school_id", "class_id", "day", "kind", "at",
-		"temperature", "symptoms", "attendance", "absence_reason", "client_key", "version", "current", "reported_by", "fever", "abnormal"},
+		"temperature", "symptoms", "attendance", "absence_reason", "client_key", "version", "current", "reported_by", "fever", "abnormal", "received_at"},
 		len(b.Checks), func(i int) []any {
 			c := b.Checks[i]
-			var temp any
+			var temp, received any
 			if c.Temperature != nil {
 				temp = *c.Temperature
 			}
+			if !c.ReceivedAt.IsZero() {
+				received = c.ReceivedAt
+			}
 			return []any{c.ID, c.RegionID, c.PersonID, c.SchoolID, nullID(c.ClassID), c.Day, c.Kind, c.At, temp,
-				joinSymptoms(c.Symptoms), c.Attendance, c.AbsenceReason, c.ClientKey, c.Version, c.Current, c.ReportedBy, c.Fever, c.Abnormal}
+				joinSymptoms(c.Symptoms), c.Attendance, c.AbsenceReason, c.ClientKey, c.Version, c.Current, c.ReportedBy, c.Fever, c.Abnormal, received}
 		}, "")
 	if err != nil {
 		return err

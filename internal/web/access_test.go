@@ -45,6 +45,7 @@ func mustGuardian(tb testing.TB, s *sqlstore.Store, class *campusguard.Org, stud
 // public route must be added here, after review.
 var publicRoutes = []string{
 	"GET /login", "POST /login", "GET /join", "POST /join", "GET /lang", "GET /static/{path...}",
+	"GET /sw.js", "GET /manifest.webmanifest", // the offline form's service worker and manifest: no data
 }
 
 // TestRoutesNeedSignIn walks the route table: every route but the public

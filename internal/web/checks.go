@@ -123,6 +123,7 @@ type homeReportPage struct {
 	Fever    bool
 	Stored   string // the stored temperature
 	BackURL  string
+	Day      string // the school day the page is for, sent back with the form
 }
 
 // choice is one checkbox or radio of a form.
@@ -157,7 +158,7 @@ func (s *Server) homeReportPerson(r *http.Request) (*campusguard.Person, error) 
 
 func (s *Server) newHomeReportPage(r *http.Request, p *campusguard.Person) *homeReportPage {
 	pg := &homeReportPage{basePage: s.base(r, "page.home_report.title"), Person: p,
-		Action: personURL(p.ID) + "/home-report", ClientKey: newClientKey(), BackURL: "/"}
+		Action: personURL(p.ID) + "/home-report", ClientKey: newClientKey(), BackURL: "/", Day: s.today().String()}
 	pg.Title = pg.T("page.home_report.title") + " · " + p.Name
 	pg.Crumbs = []crumb{{Name: p.Name}, {Name: pg.T("page.home_report.title")}}
 	if a := pg.actor; a != nil && !slices.Contains(a.GuardianOf, p.ID) {
@@ -210,7 +211,9 @@ func (s *Server) handleHomeReport(w http.ResponseWriter, r *http.Request) error 
 	}
 	pg.Temperature = strings.TrimSpace(f.Get("temperature"))
 	pg.fill(f["symptom"], f.Get("health_code"), f.Get("household_unwell") != "", f.Get("risk_exposure") != "")
-	c := &campusguard.Check{PersonID: p.ID, Day: s.today(), Kind: campusguard.HomeCheck, ClientKey: pg.ClientKey,
+	day, taken, tfe := s.formTaken(f)
+	pg.Day = day.String()
+	c := &campusguard.Check{PersonID: p.ID, Day: day, At: taken, Kind: campusguard.HomeCheck, ClientKey: pg.ClientKey,
 		HealthCode: campusguard.HealthCode(f.Get("health_code")), HouseholdUnwell: pg.Household, RiskExposure: pg.Exposure,
 		Symptoms: []campusguard.Symptom{}}
 	for _, sym := range f["symptom"] {
@@ -218,6 +221,9 @@ func (s *Server) handleHomeReport(w http.ResponseWriter, r *http.Request) error 
 	}
 	var stored *campusguard.Check
 	t, fe := parseTemperature("temperature", pg.Temperature)
+	if fe == nil {
+		fe = tfe
+	}
 	if fe != nil {
 		err = campusguard.InvalidFields([]campusguard.FieldError{*fe})
 	} else {
@@ -254,7 +260,8 @@ type classCheckPage struct {
 	Reasons []choice
 	Done    int // how many checks the last submit recorded, shown once
 	Saved   bool
-	Checked int // students already checked today for this kind
+	Checked int    // students already checked today for this kind
+	Day     string // the school day the page is for, sent back with the form
 }
 
 // kindTab switches the check between morning, noon and evening.
@@ -325,7 +332,7 @@ func (s *Server) classCheckOrg(r *http.Request) (*campusguard.Org, []*campusguar
 func (s *Server) classCheckPage(r *http.Request, o *campusguard.Org, anc []*campusguard.Org, kind campusguard.CheckKind) (*classCheckPage, error) {
 	ctx := r.Context()
 	pg := &classCheckPage{basePage: s.base(r, "page.class_check.title"), Org: o, Kind: kind, Nonce: newClientKey(),
-		Action: orgURL(o.ID) + "/checks?kind=" + string(kind)}
+		Action: orgURL(o.ID) + "/checks?kind=" + string(kind), Day: s.today().String()}
 	pg.underOrg(checkKindKey(kind), o, anc)
 	pg.setBack(pg.Action)
 	for _, k := range classKinds {
@@ -405,9 +412,14 @@ func (s *Server) handleClassCheck(w http.ResponseWriter, r *http.Request) error 
 		return errBadForm
 	}
 	pg.Nonce = nonce
-	day := s.today()
+	day, taken, tfe := s.formTaken(f)
+	pg.Day = day.String()
 	var checks []*campusguard.Check
 	var bad []campusguard.FieldError
+	if tfe != nil {
+		tfe.Field = fieldLabel(pg.Lang, tfe.Field)
+		bad = append(bad, *tfe)
+	}
 	for i := range pg.Rows {
 		row := &pg.Rows[i]
 		row.Attendance = f.Get(row.Field("att"))
@@ -415,7 +427,7 @@ func (s *Server) handleClassCheck(w http.ResponseWriter, r *http.Request) error 
 		if row.Attendance == "" {
 			row.Attendance = string(campusguard.Present)
 		}
-		c := &campusguard.Check{PersonID: row.ID, Day: day, Kind: kind, Attendance: campusguard.Attendance(row.Attendance),
+		c := &campusguard.Check{PersonID: row.ID, Day: day, At: taken, Kind: kind, Attendance: campusguard.Attendance(row.Attendance),
 			ClientKey: nonce + "-" + strconv.FormatInt(row.ID, 10), Symptoms: []campusguard.Symptom{}}
 		if c.Attendance == campusguard.Absent {
 			row.Reason = f.Get(row.Field("reason"))
@@ -484,6 +496,7 @@ type gatePage struct {
 	Temperature string
 	// Last is the check just recorded.
 	Last *gateLast
+	Day  string // the school day the page is for, sent back with the form
 }
 
 // gateResult is one student found at the gate.
@@ -525,7 +538,8 @@ func (s *Server) gateOrg(r *http.Request) (*campusguard.Org, []*campusguard.Org,
 }
 
 func (s *Server) newGatePage(r *http.Request, o *campusguard.Org, anc []*campusguard.Org) *gatePage {
-	pg := &gatePage{basePage: s.base(r, "page.gate.title"), Org: o, Action: orgURL(o.ID) + "/gate", ClientKey: newClientKey()}
+	pg := &gatePage{basePage: s.base(r, "page.gate.title"), Org: o, Action: orgURL(o.ID) + "/gate", ClientKey: newClientKey(),
+		Day: s.today().String()}
 	pg.underOrg("page.gate.title", o, anc)
 	pg.setBack(pg.Action)
 	return pg
@@ -598,9 +612,13 @@ func (s *Server) handleGate(w http.ResponseWriter, r *http.Request) error {
 	key := strings.TrimSpace(f.Get("client_key"))
 	pid, _ := strconv.ParseInt(f.Get("person_id"), 10, 64)
 	temp := strings.TrimSpace(f.Get("temperature"))
-	c := &campusguard.Check{PersonID: pid, Day: s.today(), Kind: campusguard.GateCheck, ClientKey: key, Symptoms: []campusguard.Symptom{}}
+	day, taken, tfe := s.formTaken(f)
+	c := &campusguard.Check{PersonID: pid, Day: day, At: taken, Kind: campusguard.GateCheck, ClientKey: key, Symptoms: []campusguard.Symptom{}}
 	var stored *campusguard.Check
 	t, fe := parseTemperature("temperature", temp)
+	if fe == nil {
+		fe = tfe
+	}
 	if fe != nil {
 		err = campusguard.InvalidFields([]campusguard.FieldError{*fe})
 	} else {

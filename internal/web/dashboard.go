@@ -230,7 +230,8 @@ type dashboardPage struct {
 	Cases        bool
 	CaseStates   []stateCount
 	BriefingsURL string
-	Action       string // the form's address
+	Quality      *qualityLink // the data-quality score, for a school or region
+	Action       string       // the form's address
 	Sort         string
 }
 
@@ -280,6 +281,9 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	p.Crumbs = append(crumbs(anc, o)[:len(anc)], crumb{Name: o.Name, URL: orgURL(id)}, crumb{Name: tr(l, "dash.title")})
 	if p.IsRegion && o.ParentID == nil {
 		p.BriefingsURL = orgURL(id) + "/briefings"
+	}
+	if p.Quality, err = s.qualityLink(r.Context(), o); err != nil {
+		return err
 	}
 	p.HasBefore = !d.Yesterday.Day.IsZero() && d.Yesterday.Expected > 0
 	if p.HasBefore {

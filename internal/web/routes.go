@@ -38,6 +38,8 @@ var routeTable = []route{
 	{Route: Route{"POST", "/join", true}, h: (*Server).handleJoin},
 	{Route: Route{"GET", "/lang", true}, h: (*Server).handleLang},
 	{Route: Route{"GET", "/static/{path...}", true}, h: (*Server).handleStatic},
+	{Route: Route{"GET", "/sw.js", true}, h: (*Server).handleServiceWorker},
+	{Route: Route{"GET", "/manifest.webmanifest", true}, h: (*Server).handleManifest},
 
 	// Signed in.
 	{Route: Route{"GET", "/{$}", false}, h: (*Server).handleHome},
@@ -125,6 +127,11 @@ var routeTable = []route{
 	{Route: Route{"GET", "/admin/jobs", false}, h: (*Server).handleJobs},
 	{Route: Route{"POST", "/orgs/{id}/calendar", false}, h: (*Server).handleCalendarSet},
 	{Route: Route{"POST", "/orgs/{id}/calendar/{day}/delete", false}, h: (*Server).handleCalendarDelete},
+
+	{Route: Route{"GET", "/orgs/{id}/quality", false}, h: (*Server).handleQuality},
+	{Route: Route{"POST", "/orgs/{id}/quality/run", false}, h: (*Server).handleQualityRun},
+	{Route: Route{"GET", "/quality-findings/{id}", false}, h: (*Server).handleFindingView},
+	{Route: Route{"POST", "/quality-findings/{id}/explain", false}, h: (*Server).handleFindingExplain},
 
 	{Route: Route{"GET", "/inbox", false}, h: (*Server).handleInbox},
 	{Route: Route{"POST", "/inbox/read-all", false}, h: (*Server).handleInboxReadAll},

@@ -54,6 +54,7 @@ type Config struct {
 	Policy    campusguard.PolicyService
 	Transport campusguard.TransportService
 	Export    campusguard.ExportService
+	Quality   campusguard.QualityService // data quality (issue 17); nil: no such pages
 	System    SystemInfo
 	Jobs      campusguard.JobService // the scheduled jobs' runs; nil hides the page
 	Logger    *slog.Logger
