@@ -198,7 +198,8 @@ func TestLoadBalancedKill(t *testing.T) {
 	}
 	store.Close()
 
-	env := []string{"CAMPUSGUARD_WEBHOOK_POLL=100ms", "CAMPUSGUARD_WEBHOOK_CLAIM=2s", "CAMPUSGUARD_WEBHOOK_RETRY=300ms"}
+	env := []string{"CAMPUSGUARD_WEBHOOK_POLL=100ms", "CAMPUSGUARD_WEBHOOK_CLAIM=2s", "CAMPUSGUARD_WEBHOOK_RETRY=300ms",
+		"CAMPUSGUARD_WEBHOOK_ALLOW=127.0.0.1"} // the receiver listens on loopback
 	servers := []*server{startServer(t, dsn, env...), startServer(t, dsn, env...), startServer(t, dsn, env...)}
 	defer func() {
 		for _, s := range servers {

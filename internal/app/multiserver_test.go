@@ -89,6 +89,7 @@ func TestThreeServers(t *testing.T) {
 	if !hasPostgres(t) {
 		return
 	}
+	t.Setenv("CAMPUSGUARD_WEBHOOK_ALLOW", "127.0.0.1") // the receiver listens on loopback
 	dsn := sqlstoretest.NewDSN(t, "postgres")
 	ctx := sqlstoretest.Ctx
 	seed, _, err := app.OpenStore(ctx, dsn)
