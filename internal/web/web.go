@@ -55,6 +55,10 @@ type Config struct {
 	Transport campusguard.TransportService
 	Export    campusguard.ExportService
 	System    SystemInfo
+	// Files and Readiness serve evidence files, reopening readiness,
+	// phases and suspensions (issue 11); nil hides them.
+	Files     campusguard.FileService
+	Readiness campusguard.ReadinessService
 	Logger    *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
