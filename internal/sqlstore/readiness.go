@@ -277,7 +277,7 @@ func schoolPlans(ctx context.Context, q queryer, schoolID int64) ([]campusguard.
 	if err != nil {
 		return nil, err
 	}
-	var plans []campusguard.Plan
+	plans := []campusguard.Plan{}
 	var ids []int64
 	for rows.Next() {
 		var p campusguard.Plan
@@ -681,4 +681,3 @@ func reopeningOf(st campusguard.ReviewStatus, open, classes int) string {
 	}
 	return "open"
 }
-
