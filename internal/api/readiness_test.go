@@ -162,7 +162,7 @@ func TestReadinessAPI(t *testing.T) {
 			t.Fatalf("plan = %d %s", r.Status, r.Body)
 		}
 		var lines struct{ Items []campusguard.SchoolReadiness }
-		inspector.get("/api/v1/orgs/" + itoa(tr.County.ID) + "/readiness").JSON(t, &lines)
+		inspector.get("/api/v1/orgs/"+itoa(tr.County.ID)+"/readiness").JSON(t, &lines)
 		if len(lines.Items) != 2 {
 			t.Fatalf("readiness lines = %+v", lines)
 		}
@@ -177,7 +177,7 @@ func TestReadinessAPI(t *testing.T) {
 			t.Fatalf("phase = %d %s", r.Status, r.Body)
 		}
 		var figs campusguard.OpenFigures
-		inspector.get(county + "/open-figures?day=" + day.String()).JSON(t, &figs)
+		inspector.get(county+"/open-figures?day="+day.String()).JSON(t, &figs)
 		if figs.OpenClasses != 1 || figs.OpenStudents != 3 {
 			t.Fatalf("open figures = %+v", figs)
 		}
@@ -192,7 +192,7 @@ func TestReadinessAPI(t *testing.T) {
 		}
 		var x campusguard.Suspension
 		r.JSON(t, &x)
-		inspector.get(county + "/open-figures?day=" + day.String()).JSON(t, &figs)
+		inspector.get(county+"/open-figures?day="+day.String()).JSON(t, &figs)
 		if figs.OpenClasses != 0 || figs.Suspended != 1 {
 			t.Fatalf("open figures after the suspension = %+v", figs)
 		}
