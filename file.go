@@ -109,7 +109,7 @@ func (u Upload) Check() (string, error) {
 	case got == typeHEIC || claimed == typeHEIC && got == "":
 		fe.add("file", "error.file_heic")
 	case got == "":
-		fe.add("file", "error.file_type")
+		fe.add("file", "error.evidence_type")
 	case claimed != "" && claimed != "application/octet-stream" && claimed != got:
 		fe.add("file", "error.file_mismatch", claimed, got)
 	}

@@ -183,7 +183,7 @@ func TestUploadCheck(t *testing.T) {
 		{Upload{Data: jpg, Claimed: "image/png"}, "", "error.file_mismatch"},
 		{Upload{Data: []byte("RIFF\x00\x00\x00\x00WEBPVP8 "), Claimed: "image/webp"}, TypeWebP, ""},
 		{Upload{Data: []byte("%PDF-1.7\n"), Claimed: "application/pdf; charset=binary"}, TypePDF, ""},
-		{Upload{Data: []byte("GIF89a")}, "", "error.file_type"},
+		{Upload{Data: []byte("GIF89a")}, "", "error.evidence_type"},
 		{Upload{Data: []byte("\x00\x00\x00\x18ftypmif1")}, "", "error.file_heic"},
 		{Upload{Data: jpg, Name: strings.Repeat("名", MaxFileName+1)}, "", "error.too_long"},
 	} {

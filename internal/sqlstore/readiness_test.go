@@ -117,7 +117,7 @@ func TestEvidenceFiles(t *testing.T) {
 			{"empty", campusguard.Upload{Name: "a.png"}, "error.required"},
 			{"over 10 MiB", campusguard.Upload{Name: "a.jpg", Data: big}, "error.too_large"},
 			{"at 10 MiB + 1 byte of PDF", campusguard.Upload{Name: "a.pdf", Data: append([]byte("%PDF-"), make([]byte, campusguard.MaxFileSize-4)...)}, "error.too_large"},
-			{"html", campusguard.Upload{Name: "a.html", Data: []byte("<html><script>alert(1)</script>")}, "error.file_type"},
+			{"html", campusguard.Upload{Name: "a.html", Data: []byte("<html><script>alert(1)</script>")}, "error.evidence_type"},
 			{"heic", campusguard.Upload{Name: "IMG_0001.HEIC", Claimed: "image/heic", Data: heic}, "error.file_heic"},
 			{"png claimed as jpeg", campusguard.Upload{Name: "a.jpg", Claimed: "image/jpeg", Data: photo}, "error.file_mismatch"},
 		} {
