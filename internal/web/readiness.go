@@ -12,6 +12,7 @@ import (
 	"campusguard"
 	"campusguard/internal/authn"
 	"campusguard/internal/evidence"
+	"campusguard/internal/i18n"
 )
 
 // ---- Issue 11: evidence files, readiness, phases, suspensions ----
@@ -814,4 +815,47 @@ func (s *Server) handleExtend(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.Readiness.ExtendSuspension(ctx, id, end, r.PostForm.Get("reason"))
 	})
+}
+
+// reopeningCard is the reopening of a region's schools on a day: its open
+// classes and students against all, and its schools by reopening status.
+type reopeningCard struct {
+	Figures campusguard.OpenFigures
+	Counts  []reopeningCount
+	URL     string
+}
+
+type reopeningCount struct {
+	Key, Label string
+	N          int
+}
+
+// reopeningCard fills the card for a region node on day; nil for a node
+// that is not a region, or a server without the service.
+func (s *Server) reopeningCard(ctx context.Context, l i18n.Lang, o *campusguard.Org, day campusguard.Date) (*reopeningCard, error) {
+	if s.Readiness == nil || o.Kind != campusguard.KindRegion {
+		return nil, nil
+	}
+	f, err := s.Readiness.OpenFigures(ctx, o.ID, day)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := s.Readiness.RegionReadiness(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	c := &reopeningCard{Figures: f, URL: orgURL(o.ID) + "/readiness"}
+	n := map[string]int{}
+	withSuspended := 0
+	for _, line := range lines {
+		n[line.Reopening]++
+		if line.Suspended > 0 {
+			withSuspended++
+		}
+	}
+	for _, k := range []string{"not_submitted", "in_review", "approved", "partly_open", "open"} {
+		c.Counts = append(c.Counts, reopeningCount{Key: k, Label: tr(l, "reopening."+k), N: n[k]})
+	}
+	c.Counts = append(c.Counts, reopeningCount{Key: "suspended", Label: tr(l, "reopening.with_suspended"), N: withSuspended})
+	return c, nil
 }

@@ -159,6 +159,15 @@ func TestReadinessPages(t *testing.T) {
 		if ov.status != 200 || attr(find(t, ov.doc, testid("readiness-row")), "data-reopening") != "open" {
 			t.Fatalf("overview = %d %s", ov.status, ov.body)
 		}
+		// The dashboard shows the open classes: on this school day, and none on a Sunday.
+		dash := bureau.get(t, srv+"/orgs/"+itoa(f.county.ID)+"/dashboard")
+		if got := attr(find(t, dash.doc, testid("reopening-figures")), "data-open-students"); got != "2" {
+			t.Fatalf("the dashboard shows %s students open, want 2", got)
+		}
+		dash = bureau.get(t, srv+"/orgs/"+itoa(f.county.ID)+"/dashboard?day=2026-11-29")
+		if got := attr(find(t, dash.doc, testid("reopening-figures")), "data-open-classes"); got != "0" {
+			t.Fatalf("the dashboard shows %s classes open on a Sunday", got)
+		}
 		if r := bureau.post(t, srv+"/orgs/"+itoa(f.county.ID)+"/phases", url.Values{"name": {"初中"}, "school_type": {"junior"},
 			"grades": {"3"}, "start": {"2026-11-30"}}); r.status != 422 || attr(find(t, r.doc, testid("phase-grades")), "aria-invalid") != "true" {
 			t.Fatalf("a phase for a grade that does not exist = %d", r.status)
