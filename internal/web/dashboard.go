@@ -785,7 +785,7 @@ func (s *Server) handleBriefingCreate(w http.ResponseWriter, r *http.Request) er
 // without one.
 type briefingPage struct {
 	basePage
-	Reopening *reopeningCard // issue 11
+	Reopening    *reopeningCard // issue 11
 	Org          *campusguard.Org
 	Day          string
 	Briefing     *campusguard.Briefing
