@@ -16,21 +16,18 @@ import (
 // open then, as before (see docs/decisions.md), and suspensions still
 // close classes.
 
-// GradeYears returns the grade years a school type has: kindergartens 1–3
-// (小班, 中班, 大班), primary 1–6, junior 7–9, senior and vocational 10–12,
-// special schools 1–12.
+// GradeYears returns the grade years a school type has, counted from the
+// school's first year as Org.GradeYear is: kindergartens 1–3 (小班, 中班,
+// 大班), primary 1–6, junior, senior and vocational 1–3, special schools
+// 1–9.
 func GradeYears(t SchoolType) (lo, hi int) {
 	switch t {
-	case Kindergarten:
+	case Kindergarten, Junior, Senior, Vocational:
 		return 1, 3
 	case Primary:
 		return 1, 6
-	case Junior:
-		return 7, 9
-	case Senior, Vocational:
-		return 10, 12
 	case Special:
-		return 1, 12
+		return 1, 9
 	}
 	return 0, -1
 }

@@ -169,7 +169,7 @@ func TestReadinessAPI(t *testing.T) {
 
 		// Phases and suspension.
 		county := "/api/v1/orgs/" + itoa(tr.County.ID)
-		if r := bureau.send("POST", county+"/phases", map[string]any{"name": "初中", "school_type": "junior", "grades": []int{3}, "start": day}); r.Status != 422 ||
+		if r := bureau.send("POST", county+"/phases", map[string]any{"name": "初中", "school_type": "junior", "grades": []int{7}, "start": day}); r.Status != 422 ||
 			!slices.Equal(r.Err(t).fieldSet(), []string{"grades"}) {
 			t.Fatalf("a grade junior schools lack = %d %s", r.Status, r.Body)
 		}

@@ -389,7 +389,7 @@ func TestExpectedFollowsOpen(t *testing.T) {
 			}
 			return len(ps)
 		}
-		bad := &campusguard.Phase{RegionID: tr.County.ID, Name: "初中", SchoolType: campusguard.Junior, Grades: []int{1}, Start: day}
+		bad := &campusguard.Phase{RegionID: tr.County.ID, Name: "初中", SchoolType: campusguard.Junior, Grades: []int{4}, Start: day}
 		wantCode(t, "a phase for a grade the type lacks", s.SetPhase(w.bureau, bad), campusguard.Invalid, "grades")
 		p1 := &campusguard.Phase{RegionID: tr.County.ID, Name: "第一批", SchoolType: campusguard.Primary, Grades: []int{1}, Start: day}
 		wantCode(t, "a principal's phase", s.SetPhase(w.principal, p1), campusguard.Forbidden, "")
@@ -404,7 +404,7 @@ func TestExpectedFollowsOpen(t *testing.T) {
 		want("the school approved", 5, 5, 3, 2, 0)
 		approve(t, s, w, w.otherHead, tr.Other.ID)
 		want("the other approved, its phase not set", 5, 5, 3, 2, 0)
-		p2 := &campusguard.Phase{RegionID: tr.County.ID, Name: "第二批", SchoolType: campusguard.Junior, Grades: []int{7, 8}, Start: day.AddDays(1)}
+		p2 := &campusguard.Phase{RegionID: tr.County.ID, Name: "第二批", SchoolType: campusguard.Junior, Grades: []int{1, 2}, Start: day.AddDays(1)}
 		if err := s.SetPhase(w.bureau, p2); err != nil {
 			t.Fatal(err)
 		}
@@ -539,7 +539,7 @@ func TestOpenRollupsMatchRebuild(t *testing.T) {
 				p := &campusguard.Phase{RegionID: tr.County.ID, Name: "批次", SchoolType: campusguard.Primary, Grades: []int{1},
 					Start: day.AddDays(rng.IntN(2))}
 				if rng.IntN(2) == 0 {
-					p.SchoolType, p.Grades = campusguard.Junior, []int{7}
+					p.SchoolType, p.Grades = campusguard.Junior, []int{1}
 				}
 				if err := s.SetPhase(w.bureau, p); err != nil {
 					t.Fatal(err)

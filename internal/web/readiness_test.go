@@ -169,7 +169,7 @@ func TestReadinessPages(t *testing.T) {
 			t.Fatalf("the dashboard shows %s classes open on a Sunday", got)
 		}
 		if r := bureau.post(t, srv+"/orgs/"+itoa(f.county.ID)+"/phases", url.Values{"name": {"初中"}, "school_type": {"junior"},
-			"grades": {"3"}, "start": {"2026-11-30"}}); r.status != 422 || attr(find(t, r.doc, testid("phase-grades")), "aria-invalid") != "true" {
+			"grades": {"7"}, "start": {"2026-11-30"}}); r.status != 422 || attr(find(t, r.doc, testid("phase-grades")), "aria-invalid") != "true" {
 			t.Fatalf("a phase for a grade that does not exist = %d", r.status)
 		}
 		bureau.post(t, srv+"/orgs/"+itoa(f.county.ID)+"/phases", url.Values{"name": {"第一批"}, "school_type": {"primary"},
