@@ -31,8 +31,9 @@ type Main struct {
 	DB     string
 	Addr   string
 	Logger *slog.Logger
-	Open   *sqlstore.Store // an open store to use instead of opening DB; Close closes it
-	Backup BackupConfig    // scheduled backups; none without a directory
+	Open   *sqlstore.Store  // an open store to use instead of opening DB; Close closes it
+	Backup BackupConfig     // scheduled backups; none without a directory
+	Now    func() time.Time // the clock; nil means time.Now (tests set a fake one)
 
 	store    *sqlstore.Store
 	backups  *backupScheduler
@@ -57,6 +58,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.store = store
 		m.Logger.Info("database ready", "db", store.Target(), "applied", applied)
+	}
+	if m.Now != nil {
+		m.store.Now = m.Now
 	}
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -159,7 +163,7 @@ func (m *Main) Handler() http.Handler {
 	mux.Handle("/api/v1/", api.New(api.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store,
 		Cases: m.store, Inbox: m.store, Webhooks: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store, System: m.store, Files: m.store, Readiness: m.store,
 		Logger: m.Logger}))
-	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Inbox: m.store, Hooks: m.store, Settings: m.store, Cases: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store, Files: m.store, Readiness: m.store,
+	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Inbox: m.store, Hooks: m.store, Settings: m.store, Cases: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store, Files: m.store, Readiness: m.store, Now: m.Now,
 		System: web.SystemInfo{Service: m.store, BackupDir: m.Backup.Dir, BackupEvery: m.Backup.Every, BackupKeep: m.Backup.Keep},
 		Logger: m.Logger}))
 	signedIn := (&authn.Middleware{Store: m.store, Logger: m.Logger}).Wrap(mux)
