@@ -277,6 +277,11 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 				}
 			}
 		}
+		ili, err := iliSignals(ctx, tx, regionID, day) // issue 11: a class reaching the suspension criteria
+		if err != nil {
+			return err
+		}
+		signals = append(signals, ili...)
 		for _, sig := range signals {
 			change, err := s.raise(ctx, tx, regionID, sig)
 			if err != nil {

@@ -666,6 +666,15 @@ func TestClassILI(t *testing.T) {
 		if r := reached(); !slices.Equal(r, []string{"new_cases"}) {
 			t.Fatalf("5 new reached %v", r)
 		}
+		// The hourly detection raises an alert proposing the suspension.
+		if _, _, err := s.DetectAlerts(ctx, tr.County.ID, day); err != nil {
+			t.Fatal(err)
+		}
+		rule := campusguard.RuleILISuspension
+		alerts, _, err := s.FindAlerts(ctx, campusguard.AlertFilter{Rule: &rule, Limit: 10})
+		if err != nil || len(alerts) != 1 || alerts[0].OrgID != tr.Class2.ID {
+			t.Fatalf("ILI alerts = %+v, %v", alerts, err)
+		}
 		wantCode(t, "a bad setting", s.SetILISettings(w.bureau, tr.County.ID, campusguard.ILIThresholds{NewCases: 0, Percent: 30, Hospitalised: 2, Days: 4}),
 			campusguard.Invalid, "new_cases")
 		_, err = s.ClassILI(w.otherHead, tr.School.ID, day)

@@ -540,7 +540,7 @@ func (s *Store) SetILISettings(ctx context.Context, regionID int64, t campusguar
 // ClassILI returns the classes under a node whose ILI figures on day reach
 // the region's criteria. A student has ILI on a day when a current check
 // of that day shows 38 °C or more with cough or sore throat; a new case
-// had none the school day before (the previous calendar day with checks);
+// had none the calendar day before;
 // the hospitalisations are the class's cases confirmed at the fever
 // clinic in the seven days to day (see docs/decisions.md).
 func (s *Store) ClassILI(ctx context.Context, orgID int64, day campusguard.Date) ([]campusguard.ClassILI, error) {
@@ -552,13 +552,18 @@ func (s *Store) ClassILI(ctx context.Context, orgID int64, day campusguard.Date)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 		return nil, notFound("org")
 	}
-	t, err := iliSettings(ctx, s.read, o.RegionID)
+	return classILI(ctx, s.read, o.RegionID, o.Path, day)
+}
+
+// classILI computes ClassILI for the classes under path; no access check.
+func classILI(ctx context.Context, q queryer, regionID int64, path string, day campusguard.Date) ([]campusguard.ClassILI, error) {
+	t, err := iliSettings(ctx, q, regionID)
 	if err != nil {
 		return nil, err
 	}
 	ill := func(d campusguard.Date) (map[int64]map[int64]bool, error) {
-		rows, err := s.read.QueryContext(ctx, `SELECT c.class_id, c.person_id, c.temperature, c.symptoms FROM checks c
-			WHERE c.region_id = $1 AND c.day = $2 AND c.current = TRUE AND c.temperature >= $3 AND c.class_id IS NOT NULL`, o.RegionID, d, campusguard.ILIFever)
+		rows, err := q.QueryContext(ctx, `SELECT c.class_id, c.person_id, c.temperature, c.symptoms FROM checks c
+			WHERE c.region_id = $1 AND c.day = $2 AND c.current = TRUE AND c.temperature >= $3 AND c.class_id IS NOT NULL`, regionID, d, campusguard.ILIFever)
 		if err != nil {
 			return nil, fmt.Errorf("ili: %w", err)
 		}
@@ -590,9 +595,9 @@ func (s *Store) ClassILI(ctx context.Context, orgID int64, day campusguard.Date)
 		return nil, err
 	}
 	hosp := map[int64]int{}
-	rows, err := s.read.QueryContext(ctx, `SELECT p.class_id, COUNT(*) FROM cases k JOIN people p ON p.id = k.person_id
+	rows, err := q.QueryContext(ctx, `SELECT p.class_id, COUNT(*) FROM cases k JOIN people p ON p.id = k.person_id
 		WHERE k.region_id = $1 AND k.outcome = 'confirmed' AND k.onset_day >= $2 AND k.onset_day <= $3 AND p.class_id IS NOT NULL
-		GROUP BY p.class_id`, o.RegionID, day.AddDays(-6), day)
+		GROUP BY p.class_id`, regionID, day.AddDays(-6), day)
 	if err != nil {
 		return nil, fmt.Errorf("ili: %w", err)
 	}
@@ -606,17 +611,17 @@ func (s *Store) ClassILI(ctx context.Context, orgID int64, day campusguard.Date)
 		hosp[class] = n
 	}
 	rows.Close()
-	classes, err := regionClasses(ctx, s.read, o.RegionID)
+	classes, err := regionClasses(ctx, q, regionID)
 	if err != nil {
 		return nil, err
 	}
-	open, err := loadOpenness(ctx, s.read, o.RegionID, day)
+	open, err := loadOpenness(ctx, q, regionID, day)
 	if err != nil {
 		return nil, err
 	}
 	out := []campusguard.ClassILI{}
 	for _, c := range classes {
-		if !strings.HasPrefix(c.path, o.Path) {
+		if !strings.HasPrefix(c.path, path) {
 			continue
 		}
 		ci := campusguard.ClassILI{ClassID: c.id, ClassName: c.name, SchoolID: c.schoolID, SchoolName: c.schoolName, Day: day,
@@ -631,6 +636,28 @@ func (s *Store) ClassILI(ctx context.Context, orgID int64, day campusguard.Date)
 		}
 		ci.Suspended = open.Suspended(c.path, day) != nil
 		out = append(out, ci)
+	}
+	return out, nil
+}
+
+// iliSignals are the alerts' signals of the classes that reach the ILI
+// suspension criteria on day and are not suspended: the alert proposes the
+// suspension, which the principal or the region decides.
+func iliSignals(ctx context.Context, q queryer, regionID int64, day campusguard.Date) ([]campusguard.Signal, error) {
+	root, err := findOrgByID(ctx, q, regionID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := classILI(ctx, q, regionID, root.Path, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []campusguard.Signal
+	for _, c := range cs {
+		if c.Suspended {
+			continue
+		}
+		out = append(out, campusguard.Signal{Rule: campusguard.RuleILISuspension, OrgID: c.ClassID, Day: day, Count: float64(c.Current)})
 	}
 	return out, nil
 }
