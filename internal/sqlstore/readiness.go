@@ -570,7 +570,9 @@ func (s *Store) UploadPlan(ctx context.Context, schoolID int64, kind campusguard
 	})
 }
 
-// RegionReadiness returns every school's line under a node, by name.
+// RegionReadiness returns every school's line under a node, by name. It
+// reads the region's reviews in a few grouped queries, not school by
+// school: the dashboard draws it too.
 func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard.SchoolReadiness, error) {
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
@@ -580,8 +582,10 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
 		return nil, notFound("org")
 	}
+	q := s.read
+	region := o.RegionID
 	lo, hi := subtree(o.Path)
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name, school_type, path FROM orgs WHERE kind = 'school' AND path >= $1
+	rows, err := q.QueryContext(ctx, `SELECT id, name, school_type FROM orgs WHERE kind = 'school' AND path >= $1
 		AND path < $2 ORDER BY name, id`, lo, hi)
 	if err != nil {
 		return nil, err
@@ -589,8 +593,7 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 	var out []campusguard.SchoolReadiness
 	for rows.Next() {
 		var r campusguard.SchoolReadiness
-		var p string
-		if err := rows.Scan(&r.SchoolID, &r.Name, &r.Type, &p); err != nil {
+		if err := rows.Scan(&r.SchoolID, &r.Name, &r.Type); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -600,58 +603,130 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	current, err := currentChecklist(ctx, s.read, o.RegionID)
+	// grouped runs a query of (school, key, n) rows into fn.
+	grouped := func(query string, fn func(school int64, key string, n int)) error {
+		rows, err := q.QueryContext(ctx, query, region)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var school int64
+			var key string
+			var n int
+			if err := rows.Scan(&school, &key, &n); err != nil {
+				return err
+			}
+			fn(school, key, n)
+		}
+		return rows.Err()
+	}
+	current, err := currentChecklist(ctx, q, region)
 	if err != nil {
+		return nil, err
+	}
+	items := map[int64]int{}
+	if err := grouped(`SELECT r.school_id, '', COUNT(i.id) FROM readiness r JOIN checklist_items i ON i.checklist_id = r.checklist_id
+		WHERE r.region_id = $1 GROUP BY r.school_id`, func(school int64, _ string, n int) { items[school] = n }); err != nil {
+		return nil, err
+	}
+	progress := map[int64]*campusguard.Progress{}
+	if err := grouped(`SELECT school_id, status, COUNT(*) FROM readiness_answers WHERE region_id = $1 GROUP BY school_id, status`,
+		func(school int64, status string, n int) {
+			p := progress[school]
+			if p == nil {
+				p = &campusguard.Progress{}
+				progress[school] = p
+			}
+			p.Answered += n
+			switch campusguard.ItemStatus(status) {
+			case campusguard.ItemSubmitted:
+				p.Submitted += n
+			case campusguard.ItemAccepted:
+				p.Accepted += n
+			case campusguard.ItemReturned:
+				p.Returned += n
+			}
+		}); err != nil {
 		return nil, err
 	}
 	today := campusguard.Today(s.Now())
-	open, err := loadOpenness(ctx, s.read, o.RegionID, today)
+	plans := map[int64]map[campusguard.PlanKind]string{}
+	prow, err := q.QueryContext(ctx, `SELECT p.school_id, p.kind, p.uploaded_at FROM school_plans p WHERE p.region_id = $1
+		AND p.version = (SELECT MAX(v.version) FROM school_plans v WHERE v.school_id = p.school_id AND v.kind = p.kind)`, region)
 	if err != nil {
 		return nil, err
 	}
-	classes, err := regionClasses(ctx, s.read, o.RegionID)
+	for prow.Next() {
+		var school int64
+		var pl campusguard.Plan
+		if err := prow.Scan(&school, &pl.Kind, &pl.UploadedAt); err != nil {
+			prow.Close()
+			return nil, err
+		}
+		if plans[school] == nil {
+			plans[school] = map[campusguard.PlanKind]string{}
+		}
+		plans[school][pl.Kind] = "current"
+		if pl.Outdated(today) {
+			plans[school][pl.Kind] = "outdated"
+		}
+	}
+	prow.Close()
+	approvals := map[int64]*campusguard.Approval{}
+	arow, err := q.QueryContext(ctx, `SELECT a.school_id, a.day, a.approved_at, a.approved_by, a.withdrawn_at, a.withdrawn_by,
+		a.withdrawn_reason FROM approvals a WHERE a.region_id = $1 AND a.id = (SELECT MAX(b.id) FROM approvals b
+		WHERE b.school_id = a.school_id)`, region)
 	if err != nil {
 		return nil, err
+	}
+	for arow.Next() {
+		var school int64
+		ap := &campusguard.Approval{}
+		var wat sql.NullTime
+		if err := arow.Scan(&school, &ap.Day, &ap.ApprovedAt, &ap.ApprovedBy, &wat, &ap.WithdrawnBy, &ap.WithdrawnReason); err != nil {
+			arow.Close()
+			return nil, err
+		}
+		if wat.Valid {
+			ap.WithdrawnAt = &wat.Time
+		}
+		approvals[school] = ap
+	}
+	arow.Close()
+	open, err := loadOpenness(ctx, q, region, today)
+	if err != nil {
+		return nil, err
+	}
+	classes, err := regionClasses(ctx, q, region)
+	if err != nil {
+		return nil, err
+	}
+	bySchool := map[int64][]classRow{}
+	for _, c := range classes {
+		if c.students > 0 {
+			bySchool[c.schoolID] = append(bySchool[c.schoolID], c)
+		}
 	}
 	for i := range out {
 		r := &out[i]
-		sch := &campusguard.Org{ID: r.SchoolID, RegionID: o.RegionID}
-		c, err := schoolChecklist(ctx, s.read, sch)
-		if err != nil {
-			return nil, err
+		if p := progress[r.SchoolID]; p != nil {
+			r.Progress = *p
 		}
-		if c.ID == 0 {
-			c = current
+		r.Progress.Items = len(current.Items)
+		if n, ok := items[r.SchoolID]; ok {
+			r.Progress.Items = n
 		}
-		items, err := schoolItems(ctx, s.read, r.SchoolID, c, false)
-		if err != nil {
-			return nil, err
-		}
-		r.Progress = campusguard.ProgressOf(items)
-		if r.Approval, err = latestApproval(ctx, s.read, r.SchoolID); err != nil {
-			return nil, err
-		}
+		r.Approval = approvals[r.SchoolID]
 		r.Status = campusguard.StatusOf(r.Progress, r.Approval.Active())
-		plans, err := schoolPlans(ctx, s.read, r.SchoolID)
-		if err != nil {
-			return nil, err
-		}
 		for _, k := range campusguard.PlanKinds {
-			st := "none"
-			for _, p := range plans {
-				if p.Kind == k {
-					st = "current"
-					if p.Outdated(today) {
-						st = "outdated"
-					}
-				}
+			st := plans[r.SchoolID][k]
+			if st == "" {
+				st = "none"
 			}
 			r.Plans = append(r.Plans, st)
 		}
-		for _, cl := range classes {
-			if cl.schoolID != r.SchoolID || cl.students == 0 {
-				continue
-			}
+		for _, cl := range bySchool[r.SchoolID] {
 			r.Classes++
 			if open.Suspended(cl.path, today) != nil {
 				r.Suspended++

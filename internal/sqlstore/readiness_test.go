@@ -335,10 +335,23 @@ func TestReadinessReview(t *testing.T) {
 			t.Fatalf("plans = %+v", rd.Plans)
 		}
 		s.Now = func() time.Time { return time.Now().AddDate(0, 0, campusguard.PlanMaxAge+2) }
-		lines, _ = s.RegionReadiness(w.bureau, w.tr.County.ID)
+		lines, err = s.RegionReadiness(w.bureau, w.tr.County.ID)
+		if err != nil || len(lines) != 2 {
+			t.Fatalf("RegionReadiness after a term = %+v, %v", lines, err)
+		}
 		for _, l := range lines {
 			if l.SchoolID == sch && (l.Plans[0] != "outdated" || l.Plans[1] != "none") {
 				t.Errorf("plans after a term = %v", l.Plans)
+			}
+		}
+		s.Now = time.Now
+		lines, err = s.RegionReadiness(w.bureau, w.tr.County.ID)
+		if err != nil || len(lines) != 2 {
+			t.Fatalf("RegionReadiness = %+v, %v", lines, err)
+		}
+		for _, l := range lines {
+			if l.SchoolID == sch && (l.Plans[0] != "current" || l.Plans[1] != "none") {
+				t.Errorf("plans = %v", l.Plans)
 			}
 		}
 	})
