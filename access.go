@@ -54,6 +54,10 @@ const (
 	ManageHooks    Action = "manage_webhooks"  // outgoing webhooks and their delivery log
 	ReadBusFigures Action = "read_bus_figures" // each bus route's checks, counted
 	ExportFile     Action = "export_file"      // a person's whole file for their guardian (audited)
+	// Issue 11: reopening readiness.
+	AnswerReadiness Action = "answer_readiness" // a school answers its checklist, uploads evidence and plans
+	ReviewReadiness Action = "review_readiness" // the region reviews, approves, sets phases and checklists
+	SuspendClasses  Action = "suspend_classes"  // decide a suspension or resumption within the subtree
 )
 
 // roleActions is the access matrix: which role may do what within its
@@ -61,14 +65,15 @@ const (
 // rules are in Actor.CanPerson.
 var roleActions = map[AccessRole][]Action{
 	SystemAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadAudit,
-		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures, ExportFile},
+		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures, ExportFile, AnswerReadiness, ReviewReadiness, SuspendClasses},
 	RegionAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, IssueBinding, ManageUsers, ReadAudit,
-		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures},
+		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures, ReviewReadiness, SuspendClasses},
 	RegionViewer: {ReadOrg}, // and what the grant's duty adds: dutyActions
 	Inspector:    {ReadOrg, ListPeople},
 	SchoolAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadCases,
-		OpenCases, MoveCases, ReadBusFigures, ExportFile},
-	HealthOffice: {ReadOrg, ListPeople, ReadPersonFile, RevealIdentity, SeeContacts, ReadCases, OpenCases, MoveCases, ReadBusFigures, ExportFile},
+		OpenCases, MoveCases, ReadBusFigures, ExportFile, AnswerReadiness, SuspendClasses},
+	HealthOffice: {ReadOrg, ListPeople, ReadPersonFile, RevealIdentity, SeeContacts, ReadCases, OpenCases, MoveCases, ReadBusFigures, ExportFile,
+		AnswerReadiness},
 	ClassTeacher: {ReadOrg, ListPeople, ReadPersonFile, SeeContacts, IssueBinding, ReadCases, OpenCases},
 	GateStaff:    {ReadOrg, ListPeople, ReadBusFigures},
 	StaffMember:  {},

@@ -22,10 +22,12 @@ const (
 	RuleAbsenceRate   AlertRule = "absence_rate"   // a school's illness-absence rate over the region's threshold
 	RuleEpidemicFever AlertRule = "epidemic_fever" // any fever while the region marks an epidemic active
 	RuleAberration    AlertRule = "aberration"     // EARS C1, C2 or C3 on a daily count
+	RuleILISuspension AlertRule = "ili_suspension" // a class reached the ILI suspension criteria (issue 11)
 )
 
 // AlertRules lists the rules.
-var AlertRules = []AlertRule{RuleClassDay, RuleClassDays, RuleHighFever, RuleAbsenceRate, RuleEpidemicFever, RuleAberration}
+var AlertRules = []AlertRule{RuleClassDay, RuleClassDays, RuleHighFever, RuleAbsenceRate, RuleEpidemicFever, RuleAberration,
+	RuleILISuspension}
 
 // Series names the daily counts the statistics watch.
 type Series string

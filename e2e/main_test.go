@@ -113,7 +113,7 @@ func runMain(m *testing.M) int {
 
 	// Only warnings and errors: a failing page shows its cause in the output.
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	server = &app.Main{Addr: "127.0.0.1:0", Open: s, Logger: logger}
+	server = &app.Main{Addr: "127.0.0.1:0", Open: s, Logger: logger, Now: e2eClock.now}
 	if err := server.Run(ctx); err != nil {
 		s.Close()
 		fmt.Fprintf(os.Stderr, "e2e: start server: %v\n", err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -19,10 +20,23 @@ import (
 func (b *tab) setOffline(off bool) {
 	b.t.Helper()
 	yes := true
-	if _, err := chromedp.Call(b.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+	_, err := chromedp.Call(b.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
 		EmulateOfflineServiceWorker: &yes,
 		MatchedNetworkConditions:    []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
-	}); err != nil {
+	})
+	if err != nil {
+		// Chromium before about 150 (Debian's bookworm package was 148)
+		// takes the older shape of the same command: offline at the top,
+		// the rules without it, and no flag for the service worker (its
+		// fetches follow the page's conditions there).
+		older := cdp.Command[map[string]any, map[string]any]{Method: network.CommandEmulateNetworkConditionsByRule}
+		_, err = chromedp.Call(b.ctx, older, map[string]any{
+			"offline": off,
+			"matchedNetworkConditions": []map[string]any{{"urlPattern": "", "latency": 0,
+				"downloadThroughput": -1, "uploadThroughput": -1}},
+		})
+	}
+	if err != nil {
 		b.t.Fatalf("emulate offline %v: %v", off, err)
 	}
 	if _, err := chromedp.Call(b.ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off,

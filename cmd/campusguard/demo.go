@@ -37,7 +37,11 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		fmt.Fprintf(env.stdout, "building the demo county (seed %d, %d students) into %s ...\n", *seed, *students, store.Target())
 		start := time.Now()
 		today := campusguard.Today(time.Now())
-		sum, err := app.BuildDemo(ctx, store, demo.Config{Seed: *seed, Students: *students, Today: today, HistoryDays: *history})
+		cfg := demo.Config{Seed: *seed, Students: *students, Today: today, HistoryDays: *history}
+		sum, err := app.BuildDemo(ctx, store, cfg)
+		if err == nil {
+			err = app.DemoReadiness(ctx, store, cfg) // issue 11: readiness, phases, suspensions
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)

@@ -46,6 +46,10 @@ type Config struct {
 	Export    campusguard.ExportService
 	System    campusguard.SystemService
 	Jobs      campusguard.JobService // the scheduled jobs' runs (issue 15)
+	// Files and Readiness serve evidence files, reopening readiness,
+	// phases and suspensions (issue 11).
+	Files     campusguard.FileService
+	Readiness campusguard.ReadinessService
 	Logger    *slog.Logger
 	Quality   campusguard.QualityService // data quality (issue 17)
 }
@@ -81,7 +85,7 @@ func (rt route) pattern() string { return rt.method + " " + rt.path }
 // check that the OpenAPI document describes exactly these, and that every
 // route not marked public refuses an anonymous caller.
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		{"POST", "/api/v1/login", true, s.handleLogin},
 		{"POST", "/api/v1/join", true, s.handleJoin},
 		{"POST", "/api/v1/logout", false, s.handleLogout},
@@ -185,7 +189,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},
 		{"GET", "/api/v1/openapi.json", true, s.handleOpenAPI},
-	}
+	}, s.readinessRoutes()...)
 }
 
 // Route is one URL of the API, for checks that walk every route of the

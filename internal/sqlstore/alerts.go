@@ -312,7 +312,11 @@ func (s *Store) detectSignals(ctx context.Context, q queryer, regionID int64, da
 			}
 		}
 	}
-	return signals, nil
+	ili, err := iliSignals(ctx, q, regionID, day) // issue 11: a class reaching the suspension criteria
+	if err != nil {
+		return nil, err
+	}
+	return append(signals, ili...), nil
 }
 
 // detectComputed, when set (tests), runs after detection computed its

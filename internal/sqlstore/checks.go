@@ -234,43 +234,14 @@ func rollupOrgs(ctx context.Context, q queryer, p *campusguard.Person) []int64 {
 }
 
 // OpenDay sets the day's expected counts of every node of a region's tree
-// from its active students. It is idempotent: a job runs it each morning,
-// and it may run again after a roster changes.
+// from the active students of its open classes (issue 11: approved,
+// phase started, not suspended). It is idempotent: a job runs it each
+// morning, and it may run again after a roster changes.
 func (s *Store) OpenDay(ctx context.Context, regionID int64, day campusguard.Date) error {
 	if a, err := campusguard.RequireActor(ctx); err != nil || !a.System {
 		return forbidden()
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT c.path, COUNT(*) FROM people p JOIN orgs c ON c.id = p.class_id
-		WHERE p.region_id = $1 AND p.kind = 'student' AND p.active = TRUE GROUP BY c.path`, regionID)
-	if err != nil {
-		return fmt.Errorf("open day: %w", err)
-	}
-	expected := map[int64]int{}
-	for rows.Next() {
-		var path string
-		var n int
-		if err := rows.Scan(&path, &n); err != nil {
-			rows.Close()
-			return err
-		}
-		for _, id := range campusguard.PathIDs(path) {
-			expected[id] += n
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	ids := make([]int64, 0, len(expected))
-	for id := range expected {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids) // the check writers' order: no deadlock with them on PostgreSQL
-	return s.inTx(ctx, func(tx *Tx) error {
-		return insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "expected"}, len(ids),
-			func(i int) []any { return []any{regionID, ids[i], day, expected[ids[i]]} },
-			" ON CONFLICT (org_id, day) DO UPDATE SET expected = excluded.expected")
-	})
+	return s.inTx(ctx, func(tx *Tx) error { return openDay(ctx, tx, regionID, day) })
 }
 
 // RebuildRollups recomputes a region's day from raw rows: every person's
@@ -581,6 +552,9 @@ func (s *Store) MissingReports(ctx context.Context, classID int64, day campusgua
 	}
 	if !a.Can(campusguard.ListPeople, class.Path) {
 		return nil, forbidden()
+	}
+	if open, err := classOpen(ctx, s.read, class, day); err != nil || !open {
+		return []*campusguard.Person{}, err // a class that is not open expects nobody (issue 11)
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+personColumns+` FROM people p
 		WHERE p.class_id = $1 AND p.kind = 'student' AND p.active = TRUE AND NOT EXISTS (

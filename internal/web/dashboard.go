@@ -233,6 +233,7 @@ type dashboardPage struct {
 	Quality      *qualityLink // the data-quality score, for a school or region
 	Action       string       // the form's address
 	Sort         string
+	Reopening    *reopeningCard // issue 11
 }
 
 // stateCount is the number of open cases in one state.
@@ -290,6 +291,9 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		p.BeforeDay = d.Yesterday.Day.String()
 	}
 	p.Figures = newDashFigures(l, d.Today, d.Yesterday, p.HasBefore)
+	if p.Reopening, err = s.reopeningCard(r.Context(), l, o, day); err != nil {
+		return err
+	}
 	if d.Cases {
 		for _, st := range campusguard.CaseStates {
 			if n := d.CasesByState[st]; n > 0 {
@@ -785,6 +789,7 @@ func (s *Server) handleBriefingCreate(w http.ResponseWriter, r *http.Request) er
 // without one.
 type briefingPage struct {
 	basePage
+	Reopening    *reopeningCard // issue 11
 	Org          *campusguard.Org
 	Day          string
 	Briefing     *campusguard.Briefing
@@ -852,6 +857,9 @@ func (s *Server) handleBriefingView(w http.ResponseWriter, r *http.Request) erro
 	p.XLSXURL = "/api/v1/orgs/" + strconv.FormatInt(o.ID, 10) + "/briefings/" + p.Day + "/xlsx"
 	p.HasBefore = !b.Yesterday.Day.IsZero() && b.Yesterday.Expected > 0
 	p.Figures = newDashFigures(l, b.Today, b.Yesterday, p.HasBefore)
+	if p.Reopening, err = s.reopeningCard(r.Context(), l, o, day); err != nil {
+		return err
+	}
 	p.Cases = b.CasesByState != nil || b.OpenAlerts != nil || b.Overdue != nil
 	for _, st := range campusguard.CaseStates {
 		if n := b.CasesByState[st]; n > 0 {

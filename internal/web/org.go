@@ -41,6 +41,8 @@ type orgPage struct {
 	// BusesURL shows the bus routes' figures to those who read them;
 	// DeadlinesURL sets a school's deadlines, for its admins.
 	BusesURL, DeadlinesURL string
+	// ReadinessURL and SuspensionsURL: reopening readiness and suspensions (issue 11).
+	ReadinessURL, SuspensionsURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
 	DashboardURL string
 
@@ -219,6 +221,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	if s.Policy != nil && o.Kind == campusguard.KindSchool && p.actor.Can(campusguard.WriteOrg, o.Path) {
 		p.DeadlinesURL = orgURL(id) + "/deadlines"
 	}
+	s.reopeningLinks(p, o)
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)

@@ -57,6 +57,10 @@ type Config struct {
 	Quality   campusguard.QualityService // data quality (issue 17); nil: no such pages
 	System    SystemInfo
 	Jobs      campusguard.JobService // the scheduled jobs' runs; nil hides the page
+	// Files and Readiness serve evidence files, reopening readiness,
+	// phases and suspensions (issue 11); nil hides them.
+	Files     campusguard.FileService
+	Readiness campusguard.ReadinessService
 	Logger    *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.

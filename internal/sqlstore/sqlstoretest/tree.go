@@ -39,7 +39,7 @@ func MustTree(tb testing.TB, s *sqlstore.Store) *Tree {
 	tr.Class2 = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "2班", ParentID: &tr.Grade.ID})
 	tr.Other = mk(&campusguard.Org{Kind: campusguard.KindSchool, SchoolType: campusguard.Junior, Name: "云霄第二中学",
 		ParentID: &tr.Town.ID})
-	tr.OtherGrade = mk(&campusguard.Org{Kind: campusguard.KindGrade, Name: "七年级", GradeYear: 7, ParentID: &tr.Other.ID})
+	tr.OtherGrade = mk(&campusguard.Org{Kind: campusguard.KindGrade, Name: "七年级", GradeYear: 1, ParentID: &tr.Other.ID})
 	tr.OtherClass = mk(&campusguard.Org{Kind: campusguard.KindClass, Name: "1班", ParentID: &tr.OtherGrade.ID})
 	tr.Room = &campusguard.Place{SchoolID: tr.School.ID, Kind: campusguard.PlaceDormRoom, Name: "101", Beds: 2}
 	if err := s.CreatePlace(Ctx, tr.Room); err != nil {

@@ -124,6 +124,8 @@
   // flush sends the waiting submissions in the order they were made. It
   // stops at the first that cannot be sent now (no connection, a server
   // error, a session that ended) and leaves it and the rest to try again.
+  var retryDelay = 2000;
+
   function flush() {
     if (flushing || !navigator.onLine) {
       return Promise.resolve();
@@ -160,7 +162,17 @@
         });
       }
       return next(0);
-    }).catch(function () { /* offline again: keep them */ }).then(function () {
+    }).then(function () {
+      retryDelay = 2000;
+    }, function () {
+      // Offline again, or the link is up before its route (a phone's
+      // "online" comes first): keep them, and try again soon, backing
+      // off to the 30 s of the interval.
+      if (navigator.onLine) {
+        setTimeout(flush, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 30000);
+      }
+    }).then(function () {
       flushing = false;
       if (sent > 0) {
         say(box() && box().getAttribute("data-sent").replace("{n}", String(sent)));
