@@ -344,7 +344,9 @@ func TestSupplyRoles(t *testing.T) {
 		mask := w.items["mask_surgical"]
 		mustBook(t, s, w.bureau, campusguard.MovementInput{Kind: campusguard.Receipt, HolderID: w.tr.County.ID, ItemID: mask.ID, Quantity: qty("1000")})
 		mustBook(t, s, w.bureau, campusguard.MovementInput{Kind: campusguard.Receipt, HolderID: w.tr.School.ID, ItemID: mask.ID, Quantity: qty("1000")})
-		as := func(g campusguard.Grant) context.Context { return sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, g)) }
+		as := func(g campusguard.Grant) context.Context {
+			return sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, g))
+		}
 		county, school, other := w.tr.County.ID, w.tr.School.ID, w.tr.Other.ID
 		type want struct{ readSchool, readOther, issue, warehouse, transfer, item campusguard.Code }
 		ok := campusguard.Code("")
@@ -499,4 +501,3 @@ func TestSupplyCoverAndLowStock(t *testing.T) {
 		}
 	})
 }
-
