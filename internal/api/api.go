@@ -45,7 +45,9 @@ type Config struct {
 	Transport campusguard.TransportService
 	Export    campusguard.ExportService
 	System    campusguard.SystemService
-	Logger    *slog.Logger
+	// Supplies keeps the catalogues, ledgers and cover (issue 13).
+	Supplies campusguard.SupplyService
+	Logger   *slog.Logger
 }
 
 // Server serves /api/v1.
@@ -175,6 +177,16 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},
 		{"GET", "/api/v1/openapi.json", true, s.handleOpenAPI},
+		{"GET", "/api/v1/orgs/{id}/supply-items", false, s.handleSupplyItemIndex},
+		{"POST", "/api/v1/orgs/{id}/supply-items", false, s.handleSupplyItemCreate},
+		{"GET", "/api/v1/orgs/{id}/supplies", false, s.handleSupplyStock},
+		{"GET", "/api/v1/orgs/{id}/supply-movements", false, s.handleSupplyMovementIndex},
+		{"POST", "/api/v1/orgs/{id}/supply-movements", false, s.handleSupplyMovementCreate},
+		{"POST", "/api/v1/supply-movements/{id}/reverse", false, s.handleSupplyReverse},
+		{"GET", "/api/v1/orgs/{id}/supply-picture", false, s.handleSupplyPicture},
+		{"POST", "/api/v1/orgs/{id}/supply-transfers", false, s.handleSupplyTransfers},
+		{"GET", "/api/v1/orgs/{id}/supply-settings", false, s.handleSupplySettingsView},
+		{"PUT", "/api/v1/orgs/{id}/supply-settings", false, s.handleSupplySettingsUpdate},
 	}
 }
 
