@@ -388,8 +388,8 @@ func CheckNeverNegative(before Qty, day Date, delta Qty, later []DayDelta) (lowe
 // ShortStock is the error for an issue or a transfer beyond the balance:
 // it names the item and what there is.
 func ShortStock(item string, unit SupplyUnit, balance Qty) *Error {
-	return &Error{Code: Conflict, Message: "error.supply_short", Args: []any{item, balance.String(), "supply.unit." + string(unit)},
-		Fields: []FieldError{{Field: "quantity", Msg: "error.supply_short", Args: []any{item, balance.String(), "supply.unit." + string(unit)}}}}
+	return &Error{Code: Conflict, Message: "error.supply_short", Args: []any{item, balance.String()},
+		Fields: []FieldError{{Field: "quantity", Msg: "error.supply_short", Args: []any{item, balance.String()}}}}
 }
 
 // StockTakeDelta is the adjustment a stock-take books: counted minus the

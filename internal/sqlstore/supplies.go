@@ -166,7 +166,7 @@ func (s *Store) CreateSupplyItem(ctx context.Context, it *campusguard.SupplyItem
 			return err
 		}
 		if n > 0 {
-			return campusguard.InvalidFields([]campusguard.FieldError{{Field: "code", Msg: "error.taken"}})
+			return campusguard.InvalidFields([]campusguard.FieldError{{Field: "code", Msg: "error.supply_code_taken"}})
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO supply_items (region_id, code, name, unit, unit_weight, norm, essential,
 			created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, it.RegionID, it.Code, it.Name, string(it.Unit),

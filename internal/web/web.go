@@ -55,7 +55,9 @@ type Config struct {
 	Transport campusguard.TransportService
 	Export    campusguard.ExportService
 	System    SystemInfo
-	Logger    *slog.Logger
+	// Supplies keeps the ledgers and the county's picture; nil hides them.
+	Supplies campusguard.SupplyService
+	Logger   *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64
