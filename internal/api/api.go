@@ -187,6 +187,9 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/supply-transfers", false, s.handleSupplyTransfers},
 		{"GET", "/api/v1/orgs/{id}/supply-settings", false, s.handleSupplySettingsView},
 		{"PUT", "/api/v1/orgs/{id}/supply-settings", false, s.handleSupplySettingsUpdate},
+		{"POST", "/api/v1/orgs/{id}/supply-import", false, s.handleSupplyImport},
+		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
+		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
 	}
 }
 

@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 
 	"campusguard"
+	"campusguard/internal/importer"
 )
 
 // supplies returns the supplies service, or a 404 when the program runs
@@ -241,4 +243,102 @@ func (s *Server) handleSupplySettingsUpdate(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	return ok(w, st)
+}
+
+// supplyHolderOrg returns the holder named by the path, as the actor sees it.
+func (s *Server) supplyHolderOrg(r *http.Request) (*campusguard.Org, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	sv, err := s.supplies()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := sv.Stock(r.Context(), id, today()); err != nil { // NotFound outside the actor's scope
+		return nil, err
+	}
+	return s.Orgs.FindOrgByID(r.Context(), id)
+}
+
+// handleSupplyImport handles "POST /api/v1/orgs/{id}/supply-import?kind=":
+// a stock-take or a delivery note from .xlsx, all rows or none.
+func (s *Server) handleSupplyImport(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.supplyHolderOrg(r)
+	if err != nil {
+		return err
+	}
+	q := newQuery(r)
+	kind := choice(q, "kind", []campusguard.MovementKind{campusguard.InputStockTake, campusguard.Receipt})
+	if kind == nil && len(q.bad) == 0 {
+		q.fail("kind", "error.required")
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	name, data, err := readUpload(w, r, "file")
+	if err != nil {
+		return err
+	}
+	items, err := s.Supplies.SupplyItems(r.Context(), o.RegionID)
+	if err != nil {
+		return err
+	}
+	rows, err := importer.ParseSupplies(bytes.NewReader(data), name, *kind, items)
+	if err != nil {
+		return err
+	}
+	ms, err := s.Supplies.BookMovements(r.Context(), o.ID, importer.Inputs(rows))
+	if err != nil {
+		return importer.BookedRows(err, rows)
+	}
+	return created(w, "/api/v1/orgs/"+strconv.FormatInt(o.ID, 10)+"/supply-movements", newItems(ms))
+}
+
+// handleSupplyTemplateXLSX handles "GET /api/v1/orgs/{id}/supply-template.xlsx".
+func (s *Server) handleSupplyTemplateXLSX(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.supplyHolderOrg(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.Supplies.SupplyItems(r.Context(), o.RegionID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := importer.WriteSupplyTemplate(&buf, items); err != nil {
+		return err
+	}
+	writeDownload(w, "物资盘点模板.xlsx", xlsxType, buf.Bytes())
+	return nil
+}
+
+// handleSupplyExportXLSX handles "GET /api/v1/orgs/{id}/supplies.xlsx": the
+// holder's balances and its whole ledger.
+func (s *Server) handleSupplyExportXLSX(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.supplyHolderOrg(r)
+	if err != nil {
+		return err
+	}
+	lines, err := s.Supplies.Stock(r.Context(), o.ID, today())
+	if err != nil {
+		return err
+	}
+	var moves []*campusguard.Movement
+	for off := 0; ; off += 1000 {
+		page, total, err := s.Supplies.Movements(r.Context(), campusguard.MovementFilter{HolderID: &o.ID, Offset: off, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		moves = append(moves, page...)
+		if len(page) == 0 || off+len(page) >= total {
+			break
+		}
+	}
+	var buf bytes.Buffer
+	if err := importer.WriteSupplyExport(&buf, lines, moves); err != nil {
+		return err
+	}
+	writeDownload(w, "物资台账.xlsx", xlsxType, buf.Bytes())
+	return nil
 }

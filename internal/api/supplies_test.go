@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"testing"
@@ -99,5 +100,39 @@ func TestSupplies(t *testing.T) {
 			http.StatusUnprocessableEntity)
 		wantStatus(t, clerk.send("PUT", county+"/supply-settings", map[string]any{"low_days": 5, "target_days": 10}),
 			http.StatusForbidden)
+	})
+}
+
+// TestSupplyImportAPI: a stock-take sheet with a bad row is refused with
+// the sheet row named and nothing booked; the good one books the
+// differences; the template and the export are workbooks.
+func TestSupplyImportAPI(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		tr := mustTree(t, s)
+		clerk := newStoreClient(t, s).as(t, s, campusguard.HealthOffice, tr.School)
+		base := fmt.Sprintf("/api/v1/orgs/%d", tr.School.ID)
+		header := []string{"物资编码", "物资名称", "单位", "数量", "原因"}
+		bad := xlsxFile(t, [][]string{header, {"mask_surgical", "", "", "30"}, {"gloves", "", "", "3箱"}})
+		r := clerk.upload(base+"/supply-import?kind=stocktake", "盘点.xlsx", bad)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		if got := fmt.Sprint(r.Err(t).fieldSet()); got != "[3:quantity]" {
+			t.Errorf("bad rows = %s, want [3:quantity]", got)
+		}
+		wantStatus(t, clerk.upload(base+"/supply-import", "盘点.xlsx", bad), http.StatusBadRequest)
+		good := xlsxFile(t, [][]string{header, {"mask_surgical", "", "个", "30", "开学盘点"}, {"gloves", "", "", "3"}})
+		r = clerk.upload(base+"/supply-import?kind=stocktake", "盘点.xlsx", good)
+		wantStatus(t, r, http.StatusCreated)
+		var ms struct{ Items []campusguard.Movement }
+		r.JSON(t, &ms)
+		if len(ms.Items) != 2 || ms.Items[0].Kind != campusguard.Adjustment || ms.Items[0].Delta != campusguard.Units(30) {
+			t.Errorf("booked = %+v", ms.Items)
+		}
+		for _, p := range []string{base + "/supply-template.xlsx", base + "/supplies.xlsx"} {
+			r := clerk.get(p)
+			wantStatus(t, r, http.StatusOK)
+			if !bytes.HasPrefix(r.Body, []byte("PK")) {
+				t.Errorf("%s is not a workbook", p)
+			}
+		}
 	})
 }

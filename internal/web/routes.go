@@ -135,6 +135,10 @@ var routeTable = []route{
 	{Route: Route{"POST", "/supply-movements/{id}/reverse", false}, h: (*Server).handleSupplyReverse},
 	{Route: Route{"GET", "/orgs/{id}/supplies/picture", false}, h: (*Server).handleSupplyPicture},
 	{Route: Route{"POST", "/orgs/{id}/supplies/transfers", false}, h: (*Server).handleSupplyTransfers},
+	{Route: Route{"GET", "/orgs/{id}/supplies/import", false}, h: (*Server).handleSupplyImportNew},
+	{Route: Route{"POST", "/orgs/{id}/supplies/import", false}, h: (*Server).handleSupplyImport, ownCSRF: true},
+	{Route: Route{"GET", "/orgs/{id}/supplies/template.xlsx", false}, h: (*Server).handleSupplyTemplate},
+	{Route: Route{"GET", "/orgs/{id}/supplies.xlsx", false}, h: (*Server).handleSupplyExport},
 
 	// Anything else: not found, once signed in.
 	{Route: Route{"", "/", false}, h: func(*Server, http.ResponseWriter, *http.Request) error { return errNotFound }},

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +13,8 @@ import (
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/sqlstore/sqlstoretest"
 	"campusguard/internal/web"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestSupplyPages: the clerk's page on a school day and on a day off:
@@ -126,4 +130,101 @@ func TestSupplyPages(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestSupplyImportPage: a delivery note with bad rows is refused with
+// each row and column named and nothing booked; the good one books every
+// row; the template lists the catalogue; the export is a workbook.
+func TestSupplyImportPage(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := mustFixture(t, s)
+		srv := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Supplies: s, Logger: discardLogger()}).URL
+		clerk := signIn(t, s, grant(campusguard.HealthOffice, f.school))
+		sp := srv + "/orgs/" + itoa(f.school.ID) + "/supplies"
+		if p := clerk.get(t, sp+"/import"); p.status != http.StatusOK {
+			t.Fatalf("import form = %d", p.status)
+		}
+		header := []string{"物资编码", "物资名称", "单位", "数量", "来源/领用方", "批号", "有效期至"}
+		bad := sheetFile(t, header,
+			[]string{"mask_surgical", "", "个", "500"},
+			[]string{"no_such", "", "", "3"},
+			[]string{"alcohol_75", "", "升", "两升"},
+		)
+		p := clerk.postFileKind(t, sp+"/import", "receipt", "到货单.xlsx", bad)
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad import = %d", p.status)
+		}
+		rows := p.texts(t, testid("error-row"))
+		if strings.Join(rows, ",") != "3,4" {
+			t.Errorf("rows named = %v, want 3,4", rows)
+		}
+		stock := clerk.get(t, sp)
+		if got := stock.texts(t, testid("supply-balance"))[0]; got != "0" {
+			t.Errorf("balance after a refused import = %q", got)
+		}
+		good := sheetFile(t, header,
+			[]string{"mask_surgical", "", "个", "500", "县教育局", "B7", "2026-12-31"},
+			[]string{"", "75%酒精", "升", "20.25"},
+		)
+		if p := clerk.postFile(t, sp+"/import", "到货单.xlsx", good); p.status != http.StatusUnprocessableEntity {
+			t.Errorf("import without a kind = %d, want 422", p.status) // the form's kind is required
+		}
+		p = clerk.postFileKind(t, sp+"/import", "receipt", "到货单.xlsx", good)
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("good import = %d %s", p.status, p.body[:min(300, len(p.body))])
+		}
+		stock = clerk.get(t, sp)
+		if b := stock.texts(t, testid("supply-balance")); b[0] != "500" || b[3] != "20.25" {
+			t.Errorf("balances after the import = %v", b)
+		}
+		tmpl := clerk.get(t, sp+"/template.xlsx")
+		if tmpl.status != http.StatusOK || !strings.Contains(tmpl.header.Get("Content-Type"), "spreadsheetml") {
+			t.Errorf("template = %d %s", tmpl.status, tmpl.header.Get("Content-Type"))
+		}
+		exp := clerk.get(t, sp+".xlsx")
+		if exp.status != http.StatusOK || !strings.HasPrefix(exp.body, "PK") {
+			t.Errorf("export = %d", exp.status)
+		}
+	})
+}
+
+// postFileKind uploads a file with the form's kind field, as b.
+func (b *browser) postFileKind(tb testing.TB, u, kind, name string, content []byte) *page {
+	tb.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", b.csrf)
+	mw.WriteField("kind", kind)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(content)
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, u, &buf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Cookie", b.cookie()[len("Cookie: "):])
+	return do(tb, req)
+}
+
+// sheetFile writes rows to a workbook's first sheet from row 1.
+func sheetFile(tb testing.TB, rows ...[]string) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		vals := make([]any, len(r))
+		for j, v := range r {
+			vals[j] = v
+		}
+		if err := f.SetSheetRow(f.GetSheetName(0), cell, &vals); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
