@@ -50,10 +50,10 @@ func TestParseSupplies(t *testing.T) {
 	bad := xlsxFile(t, [][]any{
 		{"物资编码", "物资名称", "单位", "数量"},
 		{"mask_surgical", "", "个", "十"},         // row 2: not a number
-		{"no_such", "", "", "1"},                 // row 3: unknown item
-		{"alcohol_75", "", "瓶", "1"},             // row 4: wrong unit
-		{"gloves", "", "", "-2"},                 // row 5: negative
-		{"face_shield", "", "", "1.0001"},        // row 6: too many decimals
+		{"no_such", "", "", "1"},                // row 3: unknown item
+		{"alcohol_75", "", "瓶", "1"},            // row 4: wrong unit
+		{"gloves", "", "", "-2"},                // row 5: negative
+		{"face_shield", "", "", "1.0001"},       // row 6: too many decimals
 		{"mask_n95", "", "", "3", "", "", "明天"}, // row 7: no expiry column in the header: ignored
 	})
 	_, err = ParseSupplies(bytes.NewReader(bad), "bad.xlsx", campusguard.Receipt, items)
