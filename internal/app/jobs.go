@@ -37,6 +37,7 @@ func scheduled(s *sqlstore.Store, logger *slog.Logger) []jobs.Job {
 		{Name: "retention", Every: time.Hour, Run: func(ctx context.Context) error {
 			return RetainDaily(ctx, s, time.Now())
 		}},
+		{Name: "supply-low-stock", Every: 30 * time.Minute, Run: func(ctx context.Context) error { return DetectLowStockToday(ctx, s, time.Now()) }},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err

@@ -469,3 +469,40 @@ func lowStockSchools(ctx context.Context, q queryer, regionID int64) (map[int64]
 	}
 	return out, rows.Err()
 }
+
+// addLowStock counts each school's items with an open low-stock alert on
+// its dashboard line.
+func addLowStock(ctx context.Context, q queryer, regionID int64, byID map[int64]*campusguard.SchoolStatus) error {
+	low, err := lowStockSchools(ctx, q, regionID)
+	if err != nil {
+		return fmt.Errorf("dashboard low stock: %w", err)
+	}
+	for id, n := range low {
+		if st := byID[id]; st != nil {
+			st.LowStock = n
+		}
+	}
+	return nil
+}
+
+// briefSupplies adds the supplies to a briefing: the schools with low
+// stock (from the dashboard's lines), the batches near expiry and the
+// region's tonnes.
+func briefSupplies(ctx context.Context, q queryer, o *campusguard.Org, day campusguard.Date, d *campusguard.Dashboard,
+	b *campusguard.Briefing) error {
+	for _, st := range d.Schools {
+		if st.LowStock > 0 {
+			b.LowStock = append(b.LowStock, st.Name)
+		}
+	}
+	items, err := supplyItems(ctx, q, o.RegionID)
+	if err != nil || len(items) == 0 {
+		return err // a region that never used supplies has nothing to brief
+	}
+	p, err := supplyPicture(ctx, q, o, day)
+	if err != nil {
+		return err
+	}
+	b.Expiring, b.SupplyTonnes = p.Expiring, p.Tonnes
+	return nil
+}

@@ -488,6 +488,23 @@ func TestSupplyCoverAndLowStock(t *testing.T) {
 		if len(p.Schools) != 2 || p.LowSchools != 1 || p.Schools[0].SchoolID != school || p.Tonnes != "0.001" {
 			t.Errorf("picture: %+v, %d low, %s t; want 2 schools, ours first and low, 0.001 t", p.Schools, p.LowSchools, p.Tonnes)
 		}
+		// The dashboard's line and light, and the briefing.
+		d, err := s.Dashboard(w.bureau, w.tr.County.ID, supplyToday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range d.Schools {
+			if st.SchoolID == school && (st.LowStock == 0 || st.Light == campusguard.LightGreen) {
+				t.Errorf("dashboard line: low stock %d, light %s", st.LowStock, st.Light)
+			}
+		}
+		b, err := s.GenerateBriefing(w.bureau, w.tr.County.ID, supplyToday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.LowStock) != 1 || b.LowStock[0] != w.tr.School.Name || b.SupplyTonnes != "0.001" {
+			t.Errorf("briefing: low %v, %s t", b.LowStock, b.SupplyTonnes)
+		}
 		mustBook(t, s, w.officer, campusguard.MovementInput{Kind: campusguard.Receipt, HolderID: school, ItemID: mask.ID, Quantity: qty("1")})
 		if _, r := alerts(); r != 1 {
 			t.Errorf("DetectLowStock recovered %d, want 1", r)
