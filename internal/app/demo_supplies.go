@@ -187,3 +187,9 @@ func DetectLowStockToday(ctx context.Context, s *sqlstore.Store, now time.Time) 
 	}
 	return nil
 }
+
+// LoadDemoSupplies adds the demo's supplies to a county built before
+// they existed (a prebuilt benchmark city), as the demo would have.
+func LoadDemoSupplies(ctx context.Context, s *sqlstore.Store, cfg demo.Config) error {
+	return demoSupplies(ctx, s, cfg)
+}
