@@ -142,16 +142,26 @@ func TestWebhookSurvivesKill(t *testing.T) {
 			if accepted != 5 || cases != 5 || attempts < 5*(rcv.failFirst+1) {
 				t.Errorf("accepted %d deliveries of %d cases after %d attempts", accepted, cases, attempts)
 			}
-			// The outbox agrees: all delivered, none waiting.
+			// The outbox agrees: all delivered, none waiting. The server marks
+			// a delivery done after the receiver's answer reaches it, a moment
+			// after the receiver counted it, so the outbox is read until it
+			// settles (or the wait runs out and the test fails).
 			store, _, err = app.OpenStore(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer store.Close()
 			var pending, done int
-			if err := store.DB().QueryRow(`SELECT SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END),
+			outbox := func() bool {
+				if err := store.DB().QueryRow(`SELECT SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END),
 				SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END) FROM deliveries`).Scan(&pending, &done); err != nil {
-				t.Fatal(err)
+					t.Fatal(err)
+				}
+				return pending == 0 && done == 5
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for !outbox() && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
 			}
 			if pending != 0 || done != 5 {
 				t.Errorf("deliveries: %d pending, %d done; want 0 and 5", pending, done)
