@@ -33,7 +33,6 @@ func BenchmarkSupplyPicture(b *testing.B) {
 		if err := s.DB().QueryRow(`SELECT MAX(day) FROM rollups`).Scan(&today); err != nil {
 			b.Fatal(err)
 		}
-		today = today.AddDays(1)
 		if n == 0 {
 			if err := app.LoadDemoSupplies(context.Background(), s, demo.Config{Seed: 1, Today: today, HistoryDays: 30}); err != nil {
 				b.Fatal(err)

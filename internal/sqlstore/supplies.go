@@ -18,7 +18,7 @@ import (
 // makes every other booking against the same balance wait until this one
 // commits or rolls back, and then see its result; on SQLite the one writer
 // serialises them anyway. So the never-negative check reads a balance no
-// concurrent booking can change under it, without FOR UPDATE.
+// concurrent booking can change under it, with no row-locking clause.
 
 // supplyHolder returns a holder (a school, or a region's warehouse) the
 // actor may read; NotFound otherwise.

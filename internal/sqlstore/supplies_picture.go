@@ -14,8 +14,28 @@ import (
 // the one place the supplies read "who is expected"; the readiness work
 // (issue 11) may replace its rule.
 func openHeadcounts(ctx context.Context, q queryer, regionID int64, lo, hi string) (map[int64]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.school_id, COUNT(*) FROM people p JOIN orgs s ON s.id = p.school_id
-		WHERE p.region_id = $1 AND p.active = TRUE AND s.path >= $2 AND s.path < $3 GROUP BY p.school_id`, regionID, lo, hi)
+	// The schools of the subtree first, then their people by school: a
+	// join of people with orgs made SQLite walk the tree for every person.
+	srows, err := q.QueryContext(ctx, `SELECT id FROM orgs WHERE region_id = $1 AND kind = 'school' AND path >= $2 AND path < $3`,
+		regionID, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("headcounts: %w", err)
+	}
+	in := map[int64]bool{}
+	for srows.Next() {
+		var id int64
+		if err := srows.Scan(&id); err != nil {
+			srows.Close()
+			return nil, err
+		}
+		in[id] = true
+	}
+	srows.Close()
+	if err := srows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT school_id, COUNT(*) FROM people WHERE region_id = $1 AND active = TRUE
+		GROUP BY school_id`, regionID)
 	if err != nil {
 		return nil, fmt.Errorf("headcounts: %w", err)
 	}
@@ -27,7 +47,9 @@ func openHeadcounts(ctx context.Context, q queryer, regionID int64, lo, hi strin
 		if err := rows.Scan(&id, &n); err != nil {
 			return nil, err
 		}
-		out[id] = n
+		if in[id] {
+			out[id] = n
+		}
 	}
 	return out, rows.Err()
 }
