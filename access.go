@@ -84,7 +84,7 @@ var roleActions = map[AccessRole][]Action{
 // it is what every viewer may, whatever its duty; Grant.Allows adds the
 // duty's.
 func RoleCan(r AccessRole, a Action) bool {
-	return slices.Contains(roleActions[r], a)
+	return slices.Contains(roleActions[r], a) || slices.Contains(supplyRoleActions[r], a)
 }
 
 // The duties of a region viewer (SPEC §2): the department a liaison comes
@@ -124,7 +124,7 @@ func (g Grant) Allows(a Action) bool {
 	if RoleCan(g.Role, a) {
 		return true
 	}
-	return g.Role == RegionViewer && slices.Contains(dutyActions[g.Duty], a)
+	return g.Role == RegionViewer && (slices.Contains(dutyActions[g.Duty], a) || slices.Contains(supplyDutyActions[g.Duty], a))
 }
 
 // ReadOnlyRole reports whether r never writes.

@@ -23,19 +23,21 @@ type SchoolStatus struct {
 	OpenCases    int    `json:"open_cases"`
 	OverdueCases int    `json:"overdue_cases"`
 	OpenAlerts   int    `json:"open_alerts"`
+	LowStock     int    `json:"low_stock"` // supplies below the region's days of cover (issue 13)
 	Light        Light  `json:"light"`
 }
 
 // LightOf decides a school's light: red for an overdue case or an open
 // alert, yellow for open cases or reporting still incomplete after the
-// deadline, grey when no students are expected, green otherwise.
+// deadline, grey when no students are expected, green otherwise. Low
+// stock of a supply makes a school yellow too.
 func LightOf(s *SchoolStatus, pastDeadline bool) Light {
 	switch {
 	case s.OverdueCases > 0 || s.OpenAlerts > 0:
 		return LightRed
 	case s.Rollup.Expected == 0:
 		return LightGrey
-	case s.OpenCases > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
+	case s.OpenCases > 0 || s.LowStock > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
 		return LightYellow
 	}
 	return LightGreen
@@ -79,6 +81,11 @@ type Briefing struct {
 	Overdue      []*Case           `json:"overdue"`
 	Unsigned     []string          `json:"unsigned"` // schools that have not signed off the day
 	Incomplete   []*SchoolStatus   `json:"incomplete"`
+	// Supplies (issue 13): the schools with low stock, the batches that
+	// expire within 30 days, and the region's total in tonnes.
+	LowStock     []string        `json:"low_stock,omitempty"`
+	Expiring     []ExpiringBatch `json:"expiring,omitempty"`
+	SupplyTonnes string          `json:"supply_tonnes,omitempty"`
 }
 
 // DashboardService draws dashboards and keeps briefings.

@@ -50,8 +50,10 @@ type Config struct {
 	// phases and suspensions (issue 11).
 	Files     campusguard.FileService
 	Readiness campusguard.ReadinessService
-	Logger    *slog.Logger
-	Quality   campusguard.QualityService // data quality (issue 17)
+	// Supplies keeps the catalogues, ledgers and cover (issue 13).
+	Supplies campusguard.SupplyService
+	Logger   *slog.Logger
+	Quality  campusguard.QualityService // data quality (issue 17)
 }
 
 // Server serves /api/v1.
@@ -189,6 +191,20 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/roster-template.xlsx", false, s.handleRosterTemplateXLSX},
 		{"GET", "/api/v1/roster-template.csv", false, s.handleRosterTemplateCSV},
 		{"GET", "/api/v1/openapi.json", true, s.handleOpenAPI},
+
+		{"GET", "/api/v1/orgs/{id}/supply-items", false, s.handleSupplyItemIndex},
+		{"POST", "/api/v1/orgs/{id}/supply-items", false, s.handleSupplyItemCreate},
+		{"GET", "/api/v1/orgs/{id}/supplies", false, s.handleSupplyStock},
+		{"GET", "/api/v1/orgs/{id}/supply-movements", false, s.handleSupplyMovementIndex},
+		{"POST", "/api/v1/orgs/{id}/supply-movements", false, s.handleSupplyMovementCreate},
+		{"POST", "/api/v1/supply-movements/{id}/reverse", false, s.handleSupplyReverse},
+		{"GET", "/api/v1/orgs/{id}/supply-picture", false, s.handleSupplyPicture},
+		{"POST", "/api/v1/orgs/{id}/supply-transfers", false, s.handleSupplyTransfers},
+		{"GET", "/api/v1/orgs/{id}/supply-settings", false, s.handleSupplySettingsView},
+		{"PUT", "/api/v1/orgs/{id}/supply-settings", false, s.handleSupplySettingsUpdate},
+		{"POST", "/api/v1/orgs/{id}/supply-import", false, s.handleSupplyImport},
+		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
+		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
 	}, s.readinessRoutes()...)
 }
 

@@ -43,7 +43,10 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 	if err := demoQuality(ctx, store, cfg); err != nil {
 		return sum, err
 	}
-	return sum, demoAlerts(ctx, store, cfg)
+	if err := demoAlerts(ctx, store, cfg); err != nil {
+		return sum, err
+	}
+	return sum, demoSupplies(ctx, store, cfg)
 }
 
 // demoAlerts runs the early warning on each school day of the history in

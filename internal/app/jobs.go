@@ -38,6 +38,7 @@ func scheduled(s *sqlstore.Store, now func() time.Time, hooks *webhook.Dispatche
 			return RetainDaily(ctx, s, now())
 		}},
 		{Name: "data-quality", Every: 15 * time.Minute, Run: func(ctx context.Context) error { return QualityDaily(ctx, s, now()) }},
+		{Name: "supply-low-stock", Every: 30 * time.Minute, Run: func(ctx context.Context) error { return DetectLowStockToday(ctx, s, now()) }},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err

@@ -138,6 +138,9 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 			return nil, err
 		}
 	}
+	if err := addLowStock(ctx, s.read, o.RegionID, byID); err != nil {
+		return nil, err
+	}
 	// Each school is late by its own report deadline (its region's unless
 	// it set one).
 	book, err := regionDeadlines(ctx, s.read, o.RegionID)
@@ -214,6 +217,9 @@ func (s *Store) GenerateBriefing(ctx context.Context, regionID int64, day campus
 	})
 	if len(b.Incomplete) > 20 {
 		b.Incomplete = b.Incomplete[:20]
+	}
+	if err := briefSupplies(ctx, s.read, o, day, d, b); err != nil {
+		return nil, err
 	}
 	body, err := json.Marshal(b)
 	if err != nil {

@@ -153,6 +153,7 @@ type dashRow struct {
 	Cases     int
 	Overdue   int
 	Alerts    int
+	LowStock  int // supplies low (issue 13)
 	Signed    bool
 }
 
@@ -372,7 +373,7 @@ func newSchoolRow(l i18n.Lang, st *campusguard.SchoolStatus, past bool) dashRow 
 	row := dashRow{Name: st.Name, URL: orgURL(st.SchoolID) + "/dashboard", PageURL: orgURL(st.SchoolID), Town: st.Town,
 		TownID: st.TownID, Type: st.Type, TypeLabel: tr(l, schoolTypeKey(st.Type)), Light: st.Light,
 		LightText: tr(l, lightKey(st.Light)), Expected: f.Expected, Reported: f.Reported, Rate: ratePercent(f), rate: -1,
-		Fever: f.Fever, IllAbsent: f.IllAbsent, Cases: st.OpenCases, Overdue: st.OverdueCases, Alerts: st.OpenAlerts,
+		Fever: f.Fever, IllAbsent: f.IllAbsent, Cases: st.OpenCases, Overdue: st.OverdueCases, Alerts: st.OpenAlerts, LowStock: st.LowStock,
 		Signed: st.Signed}
 	if f.Expected > 0 {
 		row.rate = min(f.Reported*100/f.Expected, 100)

@@ -43,6 +43,8 @@ type orgPage struct {
 	BusesURL, DeadlinesURL string
 	// ReadinessURL and SuspensionsURL: reopening readiness and suspensions (issue 11).
 	ReadinessURL, SuspensionsURL string
+	// SuppliesURL shows the holder's supplies to those who read them.
+	SuppliesURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
 	DashboardURL string
 
@@ -217,6 +219,9 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.Transport != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadBusFigures, o.Path) {
 		p.BusesURL = orgURL(id) + "/buses"
+	}
+	if s.Supplies != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadSupplies, o.Path) {
+		p.SuppliesURL = suppliesURL(id)
 	}
 	if s.Policy != nil && o.Kind == campusguard.KindSchool && p.actor.Can(campusguard.WriteOrg, o.Path) {
 		p.DeadlinesURL = orgURL(id) + "/deadlines"

@@ -137,6 +137,17 @@ var routeTable = []route{
 	{Route: Route{"POST", "/inbox/read-all", false}, h: (*Server).handleInboxReadAll},
 	{Route: Route{"POST", "/inbox/{id}/read", false}, h: (*Server).handleInboxRead},
 
+	{Route: Route{"GET", "/orgs/{id}/supplies", false}, h: (*Server).handleSupplies},
+	{Route: Route{"POST", "/orgs/{id}/supplies/movements", false}, h: (*Server).handleSupplyBook},
+	{Route: Route{"POST", "/orgs/{id}/supplies/stocktake", false}, h: (*Server).handleSupplyStockTake},
+	{Route: Route{"POST", "/supply-movements/{id}/reverse", false}, h: (*Server).handleSupplyReverse},
+	{Route: Route{"GET", "/orgs/{id}/supplies/picture", false}, h: (*Server).handleSupplyPicture},
+	{Route: Route{"POST", "/orgs/{id}/supplies/transfers", false}, h: (*Server).handleSupplyTransfers},
+	{Route: Route{"GET", "/orgs/{id}/supplies/import", false}, h: (*Server).handleSupplyImportNew},
+	{Route: Route{"POST", "/orgs/{id}/supplies/import", false}, h: (*Server).handleSupplyImport, ownCSRF: true},
+	{Route: Route{"GET", "/orgs/{id}/supplies/template.xlsx", false}, h: (*Server).handleSupplyTemplate},
+	{Route: Route{"GET", "/orgs/{id}/supplies.xlsx", false}, h: (*Server).handleSupplyExport},
+
 	// Anything else: not found, once signed in.
 	{Route: Route{"", "/", false}, h: func(*Server, http.ResponseWriter, *http.Request) error { return errNotFound }},
 }

@@ -61,7 +61,9 @@ type Config struct {
 	// phases and suspensions (issue 11); nil hides them.
 	Files     campusguard.FileService
 	Readiness campusguard.ReadinessService
-	Logger    *slog.Logger
+	// Supplies keeps the ledgers and the county's picture; nil hides them.
+	Supplies campusguard.SupplyService
+	Logger   *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64
