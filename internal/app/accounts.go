@@ -20,27 +20,21 @@ type DemoAccount struct {
 }
 
 // CreateDemoAccounts makes one account per role in the demo county: the
-// bureau at the root, the school roles at the first school, the class
-// teacher at its first class, and a guardian of one of that class's
-// students. It returns them in role order.
+// bureau at the root, the school roles where the story is (the school and
+// class of the outbreak, so that the doctor, the principal and the class
+// teacher see its cases at once), and a guardian of one of that class's
+// children. Without a history (no outbreak) the school roles go to the
+// first primary school and its first class. It returns them in role order.
 func CreateDemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error) {
 	ctx = campusguard.SystemContext(ctx, "demo")
 	root, err := s.FindOrgByID(ctx, 1)
 	if err != nil {
 		return nil, fmt.Errorf("demo accounts: root: %w", err)
 	}
-	kind := campusguard.KindSchool
-	schools, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1})
-	if err != nil || len(schools) == 0 {
-		return nil, fmt.Errorf("demo accounts: no school: %v", err)
+	school, class, err := demoStoryClass(ctx, s)
+	if err != nil {
+		return nil, err
 	}
-	school := schools[0]
-	ck := campusguard.KindClass
-	classes, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &school.ID, Kind: &ck, Limit: 1})
-	if err != nil || len(classes) == 0 {
-		return nil, fmt.Errorf("demo accounts: no class: %v", err)
-	}
-	class := classes[0]
 	st := campusguard.Student
 	students, _, err := s.FindPeople(ctx, campusguard.PersonFilter{ClassID: &class.ID, Kind: &st, Limit: 1})
 	if err != nil || len(students) == 0 {
@@ -119,4 +113,53 @@ func DemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error)
 		}
 	}
 	return out, nil
+}
+
+// demoStoryClass returns the school and the class of the demo's outbreak:
+// the class with the most cases, else the first class of the first primary
+// school, else of the first school.
+func demoStoryClass(ctx context.Context, s *sqlstore.Store) (school, class *campusguard.Org, err error) {
+	cases, _, err := s.FindCases(ctx, campusguard.CaseFilter{Limit: 500})
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo accounts: cases: %w", err)
+	}
+	count := map[int64]int{}
+	schoolOf := map[int64]int64{}
+	var best int64
+	for _, k := range cases {
+		if k.ClassID == nil {
+			continue
+		}
+		id := *k.ClassID
+		count[id]++
+		schoolOf[id] = k.SchoolID
+		if best == 0 || count[id] > count[best] || count[id] == count[best] && id < best {
+			best = id
+		}
+	}
+	if best != 0 {
+		if class, err = s.FindOrgByID(ctx, best); err != nil {
+			return nil, nil, fmt.Errorf("demo accounts: outbreak class: %w", err)
+		}
+		if school, err = s.FindOrgByID(ctx, schoolOf[best]); err != nil {
+			return nil, nil, fmt.Errorf("demo accounts: outbreak school: %w", err)
+		}
+		return school, class, nil
+	}
+	kind := campusguard.KindSchool
+	primary := campusguard.Primary
+	schools, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, SchoolType: &primary, Limit: 1})
+	if err == nil && len(schools) == 0 {
+		schools, _, err = s.FindOrgs(ctx, campusguard.OrgFilter{Kind: &kind, Limit: 1})
+	}
+	if err != nil || len(schools) == 0 {
+		return nil, nil, fmt.Errorf("demo accounts: no school: %v", err)
+	}
+	school = schools[0]
+	ck := campusguard.KindClass
+	classes, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &school.ID, Kind: &ck, Limit: 1})
+	if err != nil || len(classes) == 0 {
+		return nil, nil, fmt.Errorf("demo accounts: no class: %v", err)
+	}
+	return school, classes[0], nil
 }

@@ -31,8 +31,9 @@ type Main struct {
 	DB     string
 	Addr   string
 	Logger *slog.Logger
-	Open   *sqlstore.Store // an open store to use instead of opening DB; Close closes it
-	Backup BackupConfig    // scheduled backups; none without a directory
+	Open   *sqlstore.Store  // an open store to use instead of opening DB; Close closes it
+	Backup BackupConfig     // scheduled backups; none without a directory
+	Now    func() time.Time // the clock; nil means time.Now (tests set a fake one)
 
 	store    *sqlstore.Store
 	backups  *backupScheduler
@@ -161,7 +162,7 @@ func (m *Main) Handler() http.Handler {
 		Logger: m.Logger}))
 	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Inbox: m.store, Hooks: m.store, Settings: m.store, Cases: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store,
 		System: web.SystemInfo{Service: m.store, BackupDir: m.Backup.Dir, BackupEvery: m.Backup.Every, BackupKeep: m.Backup.Keep},
-		Logger: m.Logger}))
+		Logger: m.Logger, Now: m.Now}))
 	signedIn := (&authn.Middleware{Store: m.store, Logger: m.Logger}).Wrap(mux)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
