@@ -38,8 +38,17 @@ var (
 // tab is one browser tab of a test, in a browser context of its own, so
 // that no cookie (the language choice) leaks from one test to another.
 type tab struct {
-	t   testing.TB
-	ctx context.Context
+	t    testing.TB
+	ctx  context.Context
+	base string // the server the tab talks to; "" is the package's
+}
+
+// origin returns the URL of the server the tab talks to.
+func (b *tab) origin() string {
+	if b.base != "" {
+		return b.base
+	}
+	return server.URL()
 }
 
 // newTab opens a tab at the viewport, sending Accept-Language acceptLang
@@ -151,7 +160,7 @@ func (b *tab) query() (context.Context, context.CancelFunc) {
 // open loads the path of the server and fails unless it answers 200.
 func (b *tab) open(path string) {
 	b.t.Helper()
-	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(server.URL()+path))
+	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.origin()+path))
 	if err != nil {
 		b.t.Fatalf("open %s: %v", path, err)
 	}
@@ -199,7 +208,7 @@ func (b *tab) path() string {
 	if err != nil {
 		b.t.Fatalf("location: %v", err)
 	}
-	return strings.TrimPrefix(loc, server.URL())
+	return strings.TrimPrefix(loc, b.origin())
 }
 
 // text returns the visible text of the first element the selector matches,

@@ -53,7 +53,9 @@ func (s *Server) classDay(ctx context.Context, a *campusguard.Actor, l i18n.Lang
 		}
 		return r
 	}
-	checks, _, err := s.Health.FindChecks(ctx, campusguard.CheckFilter{ClassID: &o.ID, Day: &day, Limit: 2000})
+	// Every version: an abnormal report later corrected to normal is still
+	// named, and says it was corrected.
+	checks, _, err := s.Health.FindChecks(ctx, campusguard.CheckFilter{ClassID: &o.ID, Day: &day, History: true, Limit: 5000})
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func (s *Server) classDay(ctx context.Context, a *campusguard.Actor, l i18n.Lang
 			}
 			abnormal[c.PersonID] = append(abnormal[c.PersonID], c)
 		}
-		if c.Attendance == campusguard.Absent && absent[c.PersonID] == nil {
+		if c.Current && c.Attendance == campusguard.Absent && absent[c.PersonID] == nil {
 			absent[c.PersonID] = c
 		}
 	}
@@ -102,6 +104,9 @@ func (s *Server) classDay(ctx context.Context, a *campusguard.Actor, l i18n.Lang
 			}
 			for _, sym := range c.Symptoms {
 				part += " " + tr(l, symptomKey(sym))
+			}
+			if !c.Current {
+				part += " " + tr(l, "classday.corrected")
 			}
 			seen = append(seen, part)
 		}
