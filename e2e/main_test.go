@@ -3,9 +3,10 @@
 // fresh tab (with its own cookies) for each test, signed in as the demo
 // county's region admin unless the test signs in otherwise.
 //
-//	go test ./e2e                              # skipped when no Chromium is found
-//	CAMPUSGUARD_CHROMIUM=/path/to/chrome go test ./e2e
-//	CAMPUSGUARD_SCREENSHOTS=1 go test -run Screenshots ./e2e   # rewrites docs/screenshots
+//	go test ./e2e                              # skipped: the browser tests are in the long suite
+//	CAMPUSGUARD_TEST_LONG=1 go test ./e2e      # skipped when no Chromium is found
+//	CAMPUSGUARD_TEST_LONG=1 CAMPUSGUARD_CHROMIUM=/path/to/chrome go test ./e2e
+//	CAMPUSGUARD_TEST_LONG=1 CAMPUSGUARD_SCREENSHOTS=1 go test -run 'Screenshots|FirstDay' ./e2e   # rewrites docs/screenshots
 //
 // Under CI=true a missing Chromium fails the package instead of skipping it.
 package e2e
@@ -26,6 +27,7 @@ import (
 	"campusguard"
 	"campusguard/internal/app"
 	"campusguard/internal/demo"
+	"campusguard/internal/longtest"
 	"campusguard/internal/sqlstore"
 )
 
@@ -73,6 +75,10 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
+	if !longtest.Enabled() {
+		skipReason = fmt.Sprintf("browser tests are in the long suite: %s=1 or CI=true runs them", longtest.Env)
+		return m.Run()
+	}
 	path, why := findChromium()
 	if path == "" {
 		if os.Getenv("CI") == "true" {

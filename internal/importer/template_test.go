@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"campusguard"
+	"campusguard/internal/longtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -282,6 +283,7 @@ func TestWriteRosterRoundTrip(t *testing.T) {
 }
 
 func TestWriteRosterXLSXLarge(t *testing.T) {
+	longtest.Skip(t, "100,000 rows")
 	if testing.Short() {
 		t.Skip("100,000 rows")
 	}
