@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"campusguard"
 	"campusguard/internal/sqlstore"
@@ -105,6 +106,9 @@ func DemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error)
 			a := DemoAccount{Login: u.Login, Role: campusguard.GuardianRole, Where: "本人子女 / own children"}
 			if len(u.Grants) > 0 {
 				a.Role, a.Where = u.Grants[0].Role, u.Grants[0].OrgName
+				if where, err := placeName(ctx, s, u.Grants[0].OrgID); err == nil && where != "" {
+					a.Where = where
+				}
 			}
 			if a.Role == campusguard.SystemAdmin {
 				a.Where = "全部 / everything"
@@ -162,4 +166,30 @@ func demoStoryClass(ctx context.Context, s *sqlstore.Store) (school, class *camp
 		return nil, nil, fmt.Errorf("demo accounts: no class: %v", err)
 	}
 	return school, classes[0], nil
+}
+
+// placeName names an org as a person finds it: a class as "school grade
+// class" (a bare "1班" says nothing), anything else by its own name.
+func placeName(ctx context.Context, s *sqlstore.Store, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	o, err := s.FindOrgByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if o.Kind != campusguard.KindClass && o.Kind != campusguard.KindGrade {
+		return o.Name, nil
+	}
+	anc, err := s.OrgAncestors(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, a := range anc {
+		if a.Kind == campusguard.KindSchool || a.Kind == campusguard.KindGrade {
+			parts = append(parts, a.Name)
+		}
+	}
+	return strings.Join(append(parts, o.Name), " "), nil
 }
