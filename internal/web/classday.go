@@ -10,8 +10,9 @@ import (
 
 // classDayCard names the children of a class who need someone's attention
 // on the day shown: each abnormal one with what was seen and their open
-// case, each absent one with the reason, and each one with nothing reported
-// at all. Absent children are not "not reported".
+// case, each absent one with the reason, and on a past school day (a day
+// off shows the last one) each one with nothing reported at all; today's
+// have a card of their own. Absent children are not "not reported".
 type classDayCard struct {
 	Day      string
 	Abnormal []classDayRow
@@ -126,6 +127,9 @@ func (s *Server) classDay(ctx context.Context, a *campusguard.Actor, l i18n.Lang
 		}
 		withCase(&r, p.ID)
 		card.Absent = append(card.Absent, r)
+	}
+	if day == s.today() {
+		return card, nil // today's missing children have their own card, with the reminders
 	}
 	missing, err := s.Health.MissingReports(ctx, o.ID, day)
 	if err != nil {
