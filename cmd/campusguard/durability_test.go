@@ -91,7 +91,19 @@ func TestKillDuringSubmissions(t *testing.T) {
 					}
 				}()
 			}
-			time.Sleep(700 * time.Millisecond)
+			// Kill it mid-stream, once enough submissions were acknowledged
+			// for the test to prove something (a wait, not a fixed sleep: a
+			// loaded machine acknowledges fewer in the same time).
+			deadline := time.Now().Add(30 * time.Second)
+			for time.Now().Before(deadline) {
+				mu.Lock()
+				n := len(acked)
+				mu.Unlock()
+				if n >= 40 {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
 			srv.kill(t)
 			close(stop)
 			wg.Wait()

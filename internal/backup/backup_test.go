@@ -136,14 +136,23 @@ func TestBackupDuringSubmissions(t *testing.T) {
 					}
 				}()
 			}
-			time.Sleep(300 * time.Millisecond)
+			// Back up once enough submissions were acknowledged, and let some
+			// more arrive after: waits, not fixed sleeps, so that a loaded
+			// machine proves as much as an idle one.
+			acks := func() int { mu.Lock(); defer mu.Unlock(); return len(acked) }
+			waitAcks := func(n int) {
+				for deadline := time.Now().Add(30 * time.Second); acks() < n && time.Now().Before(deadline); {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			waitAcks(40)
 			start := time.Now()
 			path := filepath.Join(t.TempDir(), "a.cgbak")
 			m, err := backup.Create(sys, store, dsn, path, backup.Options{})
 			mu.Lock()
 			during := len(acked)
 			mu.Unlock()
-			time.Sleep(100 * time.Millisecond) // and some after
+			waitAcks(during + 10) // and some after
 			close(stop)
 			wg.Wait()
 			if err != nil {
