@@ -154,3 +154,26 @@ func TestTemplatesHaveNoLiteralWords(t *testing.T) {
 		t.Fatalf("read only %d templates", files)
 	}
 }
+
+// TestChineseCataloguesHaveNoEnglish: a Chinese message holds no English
+// word ("今日已签发 by %s at %s" did), only the technical names people meet
+// as they are: file kinds, protocols, headers, commands and the like.
+func TestChineseCataloguesHaveNoEnglish(t *testing.T) {
+	technical := map[string]bool{}
+	for _, w := range strings.Fields(`Excel CSV csv xlsx GBK UTF JSON MB false true DD MM YYYY RFC API orgs people
+		Authorization Bearer http https POST HMAC SHA Unix Campusguard Delivery xx EARS XXXXX person PATH PostgreSQL
+		client postgresql campusguard force db backup dir restore data file form multipart`) {
+		technical[w] = true
+	}
+	verb := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
+	word := regexp.MustCompile(`[A-Za-z_]{2,}`)
+	for _, l := range []i18n.Lang{i18n.Hans, i18n.Hant} {
+		for _, k := range i18n.Keys(l) {
+			for _, w := range word.FindAllString(verb.ReplaceAllString(i18n.T(l, k), ""), -1) {
+				if !technical[w] {
+					t.Errorf("%s %q = %q holds the English %q", l, k, i18n.T(l, k), w)
+				}
+			}
+		}
+	}
+}
