@@ -188,7 +188,7 @@ func mark(s string) string {
 			open = true
 		}
 		b.WriteByte(s[i])
-		if s[i] == '%' { // "%%"
+		if s[i] == '%' && i+1 < len(s) { // "%%"; a lone "%" at the end stays as it is
 			i++
 			b.WriteByte('%')
 		}

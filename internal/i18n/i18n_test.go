@@ -66,3 +66,26 @@ func TestMarking(t *testing.T) {
 		t.Errorf("nested: Unmarked = %q, want xy", u)
 	}
 }
+
+// FuzzMark: marking only adds the marks, balanced, and leaves outside them
+// nothing but the message's verbs: never a piece of its text.
+func FuzzMark(f *testing.F) {
+	for _, s := range []string{"", "a", "%s", "由 %s 于 %s 签发", "100%% %d", "%-5.1f°C", "%", "a%", "%%%s%%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, string([]rune{MarkStart, MarkEnd})) {
+			t.Skip()
+		}
+		m := mark(s)
+		if got := strings.NewReplacer(string(MarkStart), "", string(MarkEnd), "").Replace(m); got != s {
+			t.Fatalf("mark(%q) without the marks = %q", s, got)
+		}
+		if a, b := strings.Count(m, string(MarkStart)), strings.Count(m, string(MarkEnd)); a != b {
+			t.Fatalf("mark(%q) = %q: %d opening marks, %d closing", s, m, a, b)
+		}
+		if u := Unmarked(m); u != "" && !strings.HasPrefix(u, "%") {
+			t.Fatalf("Unmarked(mark(%q)) = %q: text outside the marks", s, u)
+		}
+	})
+}
