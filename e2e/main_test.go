@@ -120,7 +120,11 @@ func runMain(m *testing.M) int {
 
 	// Only warnings and errors: a failing page shows its cause in the output.
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	server = &app.Main{Addr: "127.0.0.1:0", Open: s, Logger: logger}
+	// The pages' clock: 09:30 of the demo's today, a school day, so that
+	// what they show (and the screenshots) does not depend on the day the
+	// tests run.
+	at := time.Date(demoToday.Year, demoToday.Month, demoToday.Day, 9, 30, 0, 0, campusguard.China)
+	server = &app.Main{Addr: "127.0.0.1:0", Open: s, Logger: logger, Now: func() time.Time { return at }}
 	if err := server.Run(ctx); err != nil {
 		s.Close()
 		fmt.Fprintf(os.Stderr, "e2e: start server: %v\n", err)
