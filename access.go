@@ -418,6 +418,10 @@ type Session struct {
 	CSRF      string    `json:"-"`
 	UserID    int64     `json:"user_id"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// IssuedAt is when the server's clock issued it: the cookie's life is
+	// ExpiresAt − IssuedAt, so a browser whose clock differs from the
+	// server's still keeps it for that long.
+	IssuedAt time.Time `json:"-"`
 }
 
 // APIToken is a device's or an integration's credential, with one grant.

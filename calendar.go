@@ -102,3 +102,20 @@ func (c Calendar) SchoolDay(d Date) bool {
 	}
 	return !weekend(d)
 }
+
+// ShownDay is the day the daily pages show by default on day d: d itself on
+// a school day, else the last school day before it (a Saturday shows the
+// Friday, the day after a holiday week the last day of term), so that a day
+// off is never counted as a day nobody reported. It looks back at most 60
+// days and returns d when it finds no school day; off says d is a day off.
+func (c Calendar) ShownDay(d Date) (shown Date, off bool) {
+	if c.SchoolDay(d) {
+		return d, false
+	}
+	for i := 1; i <= 60; i++ {
+		if p := d.AddDays(-i); c.SchoolDay(p) {
+			return p, true
+		}
+	}
+	return d, true
+}

@@ -1,6 +1,9 @@
 package campusguard
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestCalendar: weekdays are school days but the days off, weekends are
 // not but the make-up days; an exception that changes nothing, or lies
@@ -50,6 +53,34 @@ func TestCalendar(t *testing.T) {
 			t.Errorf("%+v: %v, want valid", c.in, err)
 		case c.field != "" && (len(fields) == 0 || fields[0].Field != c.field):
 			t.Errorf("%+v: %v, want an error on %s", c.in, err, c.field)
+		}
+	}
+}
+
+// TestShownDay: a day off shows the last school day before it, a school day
+// itself, whatever the calendar's exceptions say.
+func TestShownDay(t *testing.T) {
+	d := func(m time.Month, day int) Date { return Date{Year: 2026, Month: m, Day: day} }
+	cal := CalendarOf([]CalendarDay{
+		{Day: d(time.October, 1), Kind: DayOff}, {Day: d(time.October, 2), Kind: DayOff},
+		{Day: d(time.October, 10), Kind: MakeUpDay},
+	})
+	for _, tc := range []struct {
+		day, want Date
+		off       bool
+	}{
+		{d(time.December, 4), d(time.December, 4), false}, // a Friday
+		{d(time.December, 5), d(time.December, 4), true},  // Saturday: the Friday
+		{d(time.December, 6), d(time.December, 4), true},  // Sunday: the Friday
+		{d(time.December, 7), d(time.December, 7), false}, // Monday
+		{d(time.October, 2), d(time.September, 30), true}, // a holiday after a holiday: the last day of term
+		{d(time.October, 4), d(time.September, 30), true}, // the Sunday after
+		{d(time.October, 10), d(time.October, 10), false}, // a Saturday make-up day
+		{d(time.October, 11), d(time.October, 10), true},  // the Sunday after it
+	} {
+		got, off := cal.ShownDay(tc.day)
+		if got != tc.want || off != tc.off {
+			t.Errorf("ShownDay(%s) = %s, %v; want %s, %v", tc.day, got, off, tc.want, tc.off)
 		}
 	}
 }

@@ -3,9 +3,10 @@
 // fresh tab (with its own cookies) for each test, signed in as the demo
 // county's region admin unless the test signs in otherwise.
 //
-//	go test ./e2e                              # skipped when no Chromium is found
-//	CAMPUSGUARD_CHROMIUM=/path/to/chrome go test ./e2e
-//	CAMPUSGUARD_SCREENSHOTS=1 go test -run Screenshots ./e2e   # rewrites docs/screenshots
+//	go test ./e2e                              # skipped: the browser tests are in the long suite
+//	CAMPUSGUARD_TEST_LONG=1 go test ./e2e      # skipped when no Chromium is found
+//	CAMPUSGUARD_TEST_LONG=1 CAMPUSGUARD_CHROMIUM=/path/to/chrome go test ./e2e
+//	CAMPUSGUARD_TEST_LONG=1 CAMPUSGUARD_SCREENSHOTS=1 go test -run 'Screenshots|FirstDay' ./e2e   # rewrites docs/screenshots
 //
 // Under CI=true a missing Chromium fails the package instead of skipping it.
 package e2e
@@ -26,6 +27,7 @@ import (
 	"campusguard"
 	"campusguard/internal/app"
 	"campusguard/internal/demo"
+	"campusguard/internal/longtest"
 	"campusguard/internal/sqlstore"
 )
 
@@ -73,6 +75,11 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
+	if !longtest.Enabled() {
+		// Nothing of the package runs: every test here needs the browser.
+		fmt.Fprintf(os.Stderr, "e2e: skipped: the browser tests are in the long suite; %s=1 or CI=true runs them\n", longtest.Env)
+		return 0
+	}
 	path, why := findChromium()
 	if path == "" {
 		if os.Getenv("CI") == "true" {
@@ -113,6 +120,9 @@ func runMain(m *testing.M) int {
 
 	// Only warnings and errors: a failing page shows its cause in the output.
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The pages' clock: 09:30 of the demo's today, a school day, unless a
+	// test sets another, so that what they show (and the screenshots)
+	// does not depend on the day the tests run.
 	server = &app.Main{Addr: "127.0.0.1:0", Open: s, Logger: logger, Now: e2eClock.now}
 	if err := server.Run(ctx); err != nil {
 		s.Close()

@@ -15,16 +15,30 @@ import (
 	"campusguard"
 )
 
-// e2eClock is the server's clock: the real one unless a test sets a day.
+// e2eClock is the server's clock: 09:30 of the demo's today (a school
+// day), unless a test sets another time or the real clock.
 var e2eClock clock
 
-type clock struct{ fixed atomic.Pointer[time.Time] }
+type clock struct {
+	fixed atomic.Pointer[time.Time]
+	real  atomic.Bool
+}
 
 func (c *clock) now() time.Time {
+	if c.real.Load() {
+		return time.Now()
+	}
 	if t := c.fixed.Load(); t != nil {
 		return *t
 	}
-	return time.Now()
+	return time.Date(demoToday.Year, demoToday.Month, demoToday.Day, 9, 30, 0, 0, campusguard.China)
+}
+
+// setReal gives the server the real clock until the test ends: for what
+// the browser stamps with its own (offline capture's taken times).
+func (c *clock) setReal(tb testing.TB) {
+	c.real.Store(true)
+	tb.Cleanup(func() { c.real.Store(false) })
 }
 
 // set fixes the clock at t until the test ends.
@@ -148,13 +162,18 @@ func TestReadinessWalk(t *testing.T) {
 		t.Fatalf("%d schools open on the overview, want 1", len(open))
 	}
 
-	// A day off: the Sunday before. Nobody is open, and the page says why.
+	// A day off: the Sunday before. The dashboard says so and shows the
+	// last school day, the Friday, before the approval: nobody open.
 	e2eClock.set(t, monday.AddDate(0, 0, -1))
 	bureauTab.open(dash)
 	if got := bureauTab.attrs(testid("reopening-figures"), "data-open-classes"); got[0] != "0" {
 		t.Fatalf("on a Sunday the dashboard shows %v classes open", got)
 	}
-	if bureauTab.count(testid("dash-day-off")) != 1 {
+	if bureauTab.count(testid("day-off")) != 1 {
 		t.Fatal("the dashboard does not say the day is off")
+	}
+	friday := campusguard.DateOf(monday.AddDate(0, 0, -3)).String()
+	if got := bureauTab.text(testid("dash-date")); got != friday {
+		t.Fatalf("on a Sunday the dashboard shows %s, want the Friday %s", got, friday)
 	}
 }

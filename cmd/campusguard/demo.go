@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"campusguard"
@@ -37,8 +38,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		fmt.Fprintf(env.stdout, "building the demo county (seed %d, %d students) into %s ...\n", *seed, *students, store.Target())
 		start := time.Now()
 		today := campusguard.Today(time.Now())
+		about := max(1, *students/700) // about one school per 700 students
 		cfg := demo.Config{Seed: *seed, Students: *students, Today: today, HistoryDays: *history}
-		sum, err := app.BuildDemo(ctx, store, cfg)
+		sum, err := app.BuildDemoWith(ctx, store, cfg, demoProgress(env.stdout, about, start))
 		if err == nil {
 			err = app.DemoReadiness(ctx, store, cfg) // issue 11: readiness, phases, suspensions
 		}
@@ -77,4 +79,24 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 	fmt.Fprintf(env.stdout, "campusguard demo county is ready: open %s\n", m.URL())
 	<-ctx.Done()
 	return m.Close()
+}
+
+// demoProgress prints how the build goes: a line every tenth of the
+// schools (of about as many as the size asks for), then each last step,
+// with the seconds since start, so that nobody waits minutes in silence.
+func demoProgress(w io.Writer, about int, start time.Time) app.DemoProgress {
+	step := max(1, about/10)
+	return func(what string, schools int) {
+		secs := time.Since(start).Seconds()
+		switch what {
+		case "schools":
+			if schools%step == 0 {
+				fmt.Fprintf(w, "  %4.0fs  schools and their daily checks: %d of about %d\n", secs, schools, about)
+			}
+		case "cases":
+			fmt.Fprintf(w, "  %4.0fs  %d schools loaded; opening and moving the outbreak's cases\n", secs, schools)
+		case "alerts":
+			fmt.Fprintf(w, "  %4.0fs  running the early warning on each school day of the history\n", secs)
+		}
+	}
 }

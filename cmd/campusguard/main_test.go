@@ -54,6 +54,23 @@ func TestDemoNoServe(t *testing.T) {
 	if err != nil || !strings.Contains(out, "800 students") {
 		t.Fatalf("demo = %q, %v; want 800 students built", out, err)
 	}
+	// It tells how the build goes, step by step, as it goes.
+	for _, want := range []string{"schools and their daily checks: 1 of about 1", "opening and moving the outbreak's cases", "running the early warning"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo printed no %q:\n%s", want, out)
+		}
+	}
+	// The school's accounts are where the outbreak is: the doctor's school
+	// is the class teacher's, and the guardian's child is in that class.
+	where := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 3 {
+			where[f[0]] = strings.Join(f[2:], " ")
+		}
+	}
+	if d, c := where["doctor"], where["teacher"]; d == "" || !strings.HasPrefix(c, d) {
+		t.Errorf("doctor at %q, teacher at %q: want the teacher's class in the doctor's school", d, c)
+	}
 	out, _, err = runCmd(t, nil, "demo", "--no-serve", "--db", db)
 	if err != nil || !strings.Contains(out, "already holds data") {
 		t.Errorf("demo again = %q, %v; want it to keep the data", out, err)

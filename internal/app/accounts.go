@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"campusguard"
 	"campusguard/internal/sqlstore"
@@ -20,27 +21,21 @@ type DemoAccount struct {
 }
 
 // CreateDemoAccounts makes one account per role in the demo county: the
-// bureau at the root, the school roles at the first school, the class
-// teacher at its first class, and a guardian of one of that class's
-// students. It returns them in role order.
+// bureau at the root, the school roles where the story is (the school and
+// class of the outbreak, so that the doctor, the principal and the class
+// teacher see its cases at once), and a guardian of one of that class's
+// children. Without a history (no outbreak) the school roles go to the
+// first primary school and its first class. It returns them in role order.
 func CreateDemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error) {
 	ctx = campusguard.SystemContext(ctx, "demo")
 	root, err := s.FindOrgByID(ctx, 1)
 	if err != nil {
 		return nil, fmt.Errorf("demo accounts: root: %w", err)
 	}
-	kind := campusguard.KindSchool
-	schools, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &root.ID, Kind: &kind, Limit: 1})
-	if err != nil || len(schools) == 0 {
-		return nil, fmt.Errorf("demo accounts: no school: %v", err)
+	school, class, err := demoStoryClass(ctx, s, root.ID)
+	if err != nil {
+		return nil, err
 	}
-	school := schools[0]
-	ck := campusguard.KindClass
-	classes, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &school.ID, Kind: &ck, Limit: 1})
-	if err != nil || len(classes) == 0 {
-		return nil, fmt.Errorf("demo accounts: no class: %v", err)
-	}
-	class := classes[0]
 	st := campusguard.Student
 	students, _, err := s.FindPeople(ctx, campusguard.PersonFilter{ClassID: &class.ID, Kind: &st, Limit: 1})
 	if err != nil || len(students) == 0 {
@@ -111,6 +106,9 @@ func DemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error)
 			a := DemoAccount{Login: u.Login, Role: campusguard.GuardianRole, Where: "本人子女 / own children"}
 			if len(u.Grants) > 0 {
 				a.Role, a.Where = u.Grants[0].Role, u.Grants[0].OrgName
+				if where, err := placeName(ctx, s, u.Grants[0].OrgID); err == nil && where != "" {
+					a.Where = where
+				}
 			}
 			if a.Role == campusguard.SystemAdmin {
 				a.Where = "全部 / everything"
@@ -119,4 +117,79 @@ func DemoAccounts(ctx context.Context, s *sqlstore.Store) ([]DemoAccount, error)
 		}
 	}
 	return out, nil
+}
+
+// demoStoryClass returns the school and the class of the demo's outbreak:
+// the class with the most cases, else the first class of the first primary
+// school, else of the first school.
+func demoStoryClass(ctx context.Context, s *sqlstore.Store, rootID int64) (school, class *campusguard.Org, err error) {
+	cases, _, err := s.FindCases(ctx, campusguard.CaseFilter{OrgID: &rootID, Limit: 500})
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo accounts: cases: %w", err)
+	}
+	count := map[int64]int{}
+	schoolOf := map[int64]int64{}
+	var best int64
+	for _, k := range cases {
+		if k.ClassID == nil {
+			continue
+		}
+		id := *k.ClassID
+		count[id]++
+		schoolOf[id] = k.SchoolID
+		if best == 0 || count[id] > count[best] || count[id] == count[best] && id < best {
+			best = id
+		}
+	}
+	if best != 0 {
+		if class, err = s.FindOrgByID(ctx, best); err != nil {
+			return nil, nil, fmt.Errorf("demo accounts: outbreak class: %w", err)
+		}
+		if school, err = s.FindOrgByID(ctx, schoolOf[best]); err != nil {
+			return nil, nil, fmt.Errorf("demo accounts: outbreak school: %w", err)
+		}
+		return school, class, nil
+	}
+	kind := campusguard.KindSchool
+	primary := campusguard.Primary
+	schools, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &rootID, Kind: &kind, SchoolType: &primary, Limit: 1})
+	if err == nil && len(schools) == 0 {
+		schools, _, err = s.FindOrgs(ctx, campusguard.OrgFilter{Under: &rootID, Kind: &kind, Limit: 1})
+	}
+	if err != nil || len(schools) == 0 {
+		return nil, nil, fmt.Errorf("demo accounts: no school: %v", err)
+	}
+	school = schools[0]
+	ck := campusguard.KindClass
+	classes, _, err := s.FindOrgs(ctx, campusguard.OrgFilter{Under: &school.ID, Kind: &ck, Limit: 1})
+	if err != nil || len(classes) == 0 {
+		return nil, nil, fmt.Errorf("demo accounts: no class: %v", err)
+	}
+	return school, classes[0], nil
+}
+
+// placeName names an org as a person finds it: a class as "school grade
+// class" (a bare "1班" says nothing), anything else by its own name.
+func placeName(ctx context.Context, s *sqlstore.Store, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	o, err := s.FindOrgByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if o.Kind != campusguard.KindClass && o.Kind != campusguard.KindGrade {
+		return o.Name, nil
+	}
+	anc, err := s.OrgAncestors(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, a := range anc {
+		if a.Kind == campusguard.KindSchool || a.Kind == campusguard.KindGrade {
+			parts = append(parts, a.Name)
+		}
+	}
+	return strings.Join(append(parts, o.Name), " "), nil
 }

@@ -13,12 +13,32 @@ import (
 
 // BuildDemo generates the county and loads it in one transaction.
 func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (demo.Summary, error) {
+	return BuildDemoWith(ctx, store, cfg, nil)
+}
+
+// DemoProgress is told what BuildDemoWith has done: the schools loaded so
+// far (step "schools"), then the steps "cases" and "alerts" as they start.
+type DemoProgress func(step string, schools int)
+
+// BuildDemoWith is BuildDemo telling progress (nil: no one) how it goes,
+// so that a person waiting sees it move.
+func BuildDemoWith(ctx context.Context, store *sqlstore.Store, cfg demo.Config, progress DemoProgress) (demo.Summary, error) {
+	if progress == nil {
+		progress = func(string, int) {}
+	}
 	var sum demo.Summary
+	schools := 0
 	err := store.Load(ctx, func(load func(*sqlstore.Batch) error) error {
 		var err error
 		sum, err = demo.Generate(cfg, func(b *demo.Batch) error {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			for _, o := range b.Orgs {
+				if o.Kind == campusguard.KindSchool {
+					schools++
+					progress("schools", schools)
+				}
 			}
 			sb := &sqlstore.Batch{Orgs: b.Orgs, Places: b.Places, Routes: b.Routes, People: b.People, Guardians: b.Guardians,
 				Checks: b.Checks, Calendar: b.Calendar}
@@ -37,12 +57,14 @@ func BuildDemo(ctx context.Context, store *sqlstore.Store, cfg demo.Config) (dem
 	if err != nil {
 		return sum, err
 	}
+	progress("cases", schools)
 	if err := demoCases(ctx, store); err != nil {
 		return sum, err
 	}
 	if err := demoQuality(ctx, store, cfg); err != nil {
 		return sum, err
 	}
+	progress("alerts", schools)
 	if err := demoAlerts(ctx, store, cfg); err != nil {
 		return sum, err
 	}

@@ -18,7 +18,7 @@ func demoQuality(ctx context.Context, s *sqlstore.Store, cfg demo.Config) error 
 	if cfg.HistoryDays <= 0 {
 		return nil
 	}
-	ctx = campusguard.SystemContext(ctx, "demo")
+	ctx = campusguard.WithActorName(campusguard.SystemContext(ctx, "demo"), "王校医（演示）")
 	regions, err := rootRegions(ctx, s)
 	if err != nil || len(regions) == 0 {
 		return err

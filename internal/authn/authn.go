@@ -122,10 +122,19 @@ func CheckCSRF(r *http.Request) bool {
 
 // SetSessionCookie sends the session cookie: HttpOnly, SameSite=Lax (so a
 // link from a message app still arrives signed in, while cross-site posts
-// do not carry it), Secure when the request came over TLS.
+// do not carry it), Secure when the request came over TLS. Its life is
+// given as Max-Age, the session's length on the server's clock, and not
+// as an Expires date, which a phone whose clock is wrong would read as
+// already past (or as far off); the server ends the session on its own
+// clock whatever the cookie says.
 func SetSessionCookie(w http.ResponseWriter, r *http.Request, s *campusguard.Session) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: s.Token, Path: "/", Expires: s.ExpiresAt,
-		MaxAge: int(time.Until(s.ExpiresAt).Seconds()), HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	issued := s.IssuedAt
+	if issued.IsZero() {
+		issued = time.Now()
+	}
+	life := max(int(s.ExpiresAt.Sub(issued).Seconds()), 1)
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: s.Token, Path: "/", MaxAge: life, HttpOnly: true,
+		Secure: secure(r), SameSite: http.SameSiteLaxMode})
 }
 
 // ClearSessionCookie removes the session cookie.

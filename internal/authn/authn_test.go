@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"campusguard"
 	"campusguard/internal/authn"
@@ -79,10 +80,16 @@ func TestSessionCookie(t *testing.T) {
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest("GET", "https://school.example/", nil)
 	r.Header.Set("X-Forwarded-Proto", "https")
-	authn.SetSessionCookie(w, r, &campusguard.Session{Token: "t0ken"})
+	// A server whose clock is a year behind the browser's: the cookie
+	// still lives the session's twelve hours.
+	issued := time.Now().AddDate(-1, 0, 0)
+	authn.SetSessionCookie(w, r, &campusguard.Session{Token: "t0ken", IssuedAt: issued, ExpiresAt: issued.Add(12 * time.Hour)})
 	c := w.Result().Cookies()[0]
 	if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Value != "t0ken" || c.Path != "/" {
 		t.Errorf("session cookie = %+v; want HttpOnly, Secure behind TLS, SameSite=Lax", c)
+	}
+	if c.MaxAge != 12*3600 || !c.Expires.IsZero() {
+		t.Errorf("session cookie Max-Age %d, Expires %v; want 43200 and no date", c.MaxAge, c.Expires)
 	}
 	if got := authn.RemoteAddr(&http.Request{RemoteAddr: "10.1.2.3:5555", Header: http.Header{"X-Forwarded-For": {"1.1.1.1"}}}); got != "10.1.2.3" {
 		t.Errorf("RemoteAddr = %q; a forwarded header must not be trusted", got)

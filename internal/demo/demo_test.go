@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cg "campusguard"
+	"campusguard/internal/longtest"
 )
 
 var today = cg.Date{Year: 2020, Month: time.April, Day: 20}
@@ -465,6 +466,7 @@ func TestGenerateDefaultCounty(t *testing.T) {
 }
 
 func TestGenerateCity(t *testing.T) {
+	longtest.Skip(t, "a 300,000-student city")
 	if testing.Short() {
 		t.Skip("a 300,000-student city takes a few seconds")
 	}

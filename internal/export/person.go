@@ -105,7 +105,7 @@ func PersonSheets(e *campusguard.PersonExport, t Translator) []Sheet {
 		t("export.state"), t("export.by"), t("field.note")}}
 	for _, st := range e.CaseSteps {
 		steps.Rows = append(steps.Rows, []string{"#" + strconv.FormatInt(st.CaseID, 10), local(st.At), t("case.state." + string(st.To)),
-			st.By, st.Note})
+			st.By, stepNote(t, st.Note)})
 	}
 	history := Sheet{Key: "history", Title: t("export.sheet.history"), Header: []string{t("export.at"), t("export.what"),
 		t("export.by"), t("export.detail")}}
@@ -199,4 +199,13 @@ func SampleExport() *campusguard.PersonExport {
 		e.History = append(e.History, campusguard.Event{At: at, Kind: k, Actor: "林校长"})
 	}
 	return e
+}
+
+// stepNote is a case step's note as people read it: the store's "auto"
+// (a case a check opened) translated.
+func stepNote(t func(string, ...any) string, note string) string {
+	if note == "auto" {
+		return t("case.note_auto")
+	}
+	return note
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 )
 
 // Lang is a supported interface language.
@@ -119,6 +120,8 @@ func T(l Lang, key string, args ...any) string {
 	}
 	if !ok {
 		s = key
+	} else if marking.Load() {
+		s = mark(s)
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
@@ -139,4 +142,79 @@ func Keys(l Lang) []string {
 		keys = append(keys, k)
 	}
 	return keys
+}
+
+// MarkStart and MarkEnd enclose each piece of catalogue text T returns while
+// marking is on (characters of Unicode's private use area, which no message
+// holds), so that a test can tell the catalogue's words on a page from
+// everything else there: data, and words that escaped the catalogue.
+const (
+	MarkStart = '\uE000'
+	MarkEnd   = '\uE001'
+)
+
+var marking atomic.Bool
+
+// SetMarking turns marking on or off, for tests: while it is on, T encloses
+// the literal text of every message in MarkStart and MarkEnd, leaving its
+// arguments (names, numbers, nested messages) outside. A key missing from
+// every catalogue is never marked.
+func SetMarking(on bool) { marking.Store(on) }
+
+// mark encloses each run of s between fmt verbs in the marks.
+func mark(s string) string {
+	var b strings.Builder
+	open := false
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+1 < len(s) && s[i+1] != '%' {
+			// A verb: flags, width, precision, then the verb's letter.
+			j := i + 1
+			for j < len(s) && strings.IndexByte("+-# 0123456789.[]*", s[j]) >= 0 {
+				j++
+			}
+			if j < len(s) {
+				j++
+			}
+			if open {
+				b.WriteRune(MarkEnd)
+				open = false
+			}
+			b.WriteString(s[i:j])
+			i = j - 1
+			continue
+		}
+		if !open {
+			b.WriteRune(MarkStart)
+			open = true
+		}
+		b.WriteByte(s[i])
+		if s[i] == '%' && i+1 < len(s) { // "%%"; a lone "%" at the end stays as it is
+			i++
+			b.WriteByte('%')
+		}
+	}
+	if open {
+		b.WriteRune(MarkEnd)
+	}
+	return b.String()
+}
+
+// Unmarked returns what of s lies outside every marked piece (pieces may
+// nest, a message's argument being a message too).
+func Unmarked(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == MarkStart:
+			depth++
+		case r == MarkEnd:
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"campusguard"
+	"campusguard/internal/longtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -283,6 +284,7 @@ func TestWriteRosterRoundTrip(t *testing.T) {
 }
 
 func TestWriteRosterXLSXLarge(t *testing.T) {
+	longtest.Skip(t, "100,000 rows")
 	if testing.Short() {
 		t.Skip("100,000 rows")
 	}

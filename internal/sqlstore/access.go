@@ -520,7 +520,7 @@ func (s *Store) Login(ctx context.Context, login, password, remote string) (*cam
 		if err := tx.QueryRowContext(ctx, `SELECT region_id FROM users WHERE id = $1`, id).Scan(&region); err != nil {
 			return err
 		}
-		sess.ExpiresAt = tx.now.Add(sessionLife)
+		sess.IssuedAt, sess.ExpiresAt = tx.now, tx.now.Add(sessionLife)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (region_id, token_hash, user_id, csrf, remote, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, region, auth.Digest(sess.Token), id, sess.CSRF, remote, tx.now, sess.ExpiresAt); err != nil {
 			return err

@@ -592,8 +592,8 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, e := range entries {
-		p.Rows = append(p.Rows, auditRow{At: p.Time(e.At), Actor: e.Actor, Action: auditActionLabel(p.Lang, e.Action),
-			Object: e.Object, ObjectURL: objectURL(e.Object), Remote: e.Remote, Detail: e.Detail})
+		p.Rows = append(p.Rows, auditRow{At: p.Time(e.At), Actor: auditActorLabel(p.Lang, e), Action: auditActionLabel(p.Lang, e.Action),
+			Object: auditObjectLabel(p.Lang, e.Object), ObjectURL: objectURL(e.Object), Remote: e.Remote, Detail: auditDetailLabel(p.Lang, e.Detail)})
 	}
 	p.Pager = newPager(r, f.Offset, auditPerPage, len(entries), total)
 	return s.render(w, r, status, "audit", p)
@@ -612,6 +612,10 @@ func objectURL(object string) string {
 		return "/orgs/" + id
 	case "user":
 		return "/admin/users/" + id
+	case "case":
+		return "/cases/" + id
+	case "alert":
+		return "/alerts/" + id
 	}
 	return ""
 }

@@ -402,7 +402,7 @@ func (s *Server) casePage(r *http.Request, id int64) (*casePage, error) {
 	}
 	pg.Life = newLifeline(l, "case", campusguard.CaseStates, k.State, caseStateKey)
 	for _, st := range steps {
-		row := stepRow{State: tr(l, caseStateKey(st.To)), At: pg.Time(st.At), By: actorLabel(l, st.By), Note: st.Note}
+		row := stepRow{State: tr(l, caseStateKey(st.To)), At: pg.Time(st.At), By: actorLabel(l, st.By), Note: stepNote(l, st.Note)}
 		switch {
 		case st.Isolation != "":
 			row.Detail = tr(l, isolationKey(st.Isolation))

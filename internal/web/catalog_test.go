@@ -108,3 +108,73 @@ func TestCatalogKeysUsed(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplatesHaveNoLiteralWords: every word a template shows comes from
+// the catalogue. Outside its actions, a template's text between tags, and
+// the attributes people read, hold no letters but the unit °C, the
+// product's name and code (<code>, <pre>); what the Go code puts on a page is checked by
+// TestForeignWords (internal/app), which reads the rendered pages.
+func TestTemplatesHaveNoLiteralWords(t *testing.T) {
+	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	comment := regexp.MustCompile(`(?s)<!--.*?-->`)
+	// Scripts, styles, and code (a command, a header's format) are not words.
+	script := regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<code[^>]*>.*?</code>|<pre[^>]*>.*?</pre>`)
+	tag := regexp.MustCompile(`(?s)<[^>]*>`)
+	readAttr := regexp.MustCompile(`\b(?:title|placeholder|aria-label|alt|data-busy-text|data-confirm|hx-confirm)="([^"]*)"`)
+	letter := regexp.MustCompile(`\p{L}+`)
+	allowed := strings.NewReplacer("°C", "", "campusguard", "")
+	files := 0
+	err := filepath.WalkDir("templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files++
+		src := action.ReplaceAllString(string(b), "")
+		src = script.ReplaceAllString(comment.ReplaceAllString(src, ""), "")
+		var read []string
+		for _, m := range readAttr.FindAllStringSubmatch(src, -1) {
+			read = append(read, m[1])
+		}
+		read = append(read, tag.Split(src, -1)...)
+		for _, s := range read {
+			if w := letter.FindString(allowed.Replace(s)); w != "" {
+				t.Errorf("%s: %q is not from the catalogue (in %q)", p, w, strings.TrimSpace(s))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 30 {
+		t.Fatalf("read only %d templates", files)
+	}
+}
+
+// TestChineseCataloguesHaveNoEnglish: a Chinese message holds no English
+// word ("今日已签发 by %s at %s" did), only the technical names people meet
+// as they are: file kinds, protocols, headers, commands and the like.
+func TestChineseCataloguesHaveNoEnglish(t *testing.T) {
+	technical := map[string]bool{}
+	for _, w := range strings.Fields(`Excel CSV csv xlsx GBK UTF JSON MB false true DD MM YYYY RFC API orgs people
+		Authorization Bearer http https POST HMAC SHA Unix Campusguard Delivery xx EARS XXXXX person PATH PostgreSQL
+		client postgresql campusguard force db backup dir restore data file form multipart application json
+		JPEG PNG WebP PDF HEIC Webhook`) {
+		technical[w] = true
+	}
+	verb := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
+	word := regexp.MustCompile(`[A-Za-z_]{2,}`)
+	for _, l := range []i18n.Lang{i18n.Hans, i18n.Hant} {
+		for _, k := range i18n.Keys(l) {
+			for _, w := range word.FindAllString(verb.ReplaceAllString(i18n.T(l, k), ""), -1) {
+				if !technical[w] {
+					t.Errorf("%s %q = %q holds the English %q", l, k, i18n.T(l, k), w)
+				}
+			}
+		}
+	}
+}

@@ -124,6 +124,11 @@ type homeReportPage struct {
 	Stored   string // the stored temperature
 	BackURL  string
 	Day      string // the school day the page is for, sent back with the form
+	// Sent is today's report already sent, shown above the form; Hidden
+	// is the abnormal report of today that this normal one replaced,
+	// which the page names instead of letting it vanish silently.
+	Sent   *sentReport
+	Hidden *sentReport
 }
 
 // choice is one checkbox or radio of a form.
@@ -190,7 +195,13 @@ func (s *Server) handleHomeReportForm(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "home_report", s.newHomeReportPage(r, p))
+	pg := s.newHomeReportPage(r, p)
+	sent, err := s.todayHomeReport(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	pg.showSent(sent)
+	return s.render(w, r, http.StatusOK, "home_report", pg)
 }
 
 // handleHomeReport handles "POST /people/{id}/home-report": the report is
@@ -219,6 +230,10 @@ func (s *Server) handleHomeReport(w http.ResponseWriter, r *http.Request) error 
 	for _, sym := range f["symptom"] {
 		c.Symptoms = append(c.Symptoms, campusguard.Symptom(sym))
 	}
+	before, err := s.todayHomeReport(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
 	var stored *campusguard.Check
 	t, fe := parseTemperature("temperature", pg.Temperature)
 	if fe == nil {
@@ -238,6 +253,9 @@ func (s *Server) handleHomeReport(w http.ResponseWriter, r *http.Request) error 
 		return s.render(w, r, status, "home_report", pg)
 	}
 	pg.Done, pg.Abnormal, pg.Fever, pg.Stored = true, stored.Abnormal, stored.Fever, formatTemp(stored.Temperature)
+	if before != nil && before.ID != stored.ID && before.Abnormal && !stored.Abnormal {
+		pg.Hidden = pg.sentView(before) // a normal report never hides a fever silently
+	}
 	return s.render(w, r, http.StatusOK, "home_report", pg)
 }
 
@@ -677,7 +695,7 @@ func (s *Server) figures(ctx context.Context, a *campusguard.Actor, o *campusgua
 	if s.Health == nil {
 		return nil, nil
 	}
-	day := s.today()
+	day := s.dayOf(ctx)
 	card := &figuresCard{Day: day.String()}
 	rs, err := s.Health.Rollups(ctx, o.ID, day, day)
 	if err != nil {

@@ -51,6 +51,9 @@ func (s *Server) pastDeadline(ctx context.Context, o *campusguard.Org) bool {
 			d = sd.Deadlines
 		}
 	}
+	if day := s.dayOf(ctx); day != s.today() {
+		return day.Before(s.today()) // a past school day: whoever did not report is late
+	}
 	return d.ReportsLate(s.today(), s.Now())
 }
 
@@ -61,7 +64,7 @@ func (s *Server) addChildFigures(ctx context.Context, o *campusguard.Org, v *reg
 	if s.Health == nil || len(v.Children) == 0 {
 		return nil
 	}
-	day := s.today()
+	day := s.dayOf(ctx)
 	// Rows carry their node's URL, which names it as well as an id.
 	byURL := map[string]campusguard.Rollup{}
 	if v.Filtered {
@@ -110,7 +113,7 @@ func (s *Server) schoolClassFigures(ctx context.Context, o *campusguard.Org, gra
 	if s.Health == nil {
 		return nil, nil
 	}
-	day := s.today()
+	day := s.dayOf(ctx)
 	rs, err := s.Health.ChildRollups(ctx, o.ID, day)
 	if err != nil {
 		return nil, err

@@ -261,11 +261,14 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	q := r.URL.Query()
-	day := s.today()
+	base := s.base(r, "")
+	var day campusguard.Date
 	if v := q.Get("day"); v != "" {
-		if d, err := campusguard.ParseDate(v); err == nil && !s.today().Before(d) {
-			day = d
+		if day, err = queryDay(v, s.today()); err != nil {
+			return err
 		}
+	} else {
+		day = s.shownDay(ctx, &base, o) // a day off shows the last school day, and says so
 	}
 	d, err := s.Dashboards.Dashboard(ctx, id, day)
 	if err != nil {
@@ -275,7 +278,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &dashboardPage{basePage: s.base(r, ""), Dash: d, Day: day.String(), Today: day == s.today(),
+	p := &dashboardPage{basePage: base, Dash: d, Day: day.String(), Today: day == s.today(),
 		IsRegion: o.Kind == campusguard.KindRegion, OrgURL: orgURL(id), Cases: d.Cases, Action: orgURL(id) + "/dashboard"}
 	l := p.Lang
 	p.Title = tr(l, "dash.title") + " · " + o.Name

@@ -43,8 +43,8 @@ type followUpRow struct {
 // missingReports reads the card of students not yet reported today; nil
 // when the actor may not list the class.
 func (s *Server) missingReports(ctx context.Context, o *campusguard.Org) (*missingCard, error) {
-	if s.Health == nil {
-		return nil, nil
+	if s.Health == nil || s.dayOf(ctx) != s.today() {
+		return nil, nil // on a day off no one is missing today; the class's day card names the last school day's
 	}
 	ps, err := s.Health.MissingReports(ctx, o.ID, s.today())
 	switch campusguard.ErrorCode(err) {

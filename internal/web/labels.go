@@ -31,7 +31,13 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"create_token", "revoke_token", "read_person_file", "reveal_identity", "issue_binding_codes",
 	"revoke_binding_codes", "redeem_binding_code", "create_org", "update_org", "create_place", "create_bus_route",
 	"create_person", "update_person", "add_guardian", "import_roster",
-	"set_fever_threshold", "set_retention", "set_deadlines", "retention", "export_person_file"}
+	"set_fever_threshold", "set_retention", "set_deadlines", "retention", "export_person_file",
+	"open_case", "read_case", "move_case", "read_contacts", "move_alert", "set_rules", "set_report_within",
+	"set_calendar", "delete_calendar", "sign_off_day", "complete_followup", "generate_briefing", "create_webhook", "disable_webhook",
+	"search_id_number", "quality", "set_quality", "explain_finding",
+	"upload_file", "set_checklist", "submit_readiness", "approve_reopening", "withdraw_approval",
+	"set_phase", "delete_phase", "suspend", "extend_suspension", "resume", "set_ili",
+	"create_supply_item", "book_supply", "reverse_supply", "set_supply_settings"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.
@@ -103,6 +109,7 @@ func dynamicKeys() []string {
 	for _, r := range relations {
 		keys = append(keys, relationKey(r.key))
 	}
+	keys = append(keys, auditDynamicKeys()...)
 	keys = append(keys, caseDynamicKeys()...)
 	keys = append(keys, alertDynamicKeys()...)
 	keys = append(keys, dashDynamicKeys()...)

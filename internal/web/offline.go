@@ -74,12 +74,19 @@ func (s *Server) handleManifest(w http.ResponseWriter, r *http.Request) error {
 // for a day other than today must say when it was taken: it was filled
 // in offline and is arriving late. The store bounds the moment
 // (campusguard.TakenTime).
+//
+// A phone's clock may be wrong (minutes fast, a day behind, a year off
+// after a flat battery). offline.js therefore also sends "sent_at", the
+// phone's clock at the moment it sends; the difference between the
+// server's clock and that is the phone's error, and the taken time is
+// moved by it. A form sent at once has taken_at ≈ sent_at, so its time is
+// the server's; a queued one keeps how long ago it was taken.
 func (s *Server) formTaken(f url.Values) (campusguard.Date, time.Time, *campusguard.FieldError) {
-	return parseTaken(f, s.today())
+	return parseTaken(f, s.today(), s.Now())
 }
 
-// parseTaken is formTaken on the day it is today.
-func parseTaken(f url.Values, today campusguard.Date) (campusguard.Date, time.Time, *campusguard.FieldError) {
+// parseTaken is formTaken on the day it is today, at now.
+func parseTaken(f url.Values, today campusguard.Date, now time.Time) (campusguard.Date, time.Time, *campusguard.FieldError) {
 	day := today
 	if v := strings.TrimSpace(f.Get("day")); v != "" {
 		d, err := campusguard.ParseDate(v)
@@ -98,6 +105,19 @@ func parseTaken(f url.Values, today campusguard.Date) (campusguard.Date, time.Ti
 	}
 	if at.IsZero() && day != today {
 		return day, time.Time{}, &campusguard.FieldError{Field: "taken_at", Msg: "error.required"}
+	}
+	if v := strings.TrimSpace(f.Get("sent_at")); v != "" && !at.IsZero() {
+		sent, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return day, time.Time{}, &campusguard.FieldError{Field: "sent_at", Msg: "error.bad_choice"}
+		}
+		if sent.Before(at) {
+			// Sent before it was taken: the phone's clock was set back
+			// between the two; its error is unknown, and the moment is
+			// left as the phone gave it for the store to bound.
+			return day, at, nil
+		}
+		at = now.Add(-sent.Sub(at))
 	}
 	return day, at, nil
 }

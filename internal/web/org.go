@@ -169,6 +169,7 @@ type classView struct {
 	// those who may; "" for others.
 	BindingURL  string
 	BindingXLSX string
+	Day         *classDayCard // who needs attention on the day shown; nil for readers who may not know
 }
 
 // studentRow is one student in a class list.
@@ -202,6 +203,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	p.Title = o.Name
 	p.Crumbs = crumbs(anc, o)
 	p.KindLabel = orgLabel(p.Lang, o)
+	ctx = withDay(ctx, s.shownDay(ctx, &p.basePage, o)) // a day off shows the last school day
 	if p.actor.Can(campusguard.ManageUsers, o.Path) {
 		p.AccountURL = "/admin/users/new?org_id=" + strconv.FormatInt(o.ID, 10)
 	}
@@ -447,6 +449,9 @@ func (s *Server) classView(ctx context.Context, r *http.Request, a *campusguard.
 		v.Students = append(v.Students, row)
 	}
 	v.Pager = newPager(r, offset, studentsPerPage, len(students), total)
+	if v.Day, err = s.classDay(ctx, a, l, o); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

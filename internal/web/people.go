@@ -345,5 +345,8 @@ func actorLabel(l i18n.Lang, actor string) string {
 	if actor == "" || actor == "system" {
 		return tr(l, "history.actor.system")
 	}
+	if s, ok := systemActorLabel(l, actor); ok {
+		return s
+	}
 	return actor
 }

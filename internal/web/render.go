@@ -128,9 +128,12 @@ type basePage struct {
 	Langs  []langLink
 	Me     *userView // the signed-in user; nil when no one is
 
-	CSRF  string // the session's CSRF token, for forms and htmx
-	loc   *time.Location
-	actor *campusguard.Actor
+	CSRF string // the session's CSRF token, for forms and htmx
+	// DayNote says that today is a day off and which school day the
+	// page shows instead; "" on a school day.
+	DayNote string
+	loc     *time.Location
+	actor   *campusguard.Actor
 }
 
 // userView is the signed-in user as the top bar shows them, with the

@@ -51,7 +51,7 @@ func (s *Server) schoolSignOff(ctx context.Context, b *basePage, card *figuresCa
 	if s.Health == nil || card == nil || o.Kind != campusguard.KindSchool {
 		return nil
 	}
-	list, err := s.Health.SignOffs(ctx, o.ID, s.today())
+	list, err := s.Health.SignOffs(ctx, o.ID, s.dayOf(ctx))
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,8 @@ func (s *Server) schoolSignOff(ctx context.Context, b *basePage, card *figuresCa
 		}
 	}
 	card.IsSchool = true
-	if canSignOff(b.actor, o.Path) {
+	if canSignOff(b.actor, o.Path) && s.dayOf(ctx) == s.today() { // no sign-off of a day off
+
 		card.SignOffURL = orgURL(o.ID) + "/signoff"
 	}
 	return nil
@@ -72,7 +73,7 @@ func (s *Server) regionSignOffs(ctx context.Context, o *campusguard.Org) (*signO
 	if s.Health == nil {
 		return nil, nil
 	}
-	day := s.today()
+	day := s.dayOf(ctx)
 	list, err := s.Health.SignOffs(ctx, o.ID, day)
 	if err != nil {
 		return nil, err

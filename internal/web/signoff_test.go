@@ -52,7 +52,7 @@ func TestSignOff(t *testing.T) {
 		}
 		page = principal.get(t, schoolURL)
 		done := page.text(t, testid("signoff-done"))
-		if !regexp.MustCompile(`^今日已签发 by .+ at \d\d:\d\d 零报告$`).MatchString(done) || !strings.Contains(done, principal.user.Name) {
+		if !regexp.MustCompile(`^今日已由 .+ 于 \d\d:\d\d 签发 零报告$`).MatchString(done) || !strings.Contains(done, principal.user.Name) {
 			t.Errorf("signed off = %q", done)
 		}
 		if got := page.text(t, testid("signoff-note")); got != "零报告" {

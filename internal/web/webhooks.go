@@ -330,7 +330,7 @@ func settingsLinks(l i18n.Lang, a *campusguard.Actor) []navLink {
 		if len(ids) != 1 || !canSetRegion(a, g.OrgPath) {
 			continue
 		}
-		link := navLink{Label: tr(l, "page.settings.title"), URL: settingsURL(ids[0])}
+		link := navLink{Label: tr(l, "page.region_settings.title"), URL: settingsURL(ids[0])}
 		if g.OrgName != "" {
 			link.Label += " · " + g.OrgName
 		}
@@ -377,7 +377,7 @@ func (s *Server) settingsPageFor(r *http.Request) (*settingsPage, error) {
 	if o.ParentID != nil {
 		return nil, errNotFound // only a top-level region has settings
 	}
-	p := &settingsPage{basePage: s.base(r, "page.settings.title"), Region: o, Default: int(campusguard.DefaultReportWithin / time.Minute)}
+	p := &settingsPage{basePage: s.base(r, "page.region_settings.title"), Region: o, Default: int(campusguard.DefaultReportWithin / time.Minute)}
 	if !canSetRegion(p.actor, o.Path) {
 		return nil, campusguard.Errorf(campusguard.Forbidden, "error.forbidden")
 	}

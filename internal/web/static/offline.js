@@ -140,8 +140,12 @@
           return Promise.resolve();
         }
         var i = waiting[k];
+        // The phone's clock when it sends: the server takes its error out
+        // of the time the check was taken.
+        var body = new URLSearchParams(i.body);
+        body.set("sent_at", new Date().toISOString());
         return fetch(i.url, {
-          method: "POST", body: i.body, credentials: "same-origin",
+          method: "POST", body: body.toString(), credentials: "same-origin",
           headers: { "Content-Type": "application/x-www-form-urlencoded" }
         }).then(function (resp) {
           var signedOut = new URL(resp.url, location.href).pathname === "/login";
@@ -188,9 +192,13 @@
       return;
     }
     var taken = form.querySelector("input[name=taken_at]");
+    var sentAt = form.querySelector("input[name=sent_at]");
     var now = new Date().toISOString();
     if (taken) {
       taken.value = now;
+    }
+    if (sentAt) {
+      sentAt.value = now; // sent now; a queued one is stamped again when it goes
     }
     if (navigator.onLine) {
       return;
