@@ -17,6 +17,7 @@ import (
 	"campusguard/internal/app"
 	"campusguard/internal/demo"
 	"campusguard/internal/jobs"
+	"campusguard/internal/netguard"
 	"campusguard/internal/sqlstore/sqlstoretest"
 )
 
@@ -178,6 +179,7 @@ func TestLoadBalancedKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	rcv := &receiver{attempts: map[string]int{}, delivered: map[string]string{}, cases: map[float64]bool{}}
+	t.Setenv(netguard.EnvAllow, "127.0.0.1") // the receiver, saved here, listens on loopback
 	hook := httptest.NewServer(rcv)
 	defer hook.Close()
 	if rcv.secret, err = store.CreateWebhook(ctx, &campusguard.Webhook{Name: "县疾控", URL: hook.URL + "/cdc",

@@ -15,6 +15,7 @@ import (
 	"campusguard"
 	"campusguard/internal/app"
 	"campusguard/internal/demo"
+	"campusguard/internal/netguard"
 	"campusguard/internal/sqlstore/sqlstoretest"
 	"campusguard/internal/webhook"
 )
@@ -92,6 +93,7 @@ func TestWebhookSurvivesKill(t *testing.T) {
 				t.Fatal(err)
 			}
 			rcv := &receiver{failFirst: 3, attempts: map[string]int{}, delivered: map[string]string{}, cases: map[float64]bool{}}
+			t.Setenv(netguard.EnvAllow, "127.0.0.1") // the receiver, saved here, listens on loopback
 			hook := httptest.NewServer(rcv)
 			defer hook.Close()
 			rcv.secret, err = store.CreateWebhook(ctx, &campusguard.Webhook{Name: "县疾控", URL: hook.URL + "/cdc",

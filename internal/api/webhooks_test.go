@@ -30,7 +30,7 @@ func TestWebhooks(t *testing.T) {
 		admin := c.as(t, s, campusguard.RegionAdmin, tr.County)
 
 		r := admin.send("POST", "/api/v1/webhooks", map[string]any{"org_id": tr.County.ID, "name": " 县疾控中心 ",
-			"url": "http://127.0.0.1:1/hook", "events": []string{"case.opened", "case.state_changed"}})
+			"url": "https://cdc.example.cn/hook", "events": []string{"case.opened", "case.state_changed"}})
 		wantStatus(t, r, http.StatusCreated)
 		var nw struct {
 			Webhook campusguard.Webhook `json:"webhook"`
@@ -47,7 +47,7 @@ func TestWebhooks(t *testing.T) {
 		r = admin.get("/api/v1/webhooks")
 		wantStatus(t, r, http.StatusOK)
 		var hooks items[campusguard.Webhook]
-		if r.JSON(t, &hooks); len(hooks.Items) != 1 || hooks.Items[0].ID != h.ID || hooks.Items[0].URL != "http://127.0.0.1:1/hook" {
+		if r.JSON(t, &hooks); len(hooks.Items) != 1 || hooks.Items[0].ID != h.ID || hooks.Items[0].URL != "https://cdc.example.cn/hook" {
 			t.Errorf("webhooks = %+v", hooks.Items)
 		}
 		// A principal manages no webhooks.

@@ -83,7 +83,8 @@ func FromEnv() (Policy, error) {
 
 // Allowed reports whether a may be dialled.
 func (p Policy) Allowed(a netip.Addr) bool {
-	a = a.Unmap()
+	a = a.Unmap().WithZone("") // a zoned address matches no prefix
+
 	for _, pr := range p.Allow {
 		if pr.Contains(a) {
 			return true

@@ -113,6 +113,9 @@ func (s *Store) CreateWebhook(ctx context.Context, w *campusguard.Webhook) (stri
 	if err := w.Validate(); err != nil {
 		return "", err
 	}
+	if err := w.CheckAddress(webhookPolicy().HostAllowed); err != nil {
+		return "", err
+	}
 	secret := auth.NewToken("whsec_", 24)
 	err = s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, w.OrgID)
