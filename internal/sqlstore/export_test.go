@@ -1,6 +1,11 @@
 package sqlstore
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"campusguard"
+)
 
 // SetCommitTimeout sets the group commit's deadline for a test and returns
 // a function that restores it.
@@ -15,4 +20,31 @@ func SetCommitTimeout(d time.Duration) (restore func()) {
 func SetDetectComputed(f func()) (restore func()) {
 	detectComputed = f
 	return func() { detectComputed = nil }
+}
+
+// CommitTogether commits checks as one group of single submissions, each
+// its own request as RecordCheck makes them, the way the commit goroutine
+// commits what queued while the previous commit ran, and returns each
+// request's error (internal) and row error. It calls the group commit
+// directly, so the test decides which requests share the group.
+func CommitTogether(ctx context.Context, s *Store, checks []*campusguard.Check) (reqErrs, rowErrs []error, out []*campusguard.Check) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		panic(err)
+	}
+	var group []*groupRequest
+	for _, c := range checks {
+		if err := c.Validate(); err != nil {
+			panic(err)
+		}
+		sb := &submission{actor: a, by: campusguard.ActorName(ctx), check: c}
+		group = append(group, &groupRequest{ctx: ctx, subs: []*submission{sb}, done: make(chan error, 1)})
+	}
+	s.commitGroup(group)
+	for _, r := range group {
+		reqErrs = append(reqErrs, <-r.done)
+		rowErrs = append(rowErrs, r.subs[0].err)
+		out = append(out, r.subs[0].out)
+	}
+	return reqErrs, rowErrs, out
 }
