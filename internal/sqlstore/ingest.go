@@ -265,6 +265,10 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 			sb.out = prev
 			continue
 		}
+		if err := campusguard.CheckDayAllowed(sb.actor, c.Day, tx.now); err != nil {
+			sb.err = err
+			continue
+		}
 		taken, err := campusguard.TakenTime(c.Day, c.At, tx.now)
 		if err != nil {
 			sb.err = err
