@@ -12,7 +12,11 @@ import (
 )
 
 // today returns the school day of now in China.
-func today() campusguard.Date { return campusguard.Today(time.Now()) }
+func today() campusguard.Date { return campusguard.Today(clock()) }
+
+// clock is the API's clock for the day a request means by "today"; tests
+// that post checks for a fixed day set it with the store's.
+var clock = time.Now
 
 // pathIDAndDay reads the {id} of the path and the "day" query parameter,
 // today in China when it is left out.

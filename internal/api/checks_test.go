@@ -56,6 +56,7 @@ func postCheck(t *testing.T, c *client, body map[string]any, status int) campusg
 
 func TestCheckKinds(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()
@@ -124,6 +125,7 @@ func TestCheckKinds(t *testing.T) {
 
 func TestCheckIdempotentAndCorrection(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := adminClient(t, s, tr).secretsOf()
@@ -168,6 +170,7 @@ func TestCheckIdempotentAndCorrection(t *testing.T) {
 
 func TestCheckRefused(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()
@@ -223,6 +226,7 @@ func TestCheckRefused(t *testing.T) {
 
 func TestCheckBatch(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()
@@ -302,6 +306,7 @@ func TestCheckBatch(t *testing.T) {
 
 func TestRollups(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		day, _ := campusguard.ParseDate(checkDay)

@@ -14,6 +14,7 @@ import (
 
 func TestChildRollups(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		// A class nobody is in: nobody expected, so no completeness.

@@ -14,6 +14,7 @@ import (
 
 func TestFollowUps(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		day, _ := campusguard.ParseDate(checkDay)
@@ -119,6 +120,7 @@ func TestFollowUps(t *testing.T) {
 
 func TestMissingReports(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(t, s)
 		tr := mustTree(t, s)
 		ps := mustPeople(t, s, tr)
 		c := newStoreClient(t, s).secretsOf()

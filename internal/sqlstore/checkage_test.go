@@ -82,3 +82,12 @@ func mustDate(s string) campusguard.Date {
 	}
 	return d
 }
+
+// onCheckDay sets the store's clock to 10:00 in China on the day after
+// checkDay (a fixed Monday), so a test that records checks for checkDay as
+// a person or device stays inside campusguard.MaxCheckAgeDays whatever
+// the real date.
+func onCheckDay(s *sqlstore.Store) {
+	at := time.Date(checkDay.Year, checkDay.Month, checkDay.Day+1, 10, 0, 0, 0, campusguard.China)
+	s.Now = func() time.Time { return at }
+}

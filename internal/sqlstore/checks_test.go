@@ -79,6 +79,7 @@ func TestRecordCheck(t *testing.T) {
 
 func TestRecordCheckRefused(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(s)
 		w := mustWorld(t, s)
 		gate := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.GateStaff, OrgID: w.school.ID}))
 		tests := []struct {
@@ -230,6 +231,7 @@ func TestRollupsMatchRebuild(t *testing.T) {
 // stores each good row exactly once and names each bad row by its index.
 func TestRecordChecksBatch(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		onCheckDay(s)
 		w := mustWorld(t, s)
 		admin := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: w.school.ID}))
 		secret, _, err := s.CreateToken(admin, "东门测温门", campusguard.GateStaff, w.school.ID)
