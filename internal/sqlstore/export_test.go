@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"campusguard"
@@ -47,4 +48,9 @@ func CommitTogether(ctx context.Context, s *Store, checks []*campusguard.Check) 
 		out = append(out, r.subs[0].out)
 	}
 	return reqErrs, rowErrs, out
+}
+
+// ScanAll is scanAll, for its test.
+func ScanAll[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	return scanAll(rows, scan)
 }

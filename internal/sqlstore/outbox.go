@@ -162,18 +162,15 @@ func (s *Store) FindWebhooks(ctx context.Context) ([]*campusguard.Webhook, error
 	if err != nil {
 		return nil, fmt.Errorf("find webhooks: %w", err)
 	}
-	defer rows.Close()
-	out := []*campusguard.Webhook{}
-	for rows.Next() {
+	return scanAll(rows, func(rows *sql.Rows) (*campusguard.Webhook, error) {
 		var w campusguard.Webhook
 		var events string
 		if err := rows.Scan(&w.ID, &w.RegionID, &w.OrgID, &w.Name, &w.URL, &events, &w.Active, &w.CreatedAt); err != nil {
 			return nil, err
 		}
 		w.Events, w.CreatedAt = strings.Split(events, ","), w.CreatedAt.UTC()
-		out = append(out, &w)
-	}
-	return out, rows.Err()
+		return &w, nil
+	})
 }
 
 // webhookPath returns a webhook's node path after checking the actor
@@ -226,17 +223,12 @@ func (s *Store) Deliveries(ctx context.Context, webhookID int64, offset, limit i
 	if err != nil {
 		return nil, 0, fmt.Errorf("deliveries: %w", err)
 	}
-	defer rows.Close()
-	out := []*campusguard.Delivery{}
 	total := 0
-	for rows.Next() {
-		d, err := scanDelivery(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
+	out, err := scanAll(rows, func(rows *sql.Rows) (*campusguard.Delivery, error) { return scanDelivery(rows, &total) })
+	if err != nil {
+		return nil, 0, err
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 func scanDelivery(sc interface{ Scan(...any) error }, extra ...any) (*campusguard.Delivery, error) {
@@ -276,19 +268,16 @@ func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]DeliveryJob, er
 	if err != nil {
 		return nil, fmt.Errorf("due deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []DeliveryJob
-	for rows.Next() {
+	return scanAll(rows, func(rows *sql.Rows) (DeliveryJob, error) {
 		var j DeliveryJob
 		var payload string
 		d, err := scanDelivery(rows, &j.URL, &j.Secret, &payload)
 		if err != nil {
-			return nil, err
+			return j, err
 		}
 		j.Delivery, j.Payload = *d, []byte(payload)
-		out = append(out, j)
-	}
-	return out, rows.Err()
+		return j, nil
+	})
 }
 
 // RecordAttempt records one attempt at a delivery: delivered, or the
