@@ -2,8 +2,8 @@ package api
 
 import (
 	"cmp"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"campusguard"

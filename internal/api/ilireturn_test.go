@@ -54,7 +54,7 @@ func TestILIReturnAPI(t *testing.T) {
 			t.Fatalf("ili-return = %+v", r)
 		}
 		var held struct{ Items []campusguard.ILIReturn }
-		gate.get("/api/v1/orgs/" + itoa(tr.School.ID) + "/ili-held").JSON(t, &held)
+		gate.get("/api/v1/orgs/"+itoa(tr.School.ID)+"/ili-held").JSON(t, &held)
 		if len(held.Items) != 1 || held.Items[0].PersonID != p.ID {
 			t.Fatalf("ili-held = %+v", held)
 		}
@@ -90,7 +90,7 @@ func TestILIReturnAPI(t *testing.T) {
 				t.Errorf("%s: POST = %d %s, want %d", tt.name, res.Status, res.Body, tt.status)
 			}
 		}
-		gate.get("/api/v1/people/" + pid + "/ili-return").JSON(t, &r)
+		gate.get("/api/v1/people/"+pid+"/ili-return").JSON(t, &r)
 		if r.Cleared {
 			t.Fatalf("a refused note cleared the student: %+v", r)
 		}
@@ -104,11 +104,11 @@ func TestILIReturnAPI(t *testing.T) {
 			t.Fatalf("note = %+v", n)
 		}
 		now = now.Add(time.Minute)
-		gate.get("/api/v1/people/" + pid + "/ili-return").JSON(t, &r)
+		gate.get("/api/v1/people/"+pid+"/ili-return").JSON(t, &r)
 		if !r.Cleared || r.By != "note" || r.Note == nil || r.Note.ID != n.ID {
 			t.Fatalf("ili-return after the note = %+v", r)
 		}
-		gate.get("/api/v1/orgs/" + itoa(tr.School.ID) + "/ili-held").JSON(t, &held)
+		gate.get("/api/v1/orgs/"+itoa(tr.School.ID)+"/ili-held").JSON(t, &held)
 		if len(held.Items) != 0 {
 			t.Fatalf("ili-held after the note = %+v", held)
 		}
