@@ -423,30 +423,7 @@ func notifySchool(ctx context.Context, tx *Tx, region int64, path, kind, subject
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id
-		WHERE g.region_id = $1 AND u.disabled = $2 AND g.org_id = $3 AND g.role IN ($4, $5) ORDER BY g.user_id`,
-		region, false, ids[len(ids)-1], qualityRoles[0], qualityRoles[1])
-	if err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	var users []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		users = append(users, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	argsJSON, _ := json.Marshal(args)
-	return insertMany(ctx, tx, "notifications", []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"},
-		len(users), func(i int) []any {
-			return []any{region, users[i], kind, subject, string(argsJSON), link, tx.now}
-		}, "")
+	return notifyNodes(ctx, tx, region, ids[len(ids)-1:], qualityRoles, kind, subject, args, link)
 }
 
 const findingColumns = `f.id, f.region_id, f.school_id, s.name, f.class_id, COALESCE(c.name, ''), f.rule, f.subject,
