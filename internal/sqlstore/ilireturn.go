@@ -85,11 +85,8 @@ func (s *Store) ILIReturn(ctx context.Context, personID int64) (*campusguard.ILI
 		return nil, err
 	}
 	p, path, err := personAndPath(ctx, s.read, personID)
-	if err != nil && !isNotFound(err) {
-		return nil, err
-	}
 	if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-		return nil, notFound("person")
+		return nil, hidden(err, "person") // an outage is not "not found"
 	}
 	now := s.Now()
 	r, err := iliReturnOf(ctx, s.read, personID, iliFrom(now), now)
@@ -108,11 +105,8 @@ func (s *Store) ILIHeld(ctx context.Context, orgID int64) (map[int64]campusguard
 		return nil, err
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
-	if err != nil && !isNotFound(err) {
-		return nil, err
-	}
 	if err != nil || !a.Can(campusguard.ListPeople, o.Path) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
 	col := "school_id"
 	switch o.Kind {
@@ -168,11 +162,8 @@ func (s *Store) RecordReturnNote(ctx context.Context, n *campusguard.ReturnNote)
 		return err
 	}
 	p, path, err := personAndPath(ctx, s.read, n.PersonID)
-	if err != nil && !isNotFound(err) {
-		return err
-	}
 	if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-		return notFound("person")
+		return hidden(err, "person")
 	}
 	if !a.Can(campusguard.ClearReturn, path) {
 		return forbidden()
