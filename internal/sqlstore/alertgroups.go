@@ -1,0 +1,213 @@
+package sqlstore
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"campusguard"
+	"campusguard/internal/ears"
+)
+
+// Issue 19: alerts that say how much they matter (severity), the same
+// signal at several levels grouped under one alert, and a region's
+// sensitivity of its statistics.
+
+// severityOrder sorts alerts the highest severity first.
+const severityOrder = `CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END`
+
+// alarmDays reports whether the method alarmed on each of the last n
+// school days of rs.
+func alarmDays(rs []ears.Result, n int) bool {
+	if len(rs) < n || rs[len(rs)-1].Index-rs[len(rs)-n].Index != n-1 {
+		return false
+	}
+	for _, r := range rs[len(rs)-n:] {
+		if r.Alarm != ears.Yes {
+			return false
+		}
+	}
+	return true
+}
+
+// groupAlerts groups the alerts raised for signals (ids[i] is the alert of
+// signals[i]) as campusguard.GroupSignals decides, and raises each parent's
+// severity to that of its group.
+func groupAlerts(ctx context.Context, tx *Tx, signals []campusguard.Signal, ids []int64) error {
+	var nodes []campusguard.GroupNode
+	var nodeIDs []int64
+	orgs := map[int64]*campusguard.Org{}
+	for i, sig := range signals {
+		if sig.Rule != campusguard.RuleAberration {
+			continue
+		}
+		o, ok := orgs[sig.OrgID]
+		if !ok {
+			var err error
+			if o, err = findOrgByID(ctx, tx, sig.OrgID); err != nil {
+				return err
+			}
+			orgs[sig.OrgID] = o
+		}
+		nodes = append(nodes, campusguard.GroupNode{Signal: sig, Path: o.Path, Region: o.Kind == campusguard.KindRegion})
+		nodeIDs = append(nodeIDs, ids[i])
+	}
+	parents := map[int64]bool{}
+	for i, p := range campusguard.GroupSignals(nodes) {
+		if p < 0 {
+			continue
+		}
+		parents[nodeIDs[p]] = true
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET parent_id = $1 WHERE id = $2`, nodeIDs[p], nodeIDs[i]); err != nil {
+			return err
+		}
+	}
+	if len(parents) == 0 {
+		return nil
+	}
+	list := slices.Sorted(func(yield func(int64) bool) {
+		for id := range parents {
+			if !yield(id) {
+				return
+			}
+		}
+	})
+	var group []*campusguard.Alert
+	for _, id := range list {
+		al, _, err := findAlertTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		group = append(group, al)
+	}
+	if err := fillChildren(ctx, tx, nil, group); err != nil {
+		return err
+	}
+	for _, al := range group {
+		sev := campusguard.GroupSeverity(al, al.Children)
+		if sev.Rank() >= al.Severity.Rank() {
+			continue // grouping never lowers a severity
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET severity = $1 WHERE id = $2`, sev, al.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillChildren sets each alert's Children: the alerts grouped under it
+// that the actor may read (every one for nil), by node.
+func fillChildren(ctx context.Context, q queryer, a *campusguard.Actor, alerts []*campusguard.Alert) error {
+	if len(alerts) == 0 {
+		return nil
+	}
+	byID := map[int64]*campusguard.Alert{}
+	var ids []int64
+	for _, al := range alerts {
+		al.Children = []campusguard.AlertChild{}
+		byID[al.ID] = al
+		ids = append(ids, al.ID)
+	}
+	return chunks(ids, func(part []int64) error {
+		var sq conds
+		in, args := inList(1, part)
+		sq.args = args
+		sq.and("a.parent_id IN (" + in + ")")
+		if a != nil {
+			if scope := alertsScope(a, sq.arg); scope != "" {
+				sq.and(scope)
+			}
+		}
+		rows, err := q.QueryContext(ctx, `SELECT a.parent_id, a.id, a.org_id, o.name, o.kind, a.severity, a.state, a.count
+			FROM alerts a JOIN orgs o ON o.id = a.org_id WHERE `+sq.where()+` ORDER BY o.path, a.id`, sq.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var parent int64
+			var c campusguard.AlertChild
+			var kind campusguard.OrgKind
+			if err := rows.Scan(&parent, &c.ID, &c.OrgID, &c.OrgName, &kind, &c.Severity, &c.State, &c.Count); err != nil {
+				return err
+			}
+			c.School = kind == campusguard.KindSchool
+			if p := byID[parent]; p != nil {
+				p.Children = append(p.Children, c)
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// groupedCond adds to sq the condition that leaves out the alerts grouped
+// under an alert the same listing shows: one whose parent passes the same
+// scope and filters.
+func groupedCond(ctx context.Context, s *Store, a *campusguard.Actor, f campusguard.AlertFilter, sq *conds) error {
+	var p []string
+	if paths, all := a.Scopes(campusguard.ReadCases); !all {
+		if len(paths) == 0 {
+			return nil // the reader sees no parent: every alert stands alone
+		}
+		p = append(p, pathRanges("po.path", paths, sq.arg))
+	}
+	if f.OrgID != nil {
+		o, err := s.FindOrgByID(ctx, *f.OrgID)
+		if err != nil {
+			return err
+		}
+		p = append(p, pathRanges("po.path", []string{o.Path}, sq.arg))
+	}
+	if f.Rule != nil {
+		p = append(p, "p.rule = "+sq.arg(string(*f.Rule)))
+	}
+	if f.State != nil {
+		p = append(p, "p.state = "+sq.arg(string(*f.State)))
+	}
+	if f.Open {
+		p = append(p, "p.state <> 'closed'")
+	}
+	if f.Severity != nil {
+		p = append(p, "p.severity = "+sq.arg(string(*f.Severity)))
+	}
+	if f.HideBlips {
+		p = append(p, "p.severity <> "+sq.arg(string(campusguard.SeverityLow)))
+	}
+	cond := "p.id = a.parent_id"
+	for _, c := range p {
+		cond += " AND " + c
+	}
+	sq.and(`(a.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM alerts p JOIN orgs po ON po.id = p.org_id WHERE ` + cond + `))`)
+	return nil
+}
+
+// SetAlertSensitivity sets how readily a top-level region's statistics
+// raise an alert (campusguard.Sensitivity): region admins only; a bad
+// choice is refused naming the field "sensitivity" and changes nothing.
+func (s *Store) SetAlertSensitivity(ctx context.Context, regionID int64, sens campusguard.Sensitivity) error {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := campusguard.ValidateSensitivity(sens); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		o, err := findOrgByID(ctx, tx, regionID)
+		if err != nil && !isNotFound(err) { // an outage is not "not found"
+			return err
+		}
+		if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
+			return notFound("region")
+		}
+		if !a.Can(campusguard.ManageUsers, o.Path) || !a.Can(campusguard.WriteOrg, o.Path) {
+			return forbidden()
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO region_settings (region_id, alert_sensitivity, updated_at) VALUES ($1, $2, $3)
+			ON CONFLICT (region_id) DO UPDATE SET alert_sensitivity = excluded.alert_sensitivity, updated_at = excluded.updated_at`,
+			regionID, string(sens), tx.now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, regionID, "set_alert_sensitivity", "org:"+strconv.FormatInt(regionID, 10), string(sens))
+	})
+}
