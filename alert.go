@@ -397,10 +397,10 @@ func AlertFromSignal(s Signal, region int64, at time.Time) *Alert {
 
 // AlertFilter selects alerts.
 type AlertFilter struct {
-	OrgID  *int64
-	Rule   *AlertRule
-	State  *AlertState
-	Open   bool // not closed
+	OrgID *int64
+	Rule  *AlertRule
+	State *AlertState
+	Open  bool // not closed
 	// Severity keeps the alerts of one severity.
 	Severity *Severity
 	// HideBlips leaves out one-day statistical blips (low severity).
@@ -408,8 +408,8 @@ type AlertFilter struct {
 	// Grouped leaves out the alerts grouped under an alert the same
 	// listing shows: they are listed with it.
 	Grouped bool
-	Offset int
-	Limit  int
+	Offset  int
+	Limit   int
 }
 
 // SeriesPoint is one school day of a watched count with the method's
