@@ -112,14 +112,18 @@ func fillChildren(ctx context.Context, q queryer, a *campusguard.Actor, alerts [
 		var sq conds
 		in, args := inList(1, part)
 		sq.args = args
-		sq.and("a.parent_id IN (" + in + ")")
+		// Grouping is flat, under the topmost alert; an alert in the middle
+		// (a town's) lists the alerts of its group below its own node.
+		sq.and("x.id IN ("+in+")", "(a.parent_id = x.id OR x.parent_id IS NOT NULL AND a.parent_id = x.parent_id AND a.id <> x.id AND "+
+			under("o.path", "xo.path")+")")
 		if a != nil {
 			if scope := alertsScope(a, sq.arg); scope != "" {
 				sq.and(scope)
 			}
 		}
-		rows, err := q.QueryContext(ctx, `SELECT a.parent_id, a.id, a.org_id, o.name, o.kind, a.severity, a.state, a.count
-			FROM alerts a JOIN orgs o ON o.id = a.org_id WHERE `+sq.where()+` ORDER BY o.path, a.id`, sq.args...)
+		rows, err := q.QueryContext(ctx, `SELECT x.id, a.id, a.org_id, o.name, o.kind, a.severity, a.state, a.count
+			FROM alerts a JOIN orgs o ON o.id = a.org_id, alerts x JOIN orgs xo ON xo.id = x.org_id
+			WHERE `+sq.where()+` ORDER BY o.path, a.id`, sq.args...)
 		if err != nil {
 			return err
 		}
@@ -173,7 +177,8 @@ func groupedCond(ctx context.Context, s *Store, a *campusguard.Actor, f campusgu
 	if f.HideBlips {
 		p = append(p, "p.severity <> "+sq.arg(string(campusguard.SeverityLow)))
 	}
-	cond := "p.id = a.parent_id"
+	// The parent, or another alert of the group above this one's node.
+	cond := "(p.id = a.parent_id OR p.parent_id = a.parent_id AND p.id <> a.id AND " + under("o.path", "po.path") + ")"
 	for _, c := range p {
 		cond += " AND " + c
 	}
@@ -210,4 +215,10 @@ func (s *Store) SetAlertSensitivity(ctx context.Context, regionID int64, sens ca
 		}
 		return audit(ctx, tx, regionID, "set_alert_sensitivity", "org:"+strconv.FormatInt(regionID, 10), string(sens))
 	})
+}
+
+// under is the SQL condition that the path in column path is strictly
+// below the one in column top (the subtree's range, as pathRanges).
+func under(path, top string) string {
+	return path + " > " + top + " AND " + path + " < substr(" + top + ", 1, length(" + top + ") - 1) || '0'"
 }
