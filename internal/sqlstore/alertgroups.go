@@ -145,8 +145,8 @@ func fillChildren(ctx context.Context, q queryer, a *campusguard.Actor, alerts [
 }
 
 // groupedCond adds to sq the condition that leaves out the alerts grouped
-// under an alert the same listing shows: one whose parent passes the same
-// scope and filters.
+// under an alert the same listing holds: one whose parent (or an alert of
+// its group above its node) passes the same scope, node, rule and state.
 func groupedCond(ctx context.Context, s *Store, a *campusguard.Actor, f campusguard.AlertFilter, sq *conds) error {
 	var p []string
 	if paths, all := a.Scopes(campusguard.ReadCases); !all {
@@ -171,12 +171,9 @@ func groupedCond(ctx context.Context, s *Store, a *campusguard.Actor, f campusgu
 	if f.Open {
 		p = append(p, "p.state <> 'closed'")
 	}
-	if f.Severity != nil {
-		p = append(p, "p.severity = "+sq.arg(string(*f.Severity)))
-	}
-	if f.HideBlips {
-		p = append(p, "p.severity <> "+sq.arg(string(campusguard.SeverityLow)))
-	}
+	// Not the severity: a group is as severe as its head (GroupSeverity
+	// and raise keep the head at least as severe as any alert under it),
+	// so a filter on severity keeps or leaves out groups whole.
 	// The parent, or another alert of the group above this one's node.
 	cond := "(p.id = a.parent_id OR p.parent_id = a.parent_id AND p.id <> a.id AND " + under("o.path", "po.path") + ")"
 	for _, c := range p {
@@ -221,4 +218,15 @@ func (s *Store) SetAlertSensitivity(ctx context.Context, regionID int64, sens ca
 // below the one in column top (the subtree's range, as pathRanges).
 func under(path, top string) string {
 	return path + " > " + top + " AND " + path + " < substr(" + top + ", 1, length(" + top + ") - 1) || '0'"
+}
+
+// raiseParent lifts the head of an alert's group to the alert's severity
+// when the alert grew past it (a school's signal lasting a second day).
+func raiseParent(ctx context.Context, tx *Tx, parent *int64, sev campusguard.Severity) error {
+	if parent == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE alerts SET severity = $1 WHERE id = $2 AND `+
+		`CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END > $3`, string(sev), *parent, sev.Rank())
+	return err
 }

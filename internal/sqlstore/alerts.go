@@ -393,6 +393,9 @@ func (s *Store) raise(ctx context.Context, tx *Tx, region int64, sig campusguard
 		_, err := tx.ExecContext(ctx, `UPDATE alerts SET last_day = $1, days = $2, count = $3, threshold = $4, case_ids = $5,
 			updated_at = $6, severity = $7 WHERE id = $8`, existing.LastDay, existing.Days, existing.Count, existing.Threshold,
 			joinIDs(existing.CaseIDs), tx.now, existing.Severity, existing.ID)
+		if err == nil {
+			err = raiseParent(ctx, tx, existing.ParentID, existing.Severity)
+		}
 		return alertUpdated, existing.ID, err
 	case err != sql.ErrNoRows:
 		return 0, 0, fmt.Errorf("raise: %w", err)
