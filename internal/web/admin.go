@@ -32,19 +32,21 @@ func needRight(r *http.Request, act campusguard.Action) error {
 }
 
 // grantForm is the part of a form that names a role at an org: the role,
-// the org from a select or typed as a number, and a viewer's duty.
+// the org from a select (regions and schools) or picked by name (any node,
+// grades and classes included), and a viewer's duty.
 type grantForm struct {
-	Roles  []option
-	Orgs   []option
-	OrgID  string // typed
-	Duties []option
+	Roles   []option
+	Orgs    []option
+	OrgID   string   // picked (a refused form's, sent back)
+	OrgPick pickList // the picker, with the one picked
+	Duties  []option
 }
 
 // grantForm returns the choices of a grant for the actor, with the values
 // of a refused post selected again. Guardians join by code, not here.
 func (s *Server) grantForm(ctx context.Context, a *campusguard.Actor, l i18n.Lang, roles []campusguard.AccessRole,
 	role, org, orgID, duty string) (grantForm, error) {
-	g := grantForm{OrgID: orgID}
+	g := grantForm{OrgID: orgID, OrgPick: pickList{Lang: l, Field: "org_id", Choices: s.chosenOrg(ctx, l, orgID)}}
 	for _, r := range roles {
 		if r == campusguard.SystemAdmin && !isSystemAdmin(a) {
 			continue
@@ -204,7 +206,9 @@ type userNewPage struct {
 	Login    string
 	Name     string
 	PersonID string
-	Grant    grantForm
+	// PersonPick is the staff member picked by name (issue 19).
+	PersonPick pickList
+	Grant      grantForm
 }
 
 // handleUserNew handles "GET /admin/users/new?org_id=": the form, with the
@@ -222,6 +226,7 @@ func (s *Server) handleUserNew(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) userNewPage(r *http.Request, login, name, personID, role, orgID, org, duty string) (*userNewPage, error) {
 	p := &userNewPage{basePage: s.base(r, "page.user_new.title"), Login: login, Name: name, PersonID: personID}
+	p.PersonPick = pickList{Lang: p.Lang, Field: "person_id", Choices: s.chosenPerson(r.Context(), personID)}
 	p.Crumbs = []crumb{{Name: p.T("page.users.title"), URL: "/admin/users"}, {Name: p.Title}}
 	p.setBack("/admin/users/new")
 	// A number from the org's page goes in the select when it is there.
@@ -233,7 +238,8 @@ func (s *Server) userNewPage(r *http.Request, login, name, personID, role, orgID
 		return nil, err
 	}
 	if org != "" && !selected(g.Orgs) {
-		g.OrgID = org // not among the choices: keep it typed
+		g.OrgID = org // not among the choices: keep it picked
+		g.OrgPick.Choices = s.chosenOrg(r.Context(), p.Lang, org)
 	}
 	p.Grant = g
 	return p, nil

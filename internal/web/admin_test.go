@@ -258,8 +258,37 @@ func TestUsersAdmin(t *testing.T) {
 			t.Fatalf("no account link on the class page")
 		}
 		p = principal.get(t, srv.URL+attr(link[0], "href"))
-		if got := attr(p.all(t, testid("grant-org-id"))[0], "value"); got != itoa(f.class2.ID) {
-			t.Errorf("typed org from the link = %q, want the class %d", got, f.class2.ID)
+		picked := p.all(t, testid("pick-org_id")+" input[checked]")
+		if len(picked) != 1 || attr(picked[0], "value") != itoa(f.class2.ID) {
+			t.Errorf("the org from the link is not picked: %d picked, want the class %d", len(picked), f.class2.ID)
+		} else if got := p.texts(t, testid("pick-org_id")+" "+testid("pick-label")); len(got) != 1 || !strings.Contains(got[0], "2班") ||
+			!strings.Contains(got[0], f.school.Name) {
+			t.Errorf("the picked org reads %q, want the class with its school", got)
+		}
+		// Picking by name (issue 19): the classes named 2班 inside the
+		// principal's school, with their lineage; nothing of another county.
+		p = principal.get(t, srv.URL+"/admin/pick/orgs?q="+url.QueryEscape("2班"))
+		var values []string
+		for _, n := range p.all(t, testid("pick-choice")) {
+			values = append(values, attr(n, "value"))
+		}
+		if got := values; !cmp.Equal(got, []string{itoa(f.class2.ID)}) {
+			t.Errorf("pick 2班 = %q, want the class %d", got, f.class2.ID)
+		}
+		p = principal.get(t, srv.URL+"/admin/pick/orgs?q="+url.QueryEscape(f.other.Name))
+		if got := p.all(t, testid("pick-choice")); len(got) != 0 || p.text(t, testid("none")) == "" {
+			t.Errorf("pick another county's name = %d choices, want none and a message", len(got))
+		}
+		p = principal.get(t, srv.URL+"/admin/pick/people?q="+url.QueryEscape(f.teacher.Name))
+		values = nil
+		for _, n := range p.all(t, testid("pick-choice")) {
+			values = append(values, attr(n, "value"))
+		}
+		if !cmp.Equal(values, []string{itoa(f.teacher.ID)}) {
+			t.Errorf("pick %s = %q, want the staff member %d", f.teacher.Name, values, f.teacher.ID)
+		}
+		if p := teacher.get(t, srv.URL+"/admin/pick/orgs?q=x"); p.status != http.StatusForbidden && p.status != http.StatusNotFound {
+			t.Errorf("a class teacher's pick = %d, want refused", p.status)
 		}
 		create := url.Values{"login": {"li-laoshi"}, "name": {"李老师"}, "password": {"teacher-pass-1"},
 			"role": {"class_teacher"}, "org": {""}, "org_id": {itoa(f.class2.ID)}}

@@ -203,6 +203,17 @@ func TestCasePage(t *testing.T) {
 		if got := attr(find(t, bad.doc, testid("note")), "name"); got != "note" || bad.text(t, testid("note")) != "未选方式" {
 			t.Errorf("the note typed was not kept")
 		}
+		// An over-long note (a phone without maxlength, a pasted text) is
+		// named and kept, not lost on a bare error page (issue 19).
+		long := strings.Repeat("咳", campusguard.MaxNote+1)
+		tooLong := officer.post(t, move, url.Values{"to": {"isolated"}, "isolation": {"home"}, "note": {long}})
+		if tooLong.status != http.StatusUnprocessableEntity || !strings.Contains(tooLong.text(t, testid("field-error")), "500") {
+			t.Errorf("POST a %d-character note = %d %q, want 422 naming the limit", campusguard.MaxNote+1, tooLong.status,
+				tooLong.text(t, testid("field-error")))
+		}
+		if tooLong.text(t, testid("note")) != long {
+			t.Errorf("the over-long note was not kept in the form")
+		}
 		skip := officer.post(t, move, url.Values{"to": {"closed"}})
 		if skip.status != http.StatusUnprocessableEntity {
 			t.Fatalf("POST close a reported case = %d", skip.status)

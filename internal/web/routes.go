@@ -101,6 +101,8 @@ var routeTable = []route{
 
 	{Route: Route{"GET", "/admin/users", false}, h: (*Server).handleUserIndex},
 	{Route: Route{"GET", "/admin/users/new", false}, h: (*Server).handleUserNew},
+	{Route: Route{"GET", "/admin/pick/orgs", false}, h: (*Server).handlePickOrgs},
+	{Route: Route{"GET", "/admin/pick/people", false}, h: (*Server).handlePickPeople},
 	{Route: Route{"POST", "/admin/users", false}, h: (*Server).handleUserCreate},
 	{Route: Route{"GET", "/admin/users/{id}", false}, h: (*Server).handleUserView},
 	{Route: Route{"POST", "/admin/users/{id}/grants", false}, h: (*Server).handleGrantCreate},
