@@ -128,6 +128,30 @@ func TestAlertGroupsAcrossLevels(t *testing.T) {
 		if got := aberrations(t, s, w.bureau, campusguard.AlertFilter{Open: true, Grouped: true, Severity: &low}); len(got) != 1 {
 			t.Errorf("low alerts grouped = %v, want the county's", orgsOf(got))
 		}
+		// The school's signal lasting to Monday, alone, makes it medium and
+		// lifts the head of its group with it.
+		monday := spikeDay.AddDays(3)
+		for org, v := range map[int64][2]int{tr.County.ID: {10, 1000}, tr.Town.ID: {6, 600}, tr.School.ID: {32, 300},
+			tr.Other.ID: {2, 300}} {
+			if _, err := s.WriteDB().Exec(`INSERT INTO rollups (region_id, org_id, day, expected, fever) VALUES ($1, $2, $3, $4, $5)`,
+				tr.County.ID, org, monday, v[1], v[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := s.DetectAlerts(ctx, tr.County.ID, monday); err != nil {
+			t.Fatal(err)
+		}
+		school = aberrations(t, s, w.officer, campusguard.AlertFilter{Open: true, Grouped: true})
+		if len(school) != 1 || school[0].Days != 2 || school[0].Severity != campusguard.SeverityMedium {
+			t.Fatalf("the school's alert after Monday = %+v, want two days, medium", school)
+		}
+		if got := aberrations(t, s, w.bureau, campusguard.AlertFilter{Open: true, Grouped: true}); len(got) != 1 ||
+			got[0].ID != county[0].ID || got[0].Severity != campusguard.SeverityMedium {
+			t.Errorf("the county's group after Monday = %+v, want its head, medium", got)
+		}
+		if got := aberrations(t, s, w.bureau, campusguard.AlertFilter{Open: true, Grouped: true, HideBlips: true}); len(got) != 1 {
+			t.Errorf("a medium group hidden as a blip: %v", orgsOf(got))
+		}
 		// Closing the county's alert shows the town's among the open ones.
 		for _, st := range []campusguard.AlertState{campusguard.AlertAcknowledged, campusguard.AlertInvestigated, campusguard.AlertClosed} {
 			if _, err := s.MoveAlert(sqlstoretest.ActorCtx(t, s, w.bureau), county[0].ID, campusguard.AlertMove{To: st, Note: "单校波动"}); err != nil {
