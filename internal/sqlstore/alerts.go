@@ -537,7 +537,7 @@ func (s *Store) FindAlert(ctx context.Context, id int64) (*campusguard.Alert, []
 		return nil, nil, err
 	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
-		return nil, nil, notFound("alert")
+		return nil, nil, hidden(err, "alert")
 	}
 	if err := fillChildren(ctx, s.read, a, []*campusguard.Alert{al}); err != nil {
 		return nil, nil, err
@@ -576,7 +576,7 @@ func (s *Store) MoveAlert(ctx context.Context, id int64, m campusguard.AlertMove
 			return err
 		}
 		if err != nil || !a.Can(campusguard.ReadCases, path) {
-			return notFound("alert")
+			return hidden(err, "alert")
 		}
 		if !a.Can(campusguard.MoveCases, path) {
 			return forbidden()
@@ -620,7 +620,7 @@ func (s *Store) AlertSeries(ctx context.Context, id int64) ([]campusguard.Series
 		return nil, err
 	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
-		return nil, notFound("alert")
+		return nil, hidden(err, "alert")
 	}
 	cfg, err := ruleConfig(ctx, s.read, al.RegionID)
 	if err != nil {

@@ -552,7 +552,7 @@ func (s *Store) MoveCase(ctx context.Context, id int64, t campusguard.Transition
 			return err
 		}
 		if err != nil || !a.Can(campusguard.ReadCases, path) {
-			return notFound("case")
+			return hidden(err, "case")
 		}
 		if !a.Can(campusguard.MoveCases, path) {
 			return forbidden()

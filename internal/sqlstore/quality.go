@@ -482,7 +482,7 @@ func (s *Store) FindFindings(ctx context.Context, ff campusguard.FindingFilter) 
 	}
 	o, err := findOrgByID(ctx, s.read, ff.OrgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, 0, notFound("org")
+		return nil, 0, hidden(err, "org")
 	}
 	where := []string{"f.region_id = $1", "(s.path = $2 OR s.path LIKE $3 OR c.path = $2 OR c.path LIKE $3)"}
 	args := []any{o.RegionID, o.Path, o.Path + "%"}
@@ -593,7 +593,7 @@ func (s *Store) QualitySummaries(ctx context.Context, orgID int64) ([]campusguar
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT s.id, s.name, COUNT(f.id) FROM orgs s
 		LEFT JOIN quality_findings f ON f.school_id = s.id AND f.status = 'open'

@@ -583,7 +583,7 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
 	q := s.read
 	region := o.RegionID
