@@ -200,7 +200,7 @@ func (s *Store) SetAlertSensitivity(ctx context.Context, regionID int64, sens ca
 			return err
 		}
 		if err != nil || o.ParentID != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-			return notFound("region")
+			return hidden(err, "region")
 		}
 		if !a.Can(campusguard.ManageUsers, o.Path) || !a.Can(campusguard.WriteOrg, o.Path) {
 			return forbidden()
