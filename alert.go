@@ -53,12 +53,15 @@ type RuleConfig struct {
 	MinSigma       float64 `json:"min_sigma"` // 0.5
 	Baseline       int     `json:"baseline"`  // 7
 	Alpha          float64 `json:"alpha"`     // 0: the method's default
+	// Sensitivity is set on its own (SetAlertSensitivity) and read with
+	// the rules: normal unless the region chose otherwise.
+	Sensitivity Sensitivity `json:"sensitivity"`
 }
 
 // DefaultRuleConfig returns the national defaults.
 func DefaultRuleConfig() RuleConfig {
 	return RuleConfig{DayMin: 3, WindowDays: 3, WindowMin: 5, CalendarDays: true, HighFever: 39.0, AbsenceRate: 0.05,
-		Method: "C2", MinSigma: 0.5, Baseline: 7}
+		Method: "C2", MinSigma: 0.5, Baseline: 7, Sensitivity: SensitivityNormal}
 }
 
 // Validate checks a region's settings.
@@ -306,6 +309,12 @@ type Alert struct {
 	Conclusion string     `json:"conclusion"`
 	OpenedAt   time.Time  `json:"opened_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
+	Severity   Severity   `json:"severity"`
+	// ParentID is the alert this one is grouped under: the same signal
+	// seen at a region above (GroupSignals); nil for none.
+	ParentID *int64 `json:"parent_id"`
+	// Children are the alerts grouped under this one, by node.
+	Children []AlertChild `json:"children"`
 }
 
 // AlertStep is one recorded move of an alert.
@@ -363,6 +372,9 @@ func (a *Alert) Merge(s Signal) {
 	if s.Count > a.Count {
 		a.Count, a.Threshold = s.Count, s.Threshold
 	}
+	if sev := AlertSeverity(a.Rule, a.Days, 0); sev.Rank() < a.Severity.Rank() {
+		a.Severity = sev // a lasting signal matters more; grouping never lowers it
+	}
 	for _, id := range s.CaseIDs {
 		if !slices.Contains(a.CaseIDs, id) {
 			a.CaseIDs = append(a.CaseIDs, id)
@@ -379,17 +391,25 @@ func AlertFromSignal(s Signal, region int64, at time.Time) *Alert {
 	}
 	return &Alert{RegionID: region, OrgID: s.OrgID, Key: s.Key(), Rule: s.Rule, RoomID: s.RoomID, Symptom: s.Symptom,
 		Series: s.Series, Method: s.Method, State: AlertOpen, FirstDay: s.Day, LastDay: s.Day, Days: 1, Count: s.Count,
-		Threshold: s.Threshold, CaseIDs: ids, OpenedAt: at, UpdatedAt: at}
+		Threshold: s.Threshold, CaseIDs: ids, OpenedAt: at, UpdatedAt: at, Severity: AlertSeverity(s.Rule, 1, 0),
+		Children: []AlertChild{}}
 }
 
 // AlertFilter selects alerts.
 type AlertFilter struct {
-	OrgID  *int64
-	Rule   *AlertRule
-	State  *AlertState
-	Open   bool // not closed
-	Offset int
-	Limit  int
+	OrgID *int64
+	Rule  *AlertRule
+	State *AlertState
+	Open  bool // not closed
+	// Severity keeps the alerts of one severity.
+	Severity *Severity
+	// HideBlips leaves out one-day statistical blips (low severity).
+	HideBlips bool
+	// Grouped leaves out the alerts grouped under an alert the same
+	// listing shows: they are listed with it.
+	Grouped bool
+	Offset  int
+	Limit   int
 }
 
 // SeriesPoint is one school day of a watched count with the method's

@@ -16,12 +16,18 @@ type AlertService interface {
 	RuleConfig(ctx context.Context, regionID int64) (campusguard.RuleConfig, error)
 	// SetRuleConfig sets them: region admins of a top-level region only.
 	SetRuleConfig(ctx context.Context, regionID int64, cfg campusguard.RuleConfig) error
+	// SetAlertSensitivity sets how readily the region's statistics raise
+	// an alert: region admins of a top-level region only.
+	SetAlertSensitivity(ctx context.Context, regionID int64, sens campusguard.Sensitivity) error
 }
 
 // shownAlert returns a ready to render: case ids as a list, never null.
 func shownAlert(a *campusguard.Alert) *campusguard.Alert {
 	if a.CaseIDs == nil {
 		a.CaseIDs = []int64{}
+	}
+	if a.Children == nil {
+		a.Children = []campusguard.AlertChild{}
 	}
 	return a
 }
@@ -38,6 +44,11 @@ func (s *Server) handleAlertIndex(w http.ResponseWriter, r *http.Request) error 
 		Open:   q.bool("open"),
 		Offset: p.Offset,
 		Limit:  p.Limit,
+		// Issue 19: by severity, without the one-day blips, one alert per
+		// group.
+		Severity:  choice(q, "severity", campusguard.Severities),
+		HideBlips: q.bool("hide_blips"),
+		Grouped:   q.bool("grouped"),
 	}
 	if err := q.err(); err != nil {
 		return err
@@ -184,6 +195,9 @@ type ruleInput struct {
 	MinSigma       *float64 `json:"min_sigma"`
 	Baseline       *int     `json:"baseline"`
 	Alpha          *float64 `json:"alpha"`
+	// Sensitivity is read only here (PUT .../alert-sensitivity sets it):
+	// a body read from GET may be sent back as it is.
+	Sensitivity *string `json:"sensitivity"`
 }
 
 // config returns the settings, or a 422 naming every one left out.
@@ -234,6 +248,9 @@ func (s *Server) handleRulesUpdate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if err := s.Alerts.SetRuleConfig(r.Context(), o.ID, cfg); err != nil {
+		return err
+	}
+	if cfg, err = s.Alerts.RuleConfig(r.Context(), o.ID); err != nil {
 		return err
 	}
 	return ok(w, cfg)

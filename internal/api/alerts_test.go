@@ -387,7 +387,7 @@ func TestAlertRules(t *testing.T) {
 		r = w.admin.send("PUT", path, body(nil))
 		wantStatus(t, r, http.StatusOK)
 		want := campusguard.RuleConfig{DayMin: 4, WindowDays: 3, WindowMin: 6, HighFever: 39.5, AbsenceRate: 0.08,
-			EpidemicActive: true, Method: "C3", MinSigma: 0.2, Baseline: 7}
+			EpidemicActive: true, Method: "C3", MinSigma: 0.2, Baseline: 7, Sensitivity: campusguard.SensitivityNormal}
 		var cfg campusguard.RuleConfig
 		if r.JSON(t, &cfg); cfg != want {
 			t.Errorf("PUT answered %+v, want %+v", cfg, want)

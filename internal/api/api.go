@@ -154,6 +154,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/detect", false, s.handleDetect},
 		{"GET", "/api/v1/orgs/{id}/rules", false, s.handleRulesView},
 		{"PUT", "/api/v1/orgs/{id}/rules", false, s.handleRulesUpdate},
+		{"GET", "/api/v1/orgs/{id}/alert-sensitivity", false, s.handleSensitivityView},
+		{"PUT", "/api/v1/orgs/{id}/alert-sensitivity", false, s.handleSensitivityUpdate},
 		{"GET", "/api/v1/orgs/{id}/calendar", false, s.handleCalendarIndex},
 		{"PUT", "/api/v1/orgs/{id}/calendar/{day}", false, s.handleCalendarSet},
 		{"DELETE", "/api/v1/orgs/{id}/calendar/{day}", false, s.handleCalendarDelete},

@@ -23,8 +23,11 @@ func (s *Store) RuleConfig(ctx context.Context, regionID int64) (campusguard.Rul
 
 func ruleConfig(ctx context.Context, q queryer, regionID int64) (campusguard.RuleConfig, error) {
 	cfg := campusguard.DefaultRuleConfig()
-	var raw string
-	err := q.QueryRowContext(ctx, `SELECT rules FROM region_settings WHERE region_id = $1`, regionID).Scan(&raw)
+	var raw, sens string
+	err := q.QueryRowContext(ctx, `SELECT rules, alert_sensitivity FROM region_settings WHERE region_id = $1`, regionID).Scan(&raw, &sens)
+	if err == nil && sens != "" {
+		cfg.Sensitivity = campusguard.Sensitivity(sens) // set on its own, never by the rules' JSON
+	}
 	switch {
 	case err == sql.ErrNoRows || err == nil && raw == "":
 		return cfg, nil
@@ -33,6 +36,10 @@ func ruleConfig(ctx context.Context, q queryer, regionID int64) (campusguard.Rul
 	}
 	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
 		return campusguard.DefaultRuleConfig(), fmt.Errorf("rule config of region %d: %w", regionID, err)
+	}
+	cfg.Sensitivity = campusguard.Sensitivity(sens)
+	if sens == "" {
+		cfg.Sensitivity = campusguard.SensitivityNormal
 	}
 	return cfg, nil
 }
@@ -47,6 +54,7 @@ func (s *Store) SetRuleConfig(ctx context.Context, regionID int64, cfg campusgua
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	cfg.Sensitivity = "" // set on its own: SetAlertSensitivity
 	raw, _ := json.Marshal(cfg)
 	return s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, regionID)
@@ -152,6 +160,7 @@ func earsParams(cfg campusguard.RuleConfig) (ears.Method, ears.Params) {
 	if cfg.Alpha > 0 {
 		p.Alpha = cfg.Alpha
 	}
+	p.Alpha = cfg.Sensitivity.Alpha(p.Alpha)
 	return m, p
 }
 
@@ -203,11 +212,13 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 		detectComputed()
 	}
 	err = s.inTx(ctx, func(tx *Tx) error {
-		for _, sig := range signals {
-			change, err := s.raise(ctx, tx, regionID, sig)
+		ids := make([]int64, len(signals))
+		for i, sig := range signals {
+			change, id, err := s.raise(ctx, tx, regionID, sig)
 			if err != nil {
 				return err
 			}
+			ids[i] = id
 			switch change {
 			case alertOpened:
 				opened++
@@ -215,7 +226,7 @@ func (s *Store) DetectAlerts(ctx context.Context, regionID int64, day campusguar
 				updated++
 			}
 		}
-		return nil
+		return groupAlerts(ctx, tx, signals, ids)
 	})
 	return opened, updated, err
 }
@@ -305,7 +316,7 @@ func (s *Store) detectSignals(ctx context.Context, q queryer, regionID int64, da
 				if err != nil {
 					continue // too few school days yet
 				}
-				if last := rs[len(rs)-1]; last.Alarm == ears.Yes {
+				if last := rs[len(rs)-1]; alarmDays(rs, cfg.Sensitivity.AlarmDays()) {
 					signals = append(signals, campusguard.Signal{Rule: campusguard.RuleAberration, OrgID: org, Series: name,
 						Method: string(m), Day: day, Count: last.Observed, Threshold: last.Upper})
 				}
@@ -324,18 +335,20 @@ func (s *Store) detectSignals(ctx context.Context, q queryer, regionID int64, da
 var detectComputed func()
 
 const alertColumns = `a.id, a.region_id, a.org_id, o.name, a.key, a.rule, a.room_id, a.symptom, a.series, a.method, a.state,
-	a.first_day, a.last_day, a.days, a.count, a.threshold, a.case_ids, a.conclusion, a.opened_at, a.updated_at, o.path`
+	a.first_day, a.last_day, a.days, a.count, a.threshold, a.case_ids, a.conclusion, a.opened_at, a.updated_at, a.severity,
+	a.parent_id, o.path`
 
 func scanAlert(sc interface{ Scan(...any) error }, extra ...any) (*campusguard.Alert, string, error) {
 	var a campusguard.Alert
-	var room sql.NullInt64
+	var room, parent sql.NullInt64
 	var ids, path string
 	if err := sc.Scan(append([]any{&a.ID, &a.RegionID, &a.OrgID, &a.OrgName, &a.Key, &a.Rule, &room, &a.Symptom, &a.Series,
 		&a.Method, &a.State, &a.FirstDay, &a.LastDay, &a.Days, &a.Count, &a.Threshold, &ids, &a.Conclusion, &a.OpenedAt,
-		&a.UpdatedAt, &path}, extra...)...); err != nil {
+		&a.UpdatedAt, &a.Severity, &parent, &path}, extra...)...); err != nil {
 		return nil, "", err
 	}
-	a.RoomID, a.OpenedAt, a.UpdatedAt = idPtr(room), a.OpenedAt.UTC(), a.UpdatedAt.UTC()
+	a.RoomID, a.ParentID, a.OpenedAt, a.UpdatedAt = idPtr(room), idPtr(parent), a.OpenedAt.UTC(), a.UpdatedAt.UTC()
+	a.Children = []campusguard.AlertChild{}
 	a.CaseIDs = []int64{}
 	for _, x := range strings.Split(ids, ",") {
 		if id, err := strconv.ParseInt(x, 10, 64); err == nil {
@@ -363,8 +376,8 @@ const (
 )
 
 // raise opens the alert of a signal, or folds the signal into its open
-// alert, and says which.
-func (s *Store) raise(ctx context.Context, tx *Tx, region int64, sig campusguard.Signal) (alertChange, error) {
+// alert, and says which, with the alert's id.
+func (s *Store) raise(ctx context.Context, tx *Tx, region int64, sig campusguard.Signal) (alertChange, int64, error) {
 	key := sig.Key()
 	existing, path, err := scanAlert(tx.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN orgs o ON o.id = a.org_id
 		WHERE a.region_id = $1 AND a.key = $2 AND a.state <> 'closed'`, region, key))
@@ -375,43 +388,46 @@ func (s *Store) raise(ctx context.Context, tx *Tx, region int64, sig campusguard
 		existing.Merge(sig)
 		if existing.LastDay == before.LastDay && existing.Days == before.Days && existing.Count == before.Count &&
 			existing.Threshold == before.Threshold && slices.Equal(existing.CaseIDs, before.CaseIDs) {
-			return alertUnchanged, nil
+			return alertUnchanged, existing.ID, nil
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE alerts SET last_day = $1, days = $2, count = $3, threshold = $4, case_ids = $5,
-			updated_at = $6 WHERE id = $7`, existing.LastDay, existing.Days, existing.Count, existing.Threshold,
-			joinIDs(existing.CaseIDs), tx.now, existing.ID)
-		return alertUpdated, err
+			updated_at = $6, severity = $7 WHERE id = $8`, existing.LastDay, existing.Days, existing.Count, existing.Threshold,
+			joinIDs(existing.CaseIDs), tx.now, existing.Severity, existing.ID)
+		if err == nil {
+			err = raiseParent(ctx, tx, existing.ParentID, existing.Severity)
+		}
+		return alertUpdated, existing.ID, err
 	case err != sql.ErrNoRows:
-		return 0, fmt.Errorf("raise: %w", err)
+		return 0, 0, fmt.Errorf("raise: %w", err)
 	}
 	a := campusguard.AlertFromSignal(sig, region, tx.now)
 	o, err := findOrgByID(ctx, tx, sig.OrgID)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	a.OrgName, path = o.Name, o.Path
 	if err := tx.QueryRowContext(ctx, `INSERT INTO alerts (region_id, org_id, key, rule, room_id, symptom, series, method, state,
-		first_day, last_day, days, count, threshold, case_ids, opened_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+		first_day, last_day, days, count, threshold, case_ids, opened_at, updated_at, severity)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 		a.RegionID, a.OrgID, a.Key, a.Rule, nullID(a.RoomID), a.Symptom, a.Series, a.Method, a.State, a.FirstDay, a.LastDay,
-		a.Days, a.Count, a.Threshold, joinIDs(a.CaseIDs), a.OpenedAt, a.UpdatedAt).Scan(&a.ID); err != nil {
-		return 0, fmt.Errorf("raise: %w", err)
+		a.Days, a.Count, a.Threshold, joinIDs(a.CaseIDs), a.OpenedAt, a.UpdatedAt, a.Severity).Scan(&a.ID); err != nil {
+		return 0, 0, fmt.Errorf("raise: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_steps (region_id, alert_id, from_state, to_state, at, by_name, note)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, region, a.ID, "", a.State, tx.now, "system", ""); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	payload := map[string]any{"alert": map[string]any{"id": a.ID, "rule": a.Rule, "org_id": a.OrgID, "org_name": a.OrgName,
 		"symptom": a.Symptom, "series": a.Series, "method": a.Method, "day": a.FirstDay, "count": a.Count,
 		"threshold": a.Threshold, "case_ids": a.CaseIDs}}
 	if err := emit(ctx, tx, region, path, campusguard.EventAlertRaised, payload); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	roles := caseRoles
 	if o.Kind == campusguard.KindRegion {
 		roles = regionRoles
 	}
-	return alertOpened, notify(ctx, tx, region, path, roles, "alert_raised", "notify.alert_raised",
+	return alertOpened, a.ID, notify(ctx, tx, region, path, roles, "alert_raised", "notify.alert_raised",
 		[]string{a.OrgName, "alert.rule." + string(a.Rule)}, "/alerts/"+strconv.FormatInt(a.ID, 10))
 }
 
@@ -454,6 +470,17 @@ func (s *Store) FindAlerts(ctx context.Context, f campusguard.AlertFilter) ([]*c
 	if f.Open {
 		sq.and("a.state <> 'closed'")
 	}
+	if f.Severity != nil {
+		sq.and("a.severity = " + sq.arg(string(*f.Severity)))
+	}
+	if f.HideBlips {
+		sq.and("a.severity <> " + sq.arg(string(campusguard.SeverityLow)))
+	}
+	if f.Grouped {
+		if err := groupedCond(ctx, s, a, f, &sq); err != nil {
+			return nil, 0, err
+		}
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
@@ -461,7 +488,7 @@ func (s *Store) FindAlerts(ctx context.Context, f campusguard.AlertFilter) ([]*c
 	cond, condArgs := sq.where(), slices.Clone(sq.args)
 	// The text first: its sq.arg calls add the arguments the call then passes.
 	query := `SELECT ` + alertColumns + `, COUNT(*) OVER () FROM alerts a JOIN orgs o ON o.id = a.org_id
-		WHERE ` + cond + ` ORDER BY CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END, a.last_day DESC, a.id DESC
+		WHERE ` + cond + ` ORDER BY CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END, ` + severityOrder + `, a.last_day DESC, a.id DESC
 		LIMIT ` + sq.arg(limit) + ` OFFSET ` + sq.arg(max(f.Offset, 0))
 	rows, err := s.read.QueryContext(ctx, query, sq.args...)
 	if err != nil {
@@ -483,6 +510,9 @@ func (s *Store) FindAlerts(ctx context.Context, f campusguard.AlertFilter) ([]*c
 	if len(out) == 0 && f.Offset > 0 { // a page past the end still tells how many there are
 		err = s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM alerts a JOIN orgs o ON o.id = a.org_id WHERE `+cond,
 			condArgs...).Scan(&total)
+	}
+	if err == nil {
+		err = fillChildren(ctx, s.read, a, out)
 	}
 	return out, total, err
 }
@@ -508,6 +538,9 @@ func (s *Store) FindAlert(ctx context.Context, id int64) (*campusguard.Alert, []
 	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
 		return nil, nil, hidden(err, "alert")
+	}
+	if err := fillChildren(ctx, s.read, a, []*campusguard.Alert{al}); err != nil {
+		return nil, nil, err
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT id, alert_id, from_state, to_state, at, by_name, note FROM alert_steps
 		WHERE alert_id = $1 ORDER BY id`, id)

@@ -75,14 +75,6 @@ func TestCheckDayLimit(t *testing.T) {
 	})
 }
 
-func mustDate(s string) campusguard.Date {
-	d, err := campusguard.ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
 // onCheckDay sets the store's clock to 10:00 in China on the day after
 // checkDay (a fixed Monday), so a test that records checks for checkDay as
 // a person or device stays inside campusguard.MaxCheckAgeDays whatever

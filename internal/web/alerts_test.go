@@ -386,7 +386,7 @@ func TestRuleSettings(t *testing.T) {
 			t.Fatalf("POST rules = %d:\n%s", r.status, r.body)
 		}
 		want := campusguard.RuleConfig{DayMin: 4, WindowDays: 5, WindowMin: 6, CalendarDays: false, HighFever: 39.5,
-			AbsenceRate: 0.08, EpidemicActive: true, Method: "C3", MinSigma: 0.2, Baseline: 10}
+			AbsenceRate: 0.08, EpidemicActive: true, Method: "C3", MinSigma: 0.2, Baseline: 10, Sensitivity: campusguard.SensitivityNormal}
 		if cfg, err := s.RuleConfig(ctx, f.county.ID); err != nil || cfg != want {
 			t.Errorf("RuleConfig = %+v, %v; want %+v", cfg, err, want)
 		}

@@ -119,6 +119,7 @@ var routeTable = []route{
 	{Route: Route{"GET", "/orgs/{id}/settings", false}, h: (*Server).handleSettingsForm},
 	{Route: Route{"POST", "/orgs/{id}/settings", false}, h: (*Server).handleSettings},
 	{Route: Route{"POST", "/orgs/{id}/settings/rules", false}, h: (*Server).handleRuleSettings},
+	{Route: Route{"POST", "/orgs/{id}/settings/sensitivity", false}, h: (*Server).handleSensitivitySettings},
 	{Route: Route{"POST", "/orgs/{id}/settings/fever", false}, h: (*Server).handleFeverSetting},
 	{Route: Route{"POST", "/orgs/{id}/settings/retention", false}, h: (*Server).handleRetentionSetting},
 	{Route: Route{"POST", "/orgs/{id}/settings/deadlines", false}, h: (*Server).handleDeadlineDefaults},
