@@ -44,7 +44,7 @@ func TestKillDuringSubmissions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			today, _ := campusguard.ParseDate("2026-11-30")
+			today := checkDay
 			if _, err := app.BuildDemo(ctx, store, demo.Config{Seed: 1, Students: 600, Today: today}); err != nil {
 				t.Fatal(err)
 			}

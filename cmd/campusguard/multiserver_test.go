@@ -83,7 +83,7 @@ func TestLeaseHolderKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	today, _ := campusguard.ParseDate("2026-11-30")
+	today := checkDay
 	if _, err := app.BuildDemo(ctx, store, demo.Config{Seed: 1, Students: 300, Today: today}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestLoadBalancedKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	today, _ := campusguard.ParseDate("2026-11-30")
+	today := checkDay
 	if _, err := app.BuildDemo(ctx, store, demo.Config{Seed: 1, Students: 600, Today: today}); err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestLoadBalancedKill(t *testing.T) {
 }
 
 func postReport(c *http.Client, url, token string, person int64, key string, temp float64) error {
-	body := fmt.Sprintf(`{"person_id": %d, "day": "2026-11-30", "kind": "home", "temperature": %.1f, "client_key": %q}`, person, temp, key)
+	body := fmt.Sprintf(`{"person_id": %d, "day": checkDay.String(), "kind": "home", "temperature": %.1f, "client_key": %q}`, person, temp, key)
 	req, _ := http.NewRequest("POST", url+"/api/v1/checks", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")

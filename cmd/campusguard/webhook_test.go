@@ -88,7 +88,7 @@ func TestWebhookSurvivesKill(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			today, _ := campusguard.ParseDate("2026-11-30")
+			today := checkDay
 			if _, err := app.BuildDemo(ctx, store, demo.Config{Seed: 1, Students: 300, Today: today}); err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +118,7 @@ func TestWebhookSurvivesKill(t *testing.T) {
 			srv := startServer(t, dsn, env...)
 			client := &http.Client{Timeout: 5 * time.Second}
 			for i, p := range students {
-				body, _ := json.Marshal(map[string]any{"person_id": p.ID, "day": "2026-11-30", "kind": "gate",
+				body, _ := json.Marshal(map[string]any{"person_id": p.ID, "day": checkDay.String(), "kind": "gate",
 					"temperature": 38.3, "client_key": fmt.Sprint("fever-", i)})
 				req, _ := http.NewRequest("POST", srv.url+"/api/v1/checks", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+token)

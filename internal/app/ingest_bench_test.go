@@ -154,15 +154,18 @@ func studentIDs(b *testing.B, s *sqlstore.Store, region int64, n int) []int64 {
 
 // reportBodies returns the i-th request's body: a home report for one of
 // ids, a new day each time the ids are used up, so no two requests of a
-// run touch the same person's day; keys are unique to the run.
+// run touch the same person's day (up to a week of days: a check may be
+// at most campusguard.MaxCheckAgeDays late, issue 18); keys are unique to
+// the run.
 func reportBodies(ids []int64, run string) func(i int) []byte {
-	base, _ := campusguard.ParseDate("2025-03-01")
+	week := campusguard.MaxCheckAgeDays
+	base := campusguard.Today(time.Now()).AddDays(-(week - 1))
 	return func(i int) []byte {
 		t := 36.2 + float64(i%10)/10 // 36.2–37.1 °C: no fever
 		if i%100 == 99 {
 			t = 37.8 // one report in a hundred has a fever, and opens a case
 		}
-		body, _ := json.Marshal(homeReport{PersonID: ids[i%len(ids)], Day: base.AddDays(i / len(ids)).String(),
+		body, _ := json.Marshal(homeReport{PersonID: ids[i%len(ids)], Day: base.AddDays((i / len(ids)) % week).String(),
 			Kind: "home", Temperature: &t, Symptoms: []string{}, HealthCode: "green",
 			ClientKey: run + "-" + strconv.Itoa(i)})
 		return body
