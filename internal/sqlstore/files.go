@@ -141,6 +141,9 @@ func (s *Store) FindFile(ctx context.Context, id int64) (*campusguard.File, erro
 	if !a.Can(campusguard.ReadOrg, p) {
 		return nil, notFound("file")
 	}
+	if hidden, err := fileOfHiddenVisit(ctx, s.read, a, id); err != nil || hidden {
+		return nil, cmpErr(err, notFound("file"))
+	}
 	return f, nil
 }
 

@@ -37,7 +37,9 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"search_id_number", "quality", "set_quality", "explain_finding",
 	"upload_file", "set_checklist", "submit_readiness", "approve_reopening", "withdraw_approval",
 	"set_phase", "delete_phase", "suspend", "extend_suspension", "resume", "set_ili",
-	"create_supply_item", "book_supply", "reverse_supply", "set_supply_settings"}
+	"create_supply_item", "book_supply", "reverse_supply", "set_supply_settings",
+	"set_inspection_checklist", "create_inspection", "add_visit", "record_visit_result", "add_finding", "close_visit",
+	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.
