@@ -56,7 +56,7 @@ func TestInspectionAPI(t *testing.T) {
 			"members": []map[string]any{{"name": "王", "agency": "army"}}}
 		want("create bad", inspector.send("POST", "/api/v1/orgs/"+county+"/inspections", bad), http.StatusUnprocessableEntity, "title")
 		var list struct{ Items []campusguard.Inspection }
-		inspector.get("/api/v1/orgs/" + county + "/inspections").JSON(t, &list)
+		inspector.get("/api/v1/orgs/"+county+"/inspections").JSON(t, &list)
 		if len(list.Items) != 0 {
 			t.Fatalf("a refused plan was stored: %+v", list.Items)
 		}
@@ -124,13 +124,13 @@ func TestInspectionAPI(t *testing.T) {
 		want("principal GET photo", head.get("/api/v1/files/"+itoa(photo.ID)), http.StatusOK, "")
 		want("other school GET visit", other.get("/api/v1/visits/"+itoa(v.ID)), http.StatusNotFound, "")
 		var items struct{ Items []campusguard.Rectification }
-		head.get("/api/v1/orgs/" + sch + "/rectifications").JSON(t, &items)
+		head.get("/api/v1/orgs/"+sch+"/rectifications").JSON(t, &items)
 		if len(items.Items) != 1 || items.Items[0].State != campusguard.RectOpen || items.Items[0].Severity != campusguard.SeverityCritical {
 			t.Fatalf("items = %+v", items.Items)
 		}
 		rid := itoa(items.Items[0].ID)
 		var cov campusguard.Coverage
-		bureau.get("/api/v1/orgs/" + county + "/inspection-coverage?from=" + day.String() + "&to=" + day.AddDays(6).String()).JSON(t, &cov)
+		bureau.get("/api/v1/orgs/"+county+"/inspection-coverage?from="+day.String()+"&to="+day.AddDays(6).String()).JSON(t, &cov)
 		if cov.Inspected != 1 || cov.Unannounced != 1 || cov.NotYet != 1 {
 			t.Errorf("coverage = %+v", cov)
 		}
