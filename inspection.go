@@ -135,9 +135,21 @@ func ParseMembers(text string) []TeamMember {
 			continue
 		}
 		name, agency, _ := strings.Cut(line, "|")
-		out = append(out, TeamMember{Name: strings.TrimSpace(name), Agency: Agency(strings.TrimSpace(agency))})
+		a := strings.TrimSpace(agency)
+		if alias, ok := agencyNames[a]; ok {
+			a = string(alias)
+		}
+		out = append(out, TeamMember{Name: strings.TrimSpace(name), Agency: Agency(a)})
 	}
 	return out
+}
+
+// agencyNames are the agencies as a bureau writes them, in both scripts.
+var agencyNames = map[string]Agency{
+	"教育": AgencyEducation, "教育局": AgencyEducation,
+	"卫健": AgencyHealth, "卫生": AgencyHealth, "卫健委": AgencyHealth, "衛健": AgencyHealth, "衛生": AgencyHealth, "疾控": AgencyHealth,
+	"市场监管": AgencyMarket, "市場監管": AgencyMarket, "市场监管局": AgencyMarket,
+	"公安": AgencyPolice, "派出所": AgencyPolice,
 }
 
 // FormatMembers writes members as ParseMembers reads them.

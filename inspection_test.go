@@ -69,8 +69,8 @@ func TestValidateInspection(t *testing.T) {
 }
 
 func TestParseMembers(t *testing.T) {
-	ms := ParseMembers("王五 | education\n\n 李四|police \n赵六")
-	want := []TeamMember{{"王五", AgencyEducation}, {"李四", AgencyPolice}, {"赵六", ""}}
+	ms := ParseMembers("王五 | education\n\n 李四|公安 \n赵六\n钱七 | 市場監管")
+	want := []TeamMember{{"王五", AgencyEducation}, {"李四", AgencyPolice}, {"赵六", ""}, {"钱七", AgencyMarket}}
 	if !slices.Equal(ms, want) {
 		t.Errorf("ParseMembers = %v, want %v", ms, want)
 	}

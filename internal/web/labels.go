@@ -61,7 +61,7 @@ var changedFields = []string{"name", "gender", "id_number", "phone", "number", "
 
 // dynamicKeys returns every key the package builds from a domain value.
 func dynamicKeys() []string {
-	keys := append(qualityDynamicKeys(), readinessDynamicKeys()...)
+	keys := append(append(qualityDynamicKeys(), readinessDynamicKeys()...), inspectionDynamicKeys()...)
 	keys = append(keys, supplyDynamicKeys()...)
 	for _, kind := range []string{"case", "alert"} { // newLifeline's headings
 		keys = append(keys, kind+".progress", kind+".steps")
