@@ -51,6 +51,21 @@ func inspectionDynamicKeys() []string {
 	return keys
 }
 
+// inspectionLinks gives the org page its links: a top-level region's
+// inspections to those who read them, the rectification items of a region
+// or a school to those who read those.
+func (s *Server) inspectionLinks(p *orgPage, o *campusguard.Org) {
+	if s.Inspections == nil || p.actor == nil {
+		return
+	}
+	if o.Kind == campusguard.KindRegion && o.ParentID == nil && p.actor.Can(campusguard.ReadInspections, o.Path) {
+		p.InspectionsURL = orgURL(o.ID) + "/inspections"
+	}
+	if (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadRectifying, o.Path) {
+		p.RectificationsURL = orgURL(o.ID) + "/rectifications"
+	}
+}
+
 func visitURL(id int64) string { return "/visits/" + strconv.FormatInt(id, 10) }
 
 // ---- The region's plan and coverage ----

@@ -46,6 +46,13 @@ func inspectionFlow(t *testing.T, s *sqlstore.Store, now time.Time) {
 	teacher := signIn(t, s, grant(campusguard.ClassTeacher, f.class1))
 	plan := srv + "/orgs/" + itoa(f.county.ID) + "/inspections"
 
+	if o := inspector.get(t, srv+"/orgs/"+itoa(f.county.ID)); len(o.all(t, testid("inspections-link"))) != 1 {
+		t.Fatal("the county's page has no link to its inspections")
+	}
+	if o := head.get(t, srv+"/orgs/"+itoa(f.school.ID)); len(o.all(t, testid("rectifications-link"))) != 1 ||
+		len(o.all(t, testid("inspections-link"))) != 0 {
+		t.Fatal("the school's page links wrongly")
+	}
 	p := inspector.get(t, plan)
 	if p.status != 200 || len(p.all(t, testid("inspection-form"))) != 1 || len(p.all(t, testid("coverage-row"))) != 1 {
 		t.Fatalf("GET inspections = %d %s", p.status, p.body)
