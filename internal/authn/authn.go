@@ -1,13 +1,18 @@
 // Package authn is the HTTP side of signing in: it turns a session cookie or
 // a bearer token into the actor that the services read from the context,
-// sets and clears the cookie, and checks CSRF tokens. It never refuses a
-// request itself: each surface decides what an anonymous caller gets (a
-// redirect to the login page, or a JSON 401).
+// sets and clears the cookie, and checks CSRF tokens. It refuses a request
+// itself only when it cannot tell who is calling because the database
+// failed (503: a device must not drop its token, nor a teacher be sent to
+// sign in again and lose a form, over an outage); otherwise each surface
+// decides what an anonymous caller gets (a redirect to the login page, or
+// a JSON 401).
 package authn
 
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +20,7 @@ import (
 	"time"
 
 	"campusguard"
+	"campusguard/internal/i18n"
 )
 
 // CookieName is the session cookie's name.
@@ -68,8 +74,9 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 				a, err := m.Store.TokenActor(ctx, strings.TrimSpace(secret), remote)
 				if err == nil {
 					ctx = context.WithValue(campusguard.WithActor(ctx, a), viaKey, ViaToken)
-				} else if campusguard.ErrorCode(err) == campusguard.Internal && m.Logger != nil {
-					m.Logger.Error("token lookup", "err", err)
+				} else if campusguard.ErrorCode(err) == campusguard.Internal {
+					m.unavailable(w, r, "token lookup", err)
+					return
 				}
 			}
 		} else if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
@@ -78,12 +85,34 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 				ctx = campusguard.WithActor(ctx, a)
 				ctx = context.WithValue(ctx, csrfKey, csrf)
 				ctx = context.WithValue(ctx, viaKey, ViaCookie)
-			} else if campusguard.ErrorCode(err) == campusguard.Internal && m.Logger != nil {
-				m.Logger.Error("session lookup", "err", err)
+			} else if campusguard.ErrorCode(err) == campusguard.Internal {
+				m.unavailable(w, r, "session lookup", err)
+				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// unavailable answers 503 with Retry-After when the caller could not be
+// looked up: JSON in the API's error shape under /api/, text otherwise,
+// in the caller's language.
+func (m *Middleware) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if m.Logger != nil {
+		m.Logger.Error(what, "err", err)
+	}
+	msg := i18n.T(i18n.Match(r.Header.Get("Accept-Language")), "error.unavailable")
+	w.Header().Set("Retry-After", "5")
+	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(map[string]string{"code": string(campusguard.Internal), "message": msg})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	io.WriteString(w, msg+"\n")
 }
 
 // HowAuthenticated returns how the request in ctx was authenticated.

@@ -95,3 +95,42 @@ func TestSessionCookie(t *testing.T) {
 		t.Errorf("RemoteAddr = %q; a forwarded header must not be trusted", got)
 	}
 }
+
+// TestLookupOutage: when the database cannot say who a token or a cookie
+// belongs to, the answer is 503 with Retry-After, not the 401 that would
+// make a device drop its token or a teacher sign in again (issue 15).
+func TestLookupOutage(t *testing.T) {
+	s := sqlstoretest.Open(t)
+	tr := sqlstoretest.MustTree(t, s)
+	u := sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: tr.School.ID})
+	sess := sqlstoretest.MustSession(t, s, u)
+	secret, _, err := s.CreateToken(sqlstoretest.Ctx, "gate", campusguard.GateStaff, tr.School.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := false
+	h := (&authn.Middleware{Store: s}).Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached = true }))
+	s.Close() // the outage: every lookup now fails inside the store
+	for _, c := range []struct {
+		name, path string
+		set        func(*http.Request)
+		json       bool
+	}{
+		{"a device's token", "/api/v1/checks/batch", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+secret) }, true},
+		{"a session cookie", "/orgs/1", func(r *http.Request) { r.AddCookie(&http.Cookie{Name: authn.CookieName, Value: sess.Token}) }, false},
+	} {
+		r := httptest.NewRequest("GET", c.path, nil)
+		r.Header.Set("Accept-Language", "zh-CN")
+		c.set(r)
+		w := httptest.NewRecorder()
+		reached = false
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" || reached {
+			t.Errorf("%s during an outage = %d (Retry-After %q, handler reached %v), want 503 with Retry-After",
+				c.name, w.Code, w.Header().Get("Retry-After"), reached)
+		}
+		if ct := w.Header().Get("Content-Type"); strings.HasPrefix(ct, "application/json") != c.json || !strings.Contains(w.Body.String(), "稍后重试") {
+			t.Errorf("%s: %s %q", c.name, ct, w.Body.String())
+		}
+	}
+}

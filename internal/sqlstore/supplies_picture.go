@@ -14,24 +14,28 @@ import (
 // it (issue 11): the active students of the classes open that day, and
 // the active staff of a school with at least one open class. A region not
 // under reopening control has every class open but those suspended.
+//
+// The open-day job has already counted the students of open classes of
+// each school day (the roll-ups' expected, recounted at once when who is
+// open changes): the count of the last school day up to day is read from
+// there. Only when that day has no roll-ups (the job has not run) are
+// the classes counted here, which on a city of 25,000 classes costs
+// seconds.
 func openHeadcounts(ctx context.Context, q queryer, regionID int64, lo, hi string, day campusguard.Date) (map[int64]int, error) {
-	open, err := loadOpenness(ctx, q, regionID, day)
-	if err != nil {
-		return nil, err
-	}
-	classes, err := regionClasses(ctx, q, regionID)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]int{}
-	for _, c := range classes {
-		if c.path < lo || c.path >= hi || !open.ClassOpen(c.schoolID, c.schoolType, c.grade, c.path, day) {
-			continue
+	out, err := rollupHeadcounts(ctx, q, regionID, lo, hi, day)
+	if err != nil || out == nil {
+		if err == nil {
+			out, err = countedHeadcounts(ctx, q, regionID, lo, hi, day)
 		}
-		out[c.schoolID] += c.students
+		if err != nil {
+			return nil, err
+		}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT school_id, COUNT(*) FROM people WHERE region_id = $1 AND active = TRUE
-		AND kind = 'staff' GROUP BY school_id`, regionID)
+	// The staff of each school with an open class, through the (school,
+	// kind) index: a few dozen rows a school.
+	rows, err := q.QueryContext(ctx, `SELECT o.id, (SELECT COUNT(*) FROM people p WHERE p.school_id = o.id AND p.kind = 'staff'
+		AND p.active = TRUE) FROM orgs o WHERE o.region_id = $1 AND o.kind = 'school' AND o.path >= $2 AND o.path < $3`,
+		regionID, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("headcounts: %w", err)
 	}
@@ -47,6 +51,62 @@ func openHeadcounts(ctx context.Context, q queryer, regionID int64, lo, hi strin
 		}
 	}
 	return out, rows.Err()
+}
+
+// rollupHeadcounts reads the students expected at each school of the
+// subtree on the last school day up to day, from the roll-ups; nil when
+// that day has none.
+func rollupHeadcounts(ctx context.Context, q queryer, regionID int64, lo, hi string, day campusguard.Date) (map[int64]int, error) {
+	days, err := schoolDays(ctx, q, regionID, day.AddDays(-21), day)
+	if err != nil || len(days) == 0 {
+		return nil, err
+	}
+	last := days[len(days)-1]
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM rollups WHERE org_id = $1 AND day = $2`, regionID, last).Scan(&n); err != nil {
+		return nil, fmt.Errorf("headcounts: %w", err)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT r.org_id, r.expected FROM rollups r JOIN orgs o ON o.id = r.org_id
+		WHERE r.region_id = $1 AND r.day = $2 AND o.kind = 'school' AND o.path >= $3 AND o.path < $4`, regionID, last, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("headcounts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			out[id] = n
+		}
+	}
+	return out, rows.Err()
+}
+
+// countedHeadcounts counts the students of the classes open on day.
+func countedHeadcounts(ctx context.Context, q queryer, regionID int64, lo, hi string, day campusguard.Date) (map[int64]int, error) {
+	open, err := loadOpenness(ctx, q, regionID, day)
+	if err != nil {
+		return nil, err
+	}
+	classes, err := regionClasses(ctx, q, regionID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int{}
+	for _, c := range classes {
+		if c.path < lo || c.path >= hi || c.students == 0 || !open.ClassOpen(c.schoolID, c.schoolType, c.grade, c.path, day) {
+			continue
+		}
+		out[c.schoolID] += c.students
+	}
+	return out, nil
 }
 
 // coverWindow returns the first and last day of the CoverWindow school

@@ -517,14 +517,23 @@ func TestSupplyCoverAndLowStock(t *testing.T) {
 			t.Errorf("inbox after a second drop: %d, want 2", a)
 		}
 		// Who is open decides the headcount (issue 11): class 1 suspended,
-		// its nine students are not expected; the staff member is, while
-		// class 2 is open; the school suspended, nobody is.
+		// its nine students are not expected; class 2's one student and the
+		// staff member are; every class suspended, nobody is. (Before the
+		// first suspension the classes are counted; from it on, the
+		// roll-ups the suspension recounted are read.)
+		if err := s.CreatePerson(ctx, &campusguard.Person{SchoolID: school, Kind: campusguard.Student, Name: "二班学生", Number: "S2-1",
+			ClassID: &w.tr.Class2.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if l := line(); l.Headcount != 11 {
+			t.Errorf("a student in class 2: headcount %d, want 11", l.Headcount)
+		}
 		class := &campusguard.Suspension{OrgID: w.tr.Class1.ID, Start: supplyToday, Reason: "流感样病例暴发"}
 		if err := s.Suspend(w.bureau, class); err != nil {
 			t.Fatal(err)
 		}
-		if l := line(); l.Headcount != 1 {
-			t.Errorf("class 1 suspended: headcount %d, want 1 (the staff member)", l.Headcount)
+		if l := line(); l.Headcount != 2 {
+			t.Errorf("class 1 suspended: headcount %d, want 2 (class 2's student and the staff member)", l.Headcount)
 		}
 		if err := s.Suspend(w.bureau, &campusguard.Suspension{OrgID: w.tr.Class2.ID, Start: supplyToday, Reason: "流感样病例暴发"}); err != nil {
 			t.Fatal(err)

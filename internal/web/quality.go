@@ -15,14 +15,15 @@ import (
 type qualityPage struct {
 	basePage
 	formState
-	Org      *campusguard.Org
-	IsRegion bool
-	Score    int // the mean score of the schools below
-	Schools  []qualitySchoolRow
-	Findings []findingRow
-	Total    int
-	Notice   string
-	RunURL   string // the region admins' "run now"
+	Org         *campusguard.Org
+	IsRegion    bool
+	Score       int // the mean score of the schools below
+	Schools     []qualitySchoolRow
+	Findings    []findingRow
+	Total       int
+	Notice      string
+	RunURL      string // the region admins' "run now"
+	SettingsURL string // the thresholds of a top-level region
 }
 
 // qualitySchoolRow is one school of a region's quality page.
@@ -97,6 +98,9 @@ func (s *Server) qualityPage(r *http.Request, o *campusguard.Org, anc []*campusg
 	}
 	if pg.IsRegion && o.ParentID == nil && a.Can(campusguard.WriteOrg, o.Path) {
 		pg.RunURL = orgURL(o.ID) + "/quality/run"
+	}
+	if pg.IsRegion && o.ParentID == nil {
+		pg.SettingsURL = orgURL(o.ID) + "/quality/settings"
 	}
 	f := campusguard.FindingFilter{OrgID: o.ID, Limit: 200}
 	if pg.IsRegion {

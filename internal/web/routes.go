@@ -132,6 +132,8 @@ var routeTable = []route{
 
 	{Route: Route{"GET", "/orgs/{id}/quality", false}, h: (*Server).handleQuality},
 	{Route: Route{"POST", "/orgs/{id}/quality/run", false}, h: (*Server).handleQualityRun},
+	{Route: Route{"GET", "/orgs/{id}/quality/settings", false}, h: (*Server).handleQualitySettings},
+	{Route: Route{"POST", "/orgs/{id}/quality/settings", false}, h: (*Server).handleQualitySettingsSave},
 	{Route: Route{"GET", "/quality-findings/{id}", false}, h: (*Server).handleFindingView},
 	{Route: Route{"POST", "/quality-findings/{id}/explain", false}, h: (*Server).handleFindingExplain},
 
