@@ -58,6 +58,7 @@ const (
 	AnswerReadiness Action = "answer_readiness" // a school answers its checklist, uploads evidence and plans
 	ReviewReadiness Action = "review_readiness" // the region reviews, approves, sets phases and checklists
 	SuspendClasses  Action = "suspend_classes"  // decide a suspension or resumption within the subtree
+	ClearReturn     Action = "clear_return"     // record a doctor's note that clears a student's return after ILI
 )
 
 // roleActions is the access matrix: which role may do what within its
@@ -65,15 +66,15 @@ const (
 // rules are in Actor.CanPerson.
 var roleActions = map[AccessRole][]Action{
 	SystemAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadAudit,
-		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures, ExportFile, AnswerReadiness, ReviewReadiness, SuspendClasses},
+		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures, ExportFile, AnswerReadiness, ReviewReadiness, SuspendClasses, ClearReturn},
 	RegionAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, IssueBinding, ManageUsers, ReadAudit,
 		ReadCases, OpenCases, MoveCases, ManageHooks, ReadBusFigures, ReviewReadiness, SuspendClasses},
 	RegionViewer: {ReadOrg}, // and what the grant's duty adds: dutyActions
 	Inspector:    {ReadOrg, ListPeople},
 	SchoolAdmin: {ReadOrg, WriteOrg, ListPeople, ReadPersonFile, WritePerson, RevealIdentity, SeeContacts, IssueBinding, ManageUsers, ReadCases,
-		OpenCases, MoveCases, ReadBusFigures, ExportFile, AnswerReadiness, SuspendClasses},
+		OpenCases, MoveCases, ReadBusFigures, ExportFile, AnswerReadiness, SuspendClasses, ClearReturn},
 	HealthOffice: {ReadOrg, ListPeople, ReadPersonFile, RevealIdentity, SeeContacts, ReadCases, OpenCases, MoveCases, ReadBusFigures, ExportFile,
-		AnswerReadiness},
+		AnswerReadiness, ClearReturn},
 	ClassTeacher: {ReadOrg, ListPeople, ReadPersonFile, SeeContacts, IssueBinding, ReadCases, OpenCases},
 	GateStaff:    {ReadOrg, ListPeople, ReadBusFigures},
 	StaffMember:  {},

@@ -86,6 +86,10 @@ type Briefing struct {
 	LowStock     []string        `json:"low_stock,omitempty"`
 	Expiring     []ExpiringBatch `json:"expiring,omitempty"`
 	SupplyTonnes string          `json:"supply_tonnes,omitempty"`
+	// Reopening (issue 11): the region's reopening on the day, as it
+	// stood when the briefing was generated; nil in a briefing generated
+	// before it was kept.
+	Reopening *BriefingReopening `json:"reopening,omitempty"`
 }
 
 // DashboardService draws dashboards and keeps briefings.

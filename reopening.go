@@ -310,6 +310,7 @@ type ReopeningService interface {
 	// OpenFigures returns the open classes and students under a node on
 	// day against all of them.
 	OpenFigures(ctx context.Context, orgID int64, day Date) (OpenFigures, error)
+	ILIReturnService
 }
 
 // OpenFigures counts a node's classes and students, open and all.
@@ -319,4 +320,47 @@ type OpenFigures struct {
 	Students     int `json:"students"`
 	OpenStudents int `json:"open_students"`
 	Suspended    int `json:"suspended_classes"`
+}
+
+// ReopeningStatuses are a school's reopening statuses, in the order the
+// dashboard and the briefing count them.
+var ReopeningStatuses = []string{"not_submitted", "in_review", "approved", "partly_open", "open"}
+
+// BriefingReopening is the reopening of a region on a briefing's day: its
+// open classes and students against all, its schools counted by
+// reopening status (and those with a suspended class, under "suspended"),
+// and every school's line. A stored briefing keeps the figures of its day.
+type BriefingReopening struct {
+	Figures OpenFigures       `json:"figures"`
+	Counts  map[string]int    `json:"counts"`
+	Schools []SchoolReopening `json:"schools"`
+}
+
+// SchoolReopening is one school's line of a briefing's reopening.
+type SchoolReopening struct {
+	SchoolID    int64  `json:"school_id"`
+	Name        string `json:"name"`
+	Reopening   string `json:"reopening"` // one of ReopeningStatuses
+	OpenClasses int    `json:"open_classes"`
+	Classes     int    `json:"classes"`
+	Suspended   int    `json:"suspended_classes"`
+}
+
+// ReopeningOf counts the schools' lines by reopening status; "suspended"
+// counts the schools with a suspended class.
+func ReopeningOf(f OpenFigures, lines []SchoolReadiness) *BriefingReopening {
+	b := &BriefingReopening{Figures: f, Counts: map[string]int{}, Schools: []SchoolReopening{}}
+	for _, k := range ReopeningStatuses {
+		b.Counts[k] = 0
+	}
+	b.Counts["suspended"] = 0
+	for _, l := range lines {
+		b.Counts[l.Reopening]++
+		if l.Suspended > 0 {
+			b.Counts["suspended"]++
+		}
+		b.Schools = append(b.Schools, SchoolReopening{SchoolID: l.SchoolID, Name: l.Name, Reopening: l.Reopening,
+			OpenClasses: l.Open, Classes: l.Classes, Suspended: l.Suspended})
+	}
+	return b
 }

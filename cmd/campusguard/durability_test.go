@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -84,7 +83,7 @@ func TestKillDuringSubmissions(t *testing.T) {
 						mu.Lock()
 						sent = append(sent, s)
 						mu.Unlock()
-						if postCheck(client, srv.url, secret, s.person, s.key) == nil {
+						if postReport(client, srv.url, secret, s.person, s.key, 36.6) == nil {
 							mu.Lock()
 							acked = append(acked, s)
 							mu.Unlock()
@@ -116,59 +115,14 @@ func TestKillDuringSubmissions(t *testing.T) {
 			defer srv.kill(t)
 			// Retry everything that was sent, as clients do when unsure.
 			for _, s := range sent {
-				if err := postCheck(client, srv.url, secret, s.person, s.key); err != nil {
+				if err := postReport(client, srv.url, secret, s.person, s.key, 36.6); err != nil {
 					t.Fatalf("retry %s: %v", s.key, err)
 				}
 			}
-			store, _, err = app.OpenStore(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer store.Close()
-			count := map[string]int{}
-			rows, err := store.DB().Query(`SELECT client_key FROM checks`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var k string
-				rows.Scan(&k)
-				count[k]++
-			}
-			rows.Close()
-			for _, s := range acked {
-				if count[s.key] != 1 {
-					t.Errorf("acknowledged submission %s stored %d times, want 1", s.key, count[s.key])
-				}
-			}
-			for k, n := range count {
-				if n != 1 {
-					t.Errorf("submission %s stored %d times", k, n)
-				}
-			}
-			if len(count) != len(sent) {
-				t.Errorf("stored %d submissions after the retries, want %d", len(count), len(sent))
-			}
+			storedOnce(t, dsn, keysOf(sent, func(s sub) string { return s.key }), keysOf(acked, func(s sub) string { return s.key }))
 			t.Logf("%s: %d sent, %d acknowledged before SIGKILL, all present once", dialect, len(sent), len(acked))
 		})
 	}
-}
-
-func postCheck(c *http.Client, url, token string, person int64, key string) error {
-	body, _ := json.Marshal(map[string]any{"person_id": person, "day": "2026-11-30", "kind": "home",
-		"temperature": 36.6, "client_key": key})
-	req, _ := http.NewRequest("POST", url+"/api/v1/checks", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	return nil
 }
 
 type server struct {

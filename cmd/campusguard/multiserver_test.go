@@ -260,35 +260,7 @@ func TestLoadBalancedKill(t *testing.T) {
 			t.Fatalf("retry %s: %v", s.key, err)
 		}
 	}
-	store, _, err = app.OpenStore(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	count := map[string]int{}
-	rows, err := store.DB().Query(`SELECT client_key FROM checks`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var k string
-		rows.Scan(&k)
-		count[k]++
-	}
-	rows.Close()
-	for _, s := range acked {
-		if count[s.key] != 1 {
-			t.Errorf("acknowledged submission %s stored %d times, want 1", s.key, count[s.key])
-		}
-	}
-	for k, n := range count {
-		if n != 1 {
-			t.Errorf("submission %s stored %d times", k, n)
-		}
-	}
-	if len(count) != len(sent) {
-		t.Errorf("stored %d submissions after the retries, want %d", len(count), len(sent))
-	}
+	store = storedOnce(t, dsn, keysOf(sent, func(s sub) string { return s.key }), keysOf(acked, func(s sub) string { return s.key }))
 	var deliveries int
 	if err := store.DB().QueryRow(`SELECT COUNT(*) FROM deliveries`).Scan(&deliveries); err != nil || deliveries == 0 {
 		t.Fatalf("deliveries = %d, %v; the fevers opened no case", deliveries, err)

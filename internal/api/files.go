@@ -145,5 +145,8 @@ func (s *Server) readinessRoutes() []route {
 		{"GET", "/api/v1/orgs/{id}/ili-settings", false, s.handleILISettingsView},
 		{"PUT", "/api/v1/orgs/{id}/ili-settings", false, s.handleILISettingsSet},
 		{"GET", "/api/v1/orgs/{id}/open-figures", false, s.handleOpenFigures},
+		{"GET", "/api/v1/people/{id}/ili-return", false, s.handleILIReturn},
+		{"POST", "/api/v1/people/{id}/return-notes", false, s.handleReturnNoteCreate},
+		{"GET", "/api/v1/orgs/{id}/ili-held", false, s.handleILIHeld},
 	}
 }

@@ -107,8 +107,36 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing) error {
 	if err := sheet("未报齐与未签发", []string{"乡镇", "学校", "应到", "已报", "未报", "日报签发"}, schools); err != nil {
 		return err
 	}
+	if err := reopeningSheet(sheet, b.Reopening); err != nil {
+		return err
+	}
 	f.SetActiveSheet(0)
 	return f.Write(w)
+}
+
+// reopeningNames are the Chinese names of the schools' reopening statuses.
+var reopeningNames = map[string]string{"not_submitted": "未提交", "in_review": "审核中", "approved": "已批准未开学",
+	"partly_open": "部分复课", "open": "全部复课", "suspended": "有停课班级"}
+
+// reopeningSheet writes a briefing's reopening (issue 11): the open
+// classes and students against all, the schools by status, and every
+// school's line. A briefing generated before it was kept has none.
+func reopeningSheet(sheet func(string, []string, [][]any) error, r *campusguard.BriefingReopening) error {
+	if r == nil {
+		return nil
+	}
+	f := r.Figures
+	rows := [][]any{
+		{"复课班级", f.OpenClasses, f.Classes}, {"复课学生", f.OpenStudents, f.Students}, {"停课班级", f.Suspended, f.Classes}, {},
+	}
+	for _, k := range append(slices.Clone(campusguard.ReopeningStatuses), "suspended") {
+		rows = append(rows, []any{"学校：" + reopeningNames[k], r.Counts[k]})
+	}
+	rows = append(rows, []any{}, []any{"学校", "复课状态", "复课班级", "班级", "停课班级"})
+	for _, s := range r.Schools {
+		rows = append(rows, []any{s.Name, reopeningNames[s.Reopening], s.OpenClasses, s.Classes, s.Suspended})
+	}
+	return sheet("复课", []string{"复课情况", "数", "总数"}, rows)
 }
 
 func signedText(ok bool) string {

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -65,5 +66,44 @@ func TestBriefingXLSX(t *testing.T) {
 	schools, _ := f.GetRows("未报齐与未签发")
 	if len(schools) != 3 || schools[1][4] != "50" || schools[2][1] != "云陵镇中心小学" {
 		t.Errorf("schools = %v", schools)
+	}
+}
+
+// TestBriefingXLSXReopening: a briefing that holds its day's reopening
+// writes it on its own sheet: open classes and students against all, the
+// schools by status, and each school's line.
+func TestBriefingXLSXReopening(t *testing.T) {
+	b := &campusguard.Briefing{RegionName: "云霄县", Day: campusguard.Date{Year: 2026, Month: 11, Day: 30}, GeneratedAt: time.Now(),
+		Reopening: campusguard.ReopeningOf(campusguard.OpenFigures{Classes: 40, OpenClasses: 31, Students: 1800, OpenStudents: 1390, Suspended: 1},
+			[]campusguard.SchoolReadiness{
+				{SchoolID: 1, Name: "云霄县实验小学", Reopening: "partly_open", Open: 11, Classes: 12, Suspended: 1},
+				{SchoolID: 2, Name: "云陵镇中心小学", Reopening: "in_review", Classes: 8},
+			})}
+	var buf bytes.Buffer
+	if err := export.WriteBriefingXLSX(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("复课")
+	if err != nil {
+		t.Fatalf("no reopening sheet: %v (sheets %v)", err, f.GetSheetList())
+	}
+	has := func(want ...string) bool {
+		for _, r := range rows {
+			if len(r) >= len(want) && slices.Equal(r[:len(want)], want) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, want := range [][]string{{"复课班级", "31", "40"}, {"复课学生", "1390", "1800"}, {"学校：部分复课", "1"}, {"学校：审核中", "1"},
+		{"学校：全部复课", "0"}, {"学校：有停课班级", "1"}, {"云霄县实验小学", "部分复课", "11", "12", "1"}, {"云陵镇中心小学", "审核中", "0", "8", "0"}} {
+		if !has(want...) {
+			t.Errorf("reopening sheet lacks %v: %v", want, rows)
+		}
 	}
 }

@@ -848,7 +848,7 @@ func (s *Store) RevokeBindingCodes(ctx context.Context, studentID int64) error {
 			return err
 		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-			return notFound("person")
+			return hidden(err, "person")
 		}
 		if !a.Can(campusguard.IssueBinding, path) {
 			return forbidden()
@@ -1003,7 +1003,7 @@ func (s *Store) RevealIdentity(ctx context.Context, personID int64) (string, str
 			return err
 		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-			return notFound("person")
+			return hidden(err, "person")
 		}
 		if !a.Can(campusguard.RevealIdentity, path) {
 			return forbidden()

@@ -507,7 +507,7 @@ func (s *Store) FindAlert(ctx context.Context, id int64) (*campusguard.Alert, []
 		return nil, nil, err
 	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
-		return nil, nil, notFound("alert")
+		return nil, nil, hidden(err, "alert")
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT id, alert_id, from_state, to_state, at, by_name, note FROM alert_steps
 		WHERE alert_id = $1 ORDER BY id`, id)
@@ -543,7 +543,7 @@ func (s *Store) MoveAlert(ctx context.Context, id int64, m campusguard.AlertMove
 			return err
 		}
 		if err != nil || !a.Can(campusguard.ReadCases, path) {
-			return notFound("alert")
+			return hidden(err, "alert")
 		}
 		if !a.Can(campusguard.MoveCases, path) {
 			return forbidden()
@@ -587,7 +587,7 @@ func (s *Store) AlertSeries(ctx context.Context, id int64) ([]campusguard.Series
 		return nil, err
 	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
-		return nil, notFound("alert")
+		return nil, hidden(err, "alert")
 	}
 	cfg, err := ruleConfig(ctx, s.read, al.RegionID)
 	if err != nil {

@@ -251,7 +251,13 @@ var regionRoles = []campusguard.AccessRole{campusguard.RegionAdmin, campusguard.
 // roles on a node of path (the case's class and everything above it).
 func notify(ctx context.Context, tx *Tx, region int64, path string, roles []campusguard.AccessRole, kind, subject string,
 	args []string, link string) error {
-	nodes := campusguard.PathIDs(path)
+	return notifyNodes(ctx, tx, region, campusguard.PathIDs(path), roles, kind, subject, args, link)
+}
+
+// notifyNodes puts a message in the inbox of every active user holding one
+// of roles on one of the nodes (each user once).
+func notifyNodes(ctx context.Context, tx *Tx, region int64, nodes []int64, roles []campusguard.AccessRole, kind, subject string,
+	args []string, link string) error {
 	if len(nodes) == 0 {
 		return nil
 	}
@@ -552,7 +558,7 @@ func (s *Store) MoveCase(ctx context.Context, id int64, t campusguard.Transition
 			return err
 		}
 		if err != nil || !a.Can(campusguard.ReadCases, path) {
-			return notFound("case")
+			return hidden(err, "case")
 		}
 		if !a.Can(campusguard.MoveCases, path) {
 			return forbidden()

@@ -504,7 +504,7 @@ func (s *Store) CompleteFollowUp(ctx context.Context, id int64, r campusguard.Fo
 			return err
 		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-			return notFound("follow-up")
+			return hidden(err, "follow-up")
 		}
 		if !a.CanRecordCheck(campusguard.MorningCheck, p.ID, path) {
 			return forbidden()

@@ -29,7 +29,7 @@ func (s *Store) CaseContacts(ctx context.Context, id int64) ([]*campusguard.Cont
 		return nil, err
 	}
 	if err != nil || !a.Can(campusguard.ReadCases, path) {
-		return nil, notFound("case")
+		return nil, hidden(err, "case")
 	}
 	if !k.NeedsContacts() {
 		return nil, campusguard.InvalidFields([]campusguard.FieldError{{Field: "outcome", Msg: "error.case_no_contacts"}})

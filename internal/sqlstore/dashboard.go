@@ -221,6 +221,9 @@ func (s *Store) GenerateBriefing(ctx context.Context, regionID int64, day campus
 	if err := briefSupplies(ctx, s.read, o, day, d, b); err != nil {
 		return nil, err
 	}
+	if b.Reopening, err = s.briefReopening(sys, o, day); err != nil {
+		return nil, err
+	}
 	body, err := json.Marshal(b)
 	if err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ func (s *Store) ExportPersonFile(ctx context.Context, personID int64) (*campusgu
 		return nil, err
 	}
 	if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-		return nil, notFound("person")
+		return nil, hidden(err, "person")
 	}
 	if !a.Can(campusguard.ExportFile, path) {
 		return nil, forbidden()

@@ -30,7 +30,7 @@ func (s *Store) PutFile(ctx context.Context, u campusguard.Upload) (*campusguard
 	}
 	o, err := findOrgByID(ctx, s.read, u.OrgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) || (o.Kind != campusguard.KindSchool && o.Kind != campusguard.KindRegion) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
 	if !canUpload(a, o.Path) {
 		return nil, forbidden()

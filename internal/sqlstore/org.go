@@ -379,7 +379,7 @@ func (s *Store) UpdateOrg(ctx context.Context, id int64, u campusguard.OrgUpdate
 			return err
 		}
 		if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-			return notFound("org")
+			return hidden(err, "org")
 		}
 		if !a.Can(campusguard.WriteOrg, o.Path) {
 			return forbidden()

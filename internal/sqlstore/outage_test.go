@@ -31,6 +31,20 @@ func TestOutageIsNotNotFound(t *testing.T) {
 			"ExportPersonFile": func() error { _, err := s.ExportPersonFile(ctx, w.student.ID); return err },
 			"CaseContacts":     func() error { _, err := s.CaseContacts(admin, 1); return err },
 			"RegionPolicy":     func() error { _, err := s.RegionPolicy(admin, w.county.ID); return err },
+			// The lookups of issues 11, 13 and 17, which had brought the
+			// pattern back (this session).
+			"FindAlert":   func() error { _, _, err := s.FindAlert(admin, 1); return err },
+			"AlertSeries": func() error { _, err := s.AlertSeries(admin, 1); return err },
+			"FindFindings": func() error {
+				_, _, err := s.FindFindings(admin, campusguard.FindingFilter{OrgID: w.county.ID, Limit: 10})
+				return err
+			},
+			"QualitySummaries": func() error { _, err := s.QualitySummaries(admin, w.county.ID); return err },
+			"RegionReadiness":  func() error { _, err := s.RegionReadiness(admin, w.county.ID); return err },
+			"OpenFigures":      func() error { _, err := s.OpenFigures(admin, w.county.ID, campusguard.Today(s.Now())); return err },
+			"Suspensions":      func() error { _, err := s.Suspensions(admin, w.county.ID, campusguard.Today(s.Now())); return err },
+			"ClassILI":         func() error { _, err := s.ClassILI(admin, w.county.ID, campusguard.Today(s.Now())); return err },
+			"SchoolDeadlines":  func() error { _, err := s.SchoolDeadlines(admin, w.school.ID); return err },
 		} {
 			err := f()
 			if err == nil || campusguard.ErrorCode(err) == campusguard.NotFound {

@@ -305,7 +305,7 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, u campusguard.Person
 			return err
 		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-			return notFound("person")
+			return hidden(err, "person")
 		}
 		if !a.Can(campusguard.WritePerson, path) {
 			return forbidden()
@@ -492,7 +492,7 @@ func (s *Store) AddGuardian(ctx context.Context, studentID int64, g *campusguard
 			return err
 		}
 		if err != nil || !a.CanPerson(campusguard.ListPeople, p.ID, path) {
-			return notFound("person")
+			return hidden(err, "person")
 		}
 		if !a.Can(campusguard.WritePerson, path) {
 			return forbidden()

@@ -243,7 +243,7 @@ func (s *Store) SchoolDeadlines(ctx context.Context, orgID int64) (*campusguard.
 		return nil, err
 	}
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) || (o.Kind == campusguard.KindRegion && o.ParentID != nil) {
-		return nil, notFound("school")
+		return nil, hidden(err, "school")
 	}
 	if o.Kind == campusguard.KindClass || o.Kind == campusguard.KindGrade {
 		// The reader of a class may not read its school: found as the system.
@@ -277,7 +277,7 @@ func (s *Store) SetDeadlines(ctx context.Context, orgID int64, u campusguard.Dea
 			return err
 		}
 		if err != nil || !a.Can(campusguard.ReadOrg, o.Path) || !(o.Kind == campusguard.KindSchool || o.ParentID == nil) {
-			return notFound("school")
+			return hidden(err, "school")
 		}
 		if o.Kind == campusguard.KindSchool && !a.Can(campusguard.WriteOrg, o.Path) {
 			return forbidden()

@@ -423,30 +423,7 @@ func notifySchool(ctx context.Context, tx *Tx, region int64, path, kind, subject
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id
-		WHERE g.region_id = $1 AND u.disabled = $2 AND g.org_id = $3 AND g.role IN ($4, $5) ORDER BY g.user_id`,
-		region, false, ids[len(ids)-1], qualityRoles[0], qualityRoles[1])
-	if err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	var users []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		users = append(users, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	argsJSON, _ := json.Marshal(args)
-	return insertMany(ctx, tx, "notifications", []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"},
-		len(users), func(i int) []any {
-			return []any{region, users[i], kind, subject, string(argsJSON), link, tx.now}
-		}, "")
+	return notifyNodes(ctx, tx, region, ids[len(ids)-1:], qualityRoles, kind, subject, args, link)
 }
 
 const findingColumns = `f.id, f.region_id, f.school_id, s.name, f.class_id, COALESCE(c.name, ''), f.rule, f.subject,
@@ -482,7 +459,7 @@ func (s *Store) FindFindings(ctx context.Context, ff campusguard.FindingFilter) 
 	}
 	o, err := findOrgByID(ctx, s.read, ff.OrgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, 0, notFound("org")
+		return nil, 0, hidden(err, "org")
 	}
 	where := []string{"f.region_id = $1", "(s.path = $2 OR s.path LIKE $3 OR c.path = $2 OR c.path LIKE $3)"}
 	args := []any{o.RegionID, o.Path, o.Path + "%"}
@@ -593,7 +570,7 @@ func (s *Store) QualitySummaries(ctx context.Context, orgID int64) ([]campusguar
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT s.id, s.name, COUNT(f.id) FROM orgs s
 		LEFT JOIN quality_findings f ON f.school_id = s.id AND f.status = 'open'

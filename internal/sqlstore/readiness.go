@@ -583,9 +583,14 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
-	q := s.read
+	return regionReadiness(ctx, s.read, o, campusguard.Today(s.Now()), campusguard.Today(s.Now()))
+}
+
+// regionReadiness is RegionReadiness without the access check: the review
+// as it stands, plans outdated by today, and the classes open on day.
+func regionReadiness(ctx context.Context, q queryer, o *campusguard.Org, today, day campusguard.Date) ([]campusguard.SchoolReadiness, error) {
 	region := o.RegionID
 	lo, hi := subtree(o.Path)
 	rows, err := q.QueryContext(ctx, `SELECT id, name, school_type FROM orgs WHERE kind = 'school' AND path >= $1
@@ -653,7 +658,6 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 		}); err != nil {
 		return nil, err
 	}
-	today := campusguard.Today(s.Now())
 	plans := map[int64]map[campusguard.PlanKind]string{}
 	prow, err := q.QueryContext(ctx, `SELECT p.school_id, p.kind, p.uploaded_at FROM school_plans p WHERE p.region_id = $1
 		AND p.version = (SELECT MAX(v.version) FROM school_plans v WHERE v.school_id = p.school_id AND v.kind = p.kind)`, region)
@@ -697,7 +701,7 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 		approvals[school] = ap
 	}
 	arow.Close()
-	open, err := loadOpenness(ctx, q, region, today)
+	open, err := loadOpenness(ctx, q, region, day)
 	if err != nil {
 		return nil, err
 	}
@@ -731,10 +735,10 @@ func (s *Store) RegionReadiness(ctx context.Context, orgID int64) ([]campusguard
 		}
 		for _, cl := range bySchool[r.SchoolID] {
 			r.Classes++
-			if open.Suspended(cl.path, today) != nil {
+			if open.Suspended(cl.path, day) != nil {
 				r.Suspended++
 			}
-			if open.ClassOpen(cl.schoolID, cl.schoolType, cl.grade, cl.path, today) {
+			if open.ClassOpen(cl.schoolID, cl.schoolType, cl.grade, cl.path, day) {
 				r.Open++
 			}
 		}

@@ -169,7 +169,7 @@ func (s *Store) OpenFigures(ctx context.Context, orgID int64, day campusguard.Da
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return f, notFound("org")
+		return f, hidden(err, "org")
 	}
 	open, err := loadOpenness(ctx, s.read, o.RegionID, day)
 	if err != nil {
@@ -371,7 +371,7 @@ func (s *Store) Suspensions(ctx context.Context, orgID int64, from campusguard.D
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
 	return suspensions(ctx, s.read, o.RegionID, o.Path, from, nil)
 }
@@ -386,7 +386,7 @@ func (s *Store) suspendWrite(ctx context.Context, orgID int64, fn func(tx *Tx, o
 	return s.inTx(ctx, func(tx *Tx) error {
 		o, err := findOrgByID(ctx, tx, orgID)
 		if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-			return notFound("org")
+			return hidden(err, "org")
 		}
 		if !a.Can(campusguard.SuspendClasses, o.Path) {
 			return forbidden()
@@ -568,7 +568,7 @@ func (s *Store) ClassILI(ctx context.Context, orgID int64, day campusguard.Date)
 	}
 	o, err := findOrgByID(ctx, s.read, orgID)
 	if err != nil || !a.Can(campusguard.ReadOrg, o.Path) {
-		return nil, notFound("org")
+		return nil, hidden(err, "org")
 	}
 	return classILI(ctx, s.read, o.RegionID, o.Path, day)
 }

@@ -403,6 +403,18 @@ func notFound(what string) error {
 	return &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found", Err: fmt.Errorf("%s not found", what)}
 }
 
+// hidden is the error of a lookup that found nothing, or found something
+// the actor may not see: NotFound for both, which the caller cannot tell
+// apart. Any other failure of the lookup (a lost connection, a timeout) is
+// returned as it is: an outage is not "not found", and must be logged and
+// answered as one (issue 18).
+func hidden(err error, what string) error {
+	if err == nil || errors.Is(err, sql.ErrNoRows) || campusguard.ErrorCode(err) == campusguard.NotFound {
+		return notFound(what)
+	}
+	return err
+}
+
 // subtree returns the bounds of the paths below path: every descendant's path
 // sorts in [path, upper) bytewise, because '0' follows '/'. The column must
 // sort bytewise (COLLATE "C" in PostgreSQL).

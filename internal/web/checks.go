@@ -301,6 +301,8 @@ type classCheckRow struct {
 	// Recorded is the check already stored today for this kind, if any.
 	Recorded string
 	Abnormal bool
+	// ILI marks a student not yet cleared after influenza-like illness.
+	ILI *iliFlag
 }
 
 // Field names the inputs of a row.
@@ -365,6 +367,10 @@ func (s *Server) classCheckPage(r *http.Request, o *campusguard.Org, anc []*camp
 	if err != nil {
 		return nil, err
 	}
+	ili, err := s.iliHeld(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
 	done := map[int64]*campusguard.Check{}
 	for _, c := range checks {
 		if done[c.PersonID] == nil {
@@ -375,7 +381,7 @@ func (s *Server) classCheckPage(r *http.Request, o *campusguard.Org, anc []*camp
 		if !p.Active {
 			continue
 		}
-		row := classCheckRow{ID: p.ID, Number: p.Number, Name: p.Name, Attendance: string(campusguard.Present)}
+		row := classCheckRow{ID: p.ID, Number: p.Number, Name: p.Name, Attendance: string(campusguard.Present), ILI: ili[p.ID]}
 		if c := done[p.ID]; c != nil {
 			pg.Checked++
 			row.Attendance, row.Reason, row.Temperature = string(c.Attendance), string(c.AbsenceReason), formatTemp(c.Temperature)
@@ -527,6 +533,8 @@ type gateResult struct {
 	// Held marks a person with an open case not yet cleared for return:
 	// not to be let in.
 	Held bool
+	// ILI marks a student not yet cleared after influenza-like illness.
+	ILI *iliFlag
 }
 
 // gateLast is the reading just recorded, shown at once.
@@ -535,6 +543,7 @@ type gateLast struct {
 	Temperature string
 	Fever       bool
 	Held        bool // an open case without return clearance
+	ILI         *iliFlag
 }
 
 // gateOrg reads the school of a gate page and checks the actor may record
@@ -578,10 +587,14 @@ func (s *Server) gateSearch(ctx context.Context, pg *gatePage, selected int64) e
 	if err != nil {
 		return err
 	}
+	ili, err := s.iliHeld(ctx, pg.Org.ID)
+	if err != nil {
+		return err
+	}
 	names := s.orgNames()
 	for _, p := range people {
 		_, isHeld := held[p.ID]
-		res := gateResult{ID: p.ID, Number: p.Number, Name: p.Name, Checked: p.ID == selected || len(people) == 1, Held: isHeld}
+		res := gateResult{ID: p.ID, Number: p.Number, Name: p.Name, Checked: p.ID == selected || len(people) == 1, Held: isHeld, ILI: ili[p.ID]}
 		if res.Class, err = names.className(ctx, p.ClassID); err != nil {
 			return err
 		}
@@ -669,7 +682,11 @@ func (s *Server) handleGate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, isHeld := held[p.ID]
-	pg.Last = &gateLast{Name: p.Name, Temperature: formatTemp(stored.Temperature), Fever: stored.Fever, Held: isHeld}
+	ili, err := s.iliHeld(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	pg.Last = &gateLast{Name: p.Name, Temperature: formatTemp(stored.Temperature), Fever: stored.Fever, Held: isHeld, ILI: ili[p.ID]}
 	return s.render(w, r, http.StatusOK, "gate", pg)
 }
 

@@ -861,7 +861,9 @@ func (s *Server) handleBriefingView(w http.ResponseWriter, r *http.Request) erro
 	p.XLSXURL = "/api/v1/orgs/" + strconv.FormatInt(o.ID, 10) + "/briefings/" + p.Day + "/xlsx"
 	p.HasBefore = !b.Yesterday.Day.IsZero() && b.Yesterday.Expected > 0
 	p.Figures = newDashFigures(l, b.Today, b.Yesterday, p.HasBefore)
-	if p.Reopening, err = s.reopeningCard(r.Context(), l, o, day); err != nil {
+	if b.Reopening != nil { // the figures of its day, as generated
+		p.Reopening = newReopeningCard(l, o, b.Reopening)
+	} else if p.Reopening, err = s.reopeningCard(r.Context(), l, o, day); err != nil {
 		return err
 	}
 	p.Cases = b.CasesByState != nil || b.OpenAlerts != nil || b.Overdue != nil

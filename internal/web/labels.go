@@ -36,7 +36,7 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"set_calendar", "delete_calendar", "sign_off_day", "complete_followup", "generate_briefing", "create_webhook", "disable_webhook",
 	"search_id_number", "quality", "set_quality", "explain_finding",
 	"upload_file", "set_checklist", "submit_readiness", "approve_reopening", "withdraw_approval",
-	"set_phase", "delete_phase", "suspend", "extend_suspension", "resume", "set_ili",
+	"set_phase", "delete_phase", "suspend", "extend_suspension", "resume", "set_ili", "record_return_note",
 	"create_supply_item", "book_supply", "reverse_supply", "set_supply_settings",
 	"set_inspection_checklist", "create_inspection", "add_visit", "record_visit_result", "add_finding", "close_visit",
 	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue"}

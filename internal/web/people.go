@@ -183,6 +183,9 @@ type personPage struct {
 	RevokeURL string
 	// Notice is a translated line about what was just done.
 	Notice string
+	// ILI is the student's return after influenza-like illness (issue
+	// 11), nil when they had none.
+	ILI *iliCard
 }
 
 // guardianRow is one of a student's guardians.
@@ -336,6 +339,9 @@ func (s *Server) personPage(r *http.Request, id int64) (*personPage, error) {
 	}
 	if p.Person.Kind == campusguard.Student && a.Can(campusguard.IssueBinding, path) {
 		p.RevokeURL = personURL(p.Person.ID) + "/binding-codes/revoke"
+	}
+	if p.ILI, err = s.iliCard(r.Context(), a, p.Person, path); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

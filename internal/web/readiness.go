@@ -844,18 +844,16 @@ func (s *Server) reopeningCard(ctx context.Context, l i18n.Lang, o *campusguard.
 	if err != nil {
 		return nil, err
 	}
-	c := &reopeningCard{Figures: f, URL: orgURL(o.ID) + "/readiness"}
-	n := map[string]int{}
-	withSuspended := 0
-	for _, line := range lines {
-		n[line.Reopening]++
-		if line.Suspended > 0 {
-			withSuspended++
-		}
+	return newReopeningCard(l, o, campusguard.ReopeningOf(f, lines)), nil
+}
+
+// newReopeningCard lays out a region's reopening, live or as a briefing
+// kept it.
+func newReopeningCard(l i18n.Lang, o *campusguard.Org, r *campusguard.BriefingReopening) *reopeningCard {
+	c := &reopeningCard{Figures: r.Figures, URL: orgURL(o.ID) + "/readiness"}
+	for _, k := range campusguard.ReopeningStatuses {
+		c.Counts = append(c.Counts, reopeningCount{Key: k, Label: tr(l, "reopening."+k), N: r.Counts[k]})
 	}
-	for _, k := range []string{"not_submitted", "in_review", "approved", "partly_open", "open"} {
-		c.Counts = append(c.Counts, reopeningCount{Key: k, Label: tr(l, "reopening."+k), N: n[k]})
-	}
-	c.Counts = append(c.Counts, reopeningCount{Key: "suspended", Label: tr(l, "reopening.with_suspended"), N: withSuspended})
-	return c, nil
+	c.Counts = append(c.Counts, reopeningCount{Key: "suspended", Label: tr(l, "reopening.with_suspended"), N: r.Counts["suspended"]})
+	return c
 }

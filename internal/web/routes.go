@@ -63,6 +63,7 @@ var routeTable = []route{
 	{Route: Route{"POST", "/orgs/{id}/bus-routes", false}, h: (*Server).handleRouteCreate},
 	{Route: Route{"GET", "/people/{id}", false}, h: (*Server).handlePersonView},
 	{Route: Route{"POST", "/people/{id}/reveal", false}, h: (*Server).handlePersonReveal},
+	{Route: Route{"POST", "/people/{id}/return-notes", false}, h: (*Server).handleReturnNoteCreate},
 	{Route: Route{"GET", "/people/{id}/edit", false}, h: (*Server).handlePersonEditForm},
 	{Route: Route{"POST", "/people/{id}/edit", false}, h: (*Server).handlePersonEdit},
 	{Route: Route{"POST", "/people/{id}/guardians", false}, h: (*Server).handleGuardianAdd},
