@@ -277,7 +277,7 @@ func TestLoadBalancedKill(t *testing.T) {
 }
 
 func postReport(c *http.Client, url, token string, person int64, key string, temp float64) error {
-	body := fmt.Sprintf(`{"person_id": %d, "day": checkDay.String(), "kind": "home", "temperature": %.1f, "client_key": %q}`, person, temp, key)
+	body := fmt.Sprintf(`{"person_id": %d, "day": %q, "kind": "home", "temperature": %.1f, "client_key": %q}`, person, checkDay.String(), temp, key)
 	req, _ := http.NewRequest("POST", url+"/api/v1/checks", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")

@@ -54,6 +54,8 @@ type Config struct {
 	Supplies campusguard.SupplyService
 	Logger   *slog.Logger
 	Quality  campusguard.QualityService // data quality (issue 17)
+	// Inspections serves inspections and rectification (issue 12).
+	Inspections campusguard.InspectionService
 }
 
 // Server serves /api/v1.
@@ -207,7 +209,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/supply-import", false, s.handleSupplyImport},
 		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
 		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
-	}, s.readinessRoutes()...)
+	}, append(s.readinessRoutes(), s.inspectionRoutes()...)...)
 }
 
 // Route is one URL of the API, for checks that walk every route of the

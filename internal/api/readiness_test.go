@@ -108,8 +108,10 @@ func TestReadinessAPI(t *testing.T) {
 			!slices.Equal(r.Err(t).fieldSet(), []string{"file"}) {
 			t.Fatalf("html = %d %s", r.Status, r.Body)
 		}
-		if r := inspector.upload("/api/v1/orgs/"+sch+"/files", "a.png", photo); r.Status != 403 {
-			t.Fatalf("an inspector's upload = %d", r.Status)
+		// Inspectors upload the photos of their findings (issue 12); a gate
+		// reads the school but adds no evidence.
+		if r := c.as(t, s, campusguard.GateStaff, tr.School).upload("/api/v1/orgs/"+sch+"/files", "a.png", photo); r.Status != 403 {
+			t.Fatalf("a gate's upload = %d", r.Status)
 		}
 
 		// The review.

@@ -39,6 +39,7 @@ func scheduled(s *sqlstore.Store, now func() time.Time, hooks *webhook.Dispatche
 		}},
 		{Name: "data-quality", Every: 15 * time.Minute, Run: func(ctx context.Context) error { return QualityDaily(ctx, s, now()) }},
 		{Name: "supply-low-stock", Every: 30 * time.Minute, Run: func(ctx context.Context) error { return DetectLowStockToday(ctx, s, now()) }},
+		{Name: "rectification-overdue", Every: 30 * time.Minute, Run: func(ctx context.Context) error { return RectifyOverdueToday(ctx, s, now()) }},
 		{Name: "webhooks", Every: webhookPoll(), Run: func(ctx context.Context) error {
 			_, err := hooks.RunOnce(ctx)
 			return err

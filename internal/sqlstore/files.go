@@ -18,7 +18,8 @@ import (
 // canUpload reports whether the actor may add evidence to a record of the
 // node at path: a school's answering roles, the region's reviewers.
 func canUpload(a *campusguard.Actor, path string) bool {
-	return a.Can(campusguard.AnswerReadiness, path) || a.Can(campusguard.ReviewReadiness, path)
+	return a.Can(campusguard.AnswerReadiness, path) || a.Can(campusguard.ReviewReadiness, path) ||
+		a.Can(campusguard.Inspect, path) || a.Can(campusguard.AnswerRectifying, path)
 }
 
 // PutFile stores an evidence file; see campusguard.FileService.
@@ -139,6 +140,9 @@ func (s *Store) FindFile(ctx context.Context, id int64) (*campusguard.File, erro
 	}
 	if !a.Can(campusguard.ReadOrg, p) {
 		return nil, notFound("file")
+	}
+	if hidden, err := fileOfHiddenVisit(ctx, s.read, a, id); err != nil || hidden {
+		return nil, cmpErr(err, notFound("file"))
 	}
 	return f, nil
 }

@@ -136,8 +136,12 @@ func TestEvidenceFiles(t *testing.T) {
 		if n := countRows(t, s, "files"); n != 3 {
 			t.Fatalf("%d files after the refusals, want 3", n)
 		}
-		_, err = s.PutFile(w.inspect, campusguard.Upload{OrgID: w.tr.School.ID, Name: "a.png", Data: photo})
-		wantCode(t, "an inspector's upload", err, campusguard.Forbidden, "")
+		// Inspectors upload the photos of their findings (issue 12); a gate
+		// reads the school but adds no evidence.
+		gate := campusguard.WithActor(ctx, mustActor(t, s, sqlstoretest.MustUser(t, s,
+			campusguard.Grant{Role: campusguard.GateStaff, OrgID: w.tr.School.ID})))
+		_, err = s.PutFile(gate, campusguard.Upload{OrgID: w.tr.School.ID, Name: "a.png", Data: photo})
+		wantCode(t, "a gate's upload", err, campusguard.Forbidden, "")
 		_, err = s.PutFile(w.otherHead, campusguard.Upload{OrgID: w.tr.School.ID, Name: "a.png", Data: photo})
 		wantCode(t, "another school's upload", err, campusguard.NotFound, "")
 

@@ -43,6 +43,8 @@ type orgPage struct {
 	BusesURL, DeadlinesURL string
 	// ReadinessURL and SuspensionsURL: reopening readiness and suspensions (issue 11).
 	ReadinessURL, SuspensionsURL string
+	// InspectionsURL and RectificationsURL: supervision (issue 12).
+	InspectionsURL, RectificationsURL string
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
@@ -229,6 +231,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 		p.DeadlinesURL = orgURL(id) + "/deadlines"
 	}
 	s.reopeningLinks(p, o)
+	s.inspectionLinks(p, o)
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)

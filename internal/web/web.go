@@ -63,7 +63,10 @@ type Config struct {
 	Readiness campusguard.ReadinessService
 	// Supplies keeps the ledgers and the county's picture; nil hides them.
 	Supplies campusguard.SupplyService
-	Logger   *slog.Logger
+	// Inspections serves inspections and rectification (issue 12); nil
+	// hides them.
+	Inspections campusguard.InspectionService
+	Logger      *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64
