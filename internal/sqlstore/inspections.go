@@ -39,59 +39,19 @@ func visitScope(a *campusguard.Actor, arg func(any) string) string {
 
 // ---- The inspection checklist ----
 
-// currentInspectionChecklist reads the newest version of a region's
-// inspection checklist; the default one, unstored (ID 0), when it has none.
+// currentInspectionChecklist, inspectionChecklistItems and
+// storeInspectionChecklist read and keep the inspection checklists
+// (checklists.go).
 func currentInspectionChecklist(ctx context.Context, q queryer, regionID int64) (*campusguard.Checklist, error) {
-	c := &campusguard.Checklist{RegionID: regionID}
-	err := q.QueryRowContext(ctx, `SELECT id, version, created_at, created_by FROM inspection_checklists WHERE region_id = $1
-		ORDER BY version DESC LIMIT 1`, regionID).Scan(&c.ID, &c.Version, &c.CreatedAt, &c.CreatedBy)
-	if err == sql.ErrNoRows {
-		c.Version, c.CreatedBy, c.Items = 1, "system", campusguard.DefaultInspectionChecklist()
-		return c, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("inspection checklist: %w", err)
-	}
-	c.Items, err = inspectionChecklistItems(ctx, q, c.ID)
-	return c, err
+	return inspectionLists.current(ctx, q, regionID)
 }
 
 func inspectionChecklistItems(ctx context.Context, q queryer, id int64) ([]campusguard.ChecklistItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, code, section, title FROM inspection_checklist_items WHERE checklist_id = $1
-		ORDER BY position`, id)
-	if err != nil {
-		return nil, fmt.Errorf("inspection checklist items: %w", err)
-	}
-	defer rows.Close()
-	var out []campusguard.ChecklistItem
-	for rows.Next() {
-		var it campusguard.ChecklistItem
-		if err := rows.Scan(&it.ID, &it.Code, &it.Section, &it.Title); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return inspectionLists.itemsOf(ctx, q, id)
 }
 
 func storeInspectionChecklist(ctx context.Context, tx *Tx, regionID int64, items []campusguard.ChecklistItem) (*campusguard.Checklist, error) {
-	c := &campusguard.Checklist{RegionID: regionID, CreatedAt: tx.now, CreatedBy: campusguard.ActorName(ctx)}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM inspection_checklists WHERE region_id = $1`,
-		regionID).Scan(&c.Version); err != nil {
-		return nil, err
-	}
-	if err := tx.QueryRowContext(ctx, `INSERT INTO inspection_checklists (region_id, version, created_at, created_by)
-		VALUES ($1, $2, $3, $4) RETURNING id`, regionID, c.Version, tx.now, c.CreatedBy).Scan(&c.ID); err != nil {
-		return nil, fmt.Errorf("store inspection checklist: %w", err)
-	}
-	for i, it := range items {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO inspection_checklist_items (region_id, checklist_id, position, code, section, title)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, regionID, c.ID, i, it.Code, it.Section, it.Title).Scan(&it.ID); err != nil {
-			return nil, fmt.Errorf("store inspection checklist: %w", err)
-		}
-		c.Items = append(c.Items, it)
-	}
-	return c, nil
+	return inspectionLists.store(ctx, tx, regionID, items)
 }
 
 // inspectionRegion returns the top-level region regionID names, if the

@@ -24,59 +24,18 @@ func regionRootFor(ctx context.Context, q queryer, a *campusguard.Actor, regionI
 	return root, nil
 }
 
-// currentChecklist reads the newest stored version of a region's
-// checklist; the default one, unstored (ID 0, version 1), when it has none.
+// currentChecklist, checklistItems and storeChecklist read and keep the
+// readiness checklists (checklists.go).
 func currentChecklist(ctx context.Context, q queryer, regionID int64) (*campusguard.Checklist, error) {
-	c := &campusguard.Checklist{RegionID: regionID}
-	err := q.QueryRowContext(ctx, `SELECT id, version, created_at, created_by FROM checklists WHERE region_id = $1
-		ORDER BY version DESC LIMIT 1`, regionID).Scan(&c.ID, &c.Version, &c.CreatedAt, &c.CreatedBy)
-	if err == sql.ErrNoRows {
-		c.Version, c.CreatedBy, c.Items = 1, "system", campusguard.DefaultChecklist()
-		return c, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("checklist: %w", err)
-	}
-	c.Items, err = checklistItems(ctx, q, c.ID)
-	return c, err
+	return readinessLists.current(ctx, q, regionID)
 }
 
 func checklistItems(ctx context.Context, q queryer, id int64) ([]campusguard.ChecklistItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, code, section, title FROM checklist_items WHERE checklist_id = $1 ORDER BY position`, id)
-	if err != nil {
-		return nil, fmt.Errorf("checklist items: %w", err)
-	}
-	defer rows.Close()
-	var out []campusguard.ChecklistItem
-	for rows.Next() {
-		var it campusguard.ChecklistItem
-		if err := rows.Scan(&it.ID, &it.Code, &it.Section, &it.Title); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return readinessLists.itemsOf(ctx, q, id)
 }
 
-// storeChecklist stores items as the next version of a region's checklist.
 func storeChecklist(ctx context.Context, tx *Tx, regionID int64, items []campusguard.ChecklistItem) (*campusguard.Checklist, error) {
-	c := &campusguard.Checklist{RegionID: regionID, CreatedAt: tx.now, CreatedBy: campusguard.ActorName(ctx)}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM checklists WHERE region_id = $1`, regionID).
-		Scan(&c.Version); err != nil {
-		return nil, err
-	}
-	if err := tx.QueryRowContext(ctx, `INSERT INTO checklists (region_id, version, created_at, created_by) VALUES ($1, $2, $3, $4)
-		RETURNING id`, regionID, c.Version, tx.now, c.CreatedBy).Scan(&c.ID); err != nil {
-		return nil, fmt.Errorf("store checklist: %w", err)
-	}
-	for i, it := range items {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO checklist_items (region_id, checklist_id, position, code, section, title)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, regionID, c.ID, i, it.Code, it.Section, it.Title).Scan(&it.ID); err != nil {
-			return nil, fmt.Errorf("store checklist: %w", err)
-		}
-		c.Items = append(c.Items, it)
-	}
-	return c, nil
+	return readinessLists.store(ctx, tx, regionID, items)
 }
 
 // Checklist returns a region's current checklist.
