@@ -171,6 +171,34 @@ func (s *Store) FileContent(ctx context.Context, id int64, small bool) (*campusg
 	return f, b, nil
 }
 
+// linkedFiles reads the files linked to records by query (rows of a
+// record's id and a file id, in order) with their descriptions: the ids
+// and files of each record. A finding's photos and a rectification
+// step's evidence are read alike.
+func linkedFiles(ctx context.Context, q queryer, query string, args ...any) (map[int64][]int64, map[int64]*campusguard.File, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("linked files: %w", err)
+	}
+	links := map[int64][]int64{}
+	var ids []int64
+	for rows.Next() {
+		var rec, file int64
+		if err := rows.Scan(&rec, &file); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		links[rec] = append(links[rec], file)
+		ids = append(ids, file)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	files, err := filesByID(ctx, q, ids)
+	return links, files, err
+}
+
 // filesByID reads the descriptions of the given files, by id; no access
 // check (the caller has checked the record they belong to).
 func filesByID(ctx context.Context, q queryer, ids []int64) (map[int64]*campusguard.File, error) {

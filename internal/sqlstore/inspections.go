@@ -465,27 +465,8 @@ func visitFindings(ctx context.Context, q queryer, visitID int64) ([]campusguard
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT ff.finding_id, ff.file_id FROM finding_files ff JOIN inspection_findings f
+	links, files, err := linkedFiles(ctx, q, `SELECT ff.finding_id, ff.file_id FROM finding_files ff JOIN inspection_findings f
 		ON f.id = ff.finding_id WHERE f.visit_id = $1 ORDER BY ff.file_id`, visitID)
-	if err != nil {
-		return nil, err
-	}
-	links := map[int64][]int64{}
-	var ids []int64
-	for rows.Next() {
-		var fid, file int64
-		if err := rows.Scan(&fid, &file); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		links[fid] = append(links[fid], file)
-		ids = append(ids, file)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	files, err := filesByID(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}

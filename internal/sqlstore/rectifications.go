@@ -111,27 +111,8 @@ func rectHistory(ctx context.Context, q queryer, id int64) ([]campusguard.RectEv
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT rf.event_id, rf.file_id FROM rectification_files rf JOIN rectification_events e
+	links, files, err := linkedFiles(ctx, q, `SELECT rf.event_id, rf.file_id FROM rectification_files rf JOIN rectification_events e
 		ON e.id = rf.event_id WHERE e.rectification_id = $1 ORDER BY rf.file_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	links := map[int64][]int64{}
-	var fileIDs []int64
-	for rows.Next() {
-		var ev, file int64
-		if err := rows.Scan(&ev, &file); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		links[ev] = append(links[ev], file)
-		fileIDs = append(fileIDs, file)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	files, err := filesByID(ctx, q, fileIDs)
 	if err != nil {
 		return nil, err
 	}
