@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"campusguard"
 	"campusguard/internal/sqlstore"
@@ -85,6 +86,24 @@ func TestQualityPages(t *testing.T) {
 		fs, _, _ := s.FindFindings(ctx, campusguard.FindingFilter{OrgID: f.school.ID})
 		if len(fs) != 1 || fs[0].Status != campusguard.FindingExplained {
 			t.Errorf("stored findings = %+v, want one explained", fs)
+		}
+		// On a day off (the next Saturday, the pages' clock) the school's
+		// page shows the same finding and the region's the same score:
+		// findings belong to the days they were found on.
+		sat := day.Time()
+		for sat.Weekday() != time.Saturday {
+			sat = sat.AddDate(0, 0, 1)
+		}
+		sat = sat.Add(9 * time.Hour)
+		off := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Inbox: s, Dashboards: s, Quality: s,
+			Logger: discardLogger(), Now: func() time.Time { return sat }})
+		p = principal.get(t, off.URL+"/orgs/"+itoa(f.school.ID)+"/quality")
+		if p.status != http.StatusOK || p.text(t, testid("finding-status")) != "已说明" {
+			t.Errorf("on a Saturday the school's page = %d, status %q; want the explained finding", p.status, p.text(t, testid("finding-status")))
+		}
+		p = market.get(t, off.URL+"/orgs/"+itoa(f.county.ID)+"/quality")
+		if got := p.texts(t, testid("quality-school-score")); len(got) != 1 || got[0] != "100" {
+			t.Errorf("on a Saturday the region's scores = %q, want 100 (the finding explained)", got)
 		}
 	})
 }
