@@ -96,11 +96,18 @@ func TestInspectionAPI(t *testing.T) {
 		}
 
 		// The visit: a photo, a result for every item, a finding.
-		res = inspector.upload("/api/v1/orgs/"+sch+"/files", "留观室.png", evidencePNG(t, 3))
+		// A finding's photo is uploaded to the region: the school cannot
+		// read it by its id before the finding is saved.
+		res = inspector.upload("/api/v1/orgs/"+sch+"/files", "学校的.png", evidencePNG(t, 4))
+		want("upload to the school", res, http.StatusCreated, "")
+		var schoolFile campusguard.File
+		res.JSON(t, &schoolFile)
+		res = inspector.upload("/api/v1/orgs/"+county+"/files", "留观室.png", evidencePNG(t, 3))
 		want("upload photo", res, http.StatusCreated, "")
 		var photo campusguard.File
 		res.JSON(t, &photo)
-		want("principal GET photo", head.get("/api/v1/files/"+itoa(photo.ID)), http.StatusOK, "") // not yet a finding's
+		want("principal GET photo not yet a finding's", head.get("/api/v1/files/"+itoa(photo.ID)), http.StatusNotFound, "")
+		want("principal GET its thumbnail", head.get("/api/v1/files/"+itoa(photo.ID)+"/thumb"), http.StatusNotFound, "")
 		want("bad result", inspector.send("PUT", "/api/v1/visits/"+itoa(v.ID)+"/results/G1", map[string]any{"result": "good"}),
 			http.StatusUnprocessableEntity, "result")
 		want("close unchecked", inspector.send("POST", "/api/v1/visits/"+itoa(v.ID)+"/close", map[string]any{}),
@@ -114,6 +121,8 @@ func TestInspectionAPI(t *testing.T) {
 		want("finding, past deadline", inspector.send("POST", "/api/v1/visits/"+itoa(v.ID)+"/findings",
 			map[string]any{"severity": "minor", "note": "x", "deadline": day.AddDays(-1).String(), "responsible": "张"}),
 			http.StatusUnprocessableEntity, "deadline")
+		want("finding with a school's file", inspector.send("POST", "/api/v1/visits/"+itoa(v.ID)+"/findings",
+			map[string]any{"severity": "minor", "note": "x", "file_ids": []int64{schoolFile.ID}}), http.StatusUnprocessableEntity, "file_ids")
 		want("finding", inspector.send("POST", "/api/v1/visits/"+itoa(v.ID)+"/findings", finding), http.StatusCreated, "")
 		want("principal GET photo of a hidden visit", head.get("/api/v1/files/"+itoa(photo.ID)), http.StatusNotFound, "")
 		want("close", inspector.send("POST", "/api/v1/visits/"+itoa(v.ID)+"/close", map[string]any{"note": "检查完毕"}), http.StatusOK, "")

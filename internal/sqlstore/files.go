@@ -139,7 +139,12 @@ func (s *Store) FindFile(ctx context.Context, id int64) (*campusguard.File, erro
 		return nil, err
 	}
 	if !a.Can(campusguard.ReadOrg, p) {
-		return nil, notFound("file")
+		// An inspector's photo is the region's: a school reads it only
+		// as the photo of a finding on a visit it may see.
+		if seen, err := fileOfVisibleFinding(ctx, s.read, a, id); err != nil || !seen {
+			return nil, cmpErr(err, notFound("file"))
+		}
+		return f, nil
 	}
 	if hidden, err := fileOfHiddenVisit(ctx, s.read, a, id); err != nil || hidden {
 		return nil, cmpErr(err, notFound("file"))

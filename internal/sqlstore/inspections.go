@@ -576,9 +576,12 @@ func (s *Store) AddFinding(ctx context.Context, visitID int64, f *campusguard.In
 		if err != nil {
 			return err
 		}
+		// A finding's photos are the region's (uploaded to the region,
+		// not to the school), so that no school account reads one before
+		// the finding is saved and its visit may be seen.
 		for _, id := range f.FileIDs {
-			if fl := files[id]; fl == nil || fl.OrgID != r.v.SchoolID {
-				return campusguard.InvalidFields([]campusguard.FieldError{{Field: "file_ids", Msg: "error.file_unknown", Args: []any{id}}})
+			if fl := files[id]; fl == nil || fl.OrgID != r.v.RegionID {
+				return campusguard.InvalidFields([]campusguard.FieldError{{Field: "file_ids", Msg: "error.finding_file", Args: []any{id}}})
 			}
 		}
 		var dl any
@@ -695,6 +698,21 @@ func fileOfHiddenVisit(ctx context.Context, q queryer, a *campusguard.Actor, fil
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM finding_files ff JOIN inspection_findings f ON f.id = ff.finding_id
 		JOIN inspection_visits v ON v.id = f.visit_id JOIN inspections i ON i.id = v.inspection_id JOIN orgs s ON s.id = v.school_id
 		WHERE ff.file_id = `+c.arg(fileID)+` AND NOT `+scope, c.args...).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("file of a visit: %w", err)
+	}
+	return n > 0, nil
+}
+
+// fileOfVisibleFinding reports whether a file is a photo of a finding on
+// a visit the actor may see.
+func fileOfVisibleFinding(ctx context.Context, q queryer, a *campusguard.Actor, fileID int64) (bool, error) {
+	var c conds
+	scope := visitScope(a, c.arg)
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM finding_files ff JOIN inspection_findings f ON f.id = ff.finding_id
+		JOIN inspection_visits v ON v.id = f.visit_id JOIN inspections i ON i.id = v.inspection_id JOIN orgs s ON s.id = v.school_id
+		WHERE ff.file_id = `+c.arg(fileID)+` AND `+scope, c.args...).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("file of a visit: %w", err)
 	}

@@ -197,9 +197,25 @@ func TestUnannouncedVisitInvisible(t *testing.T) {
 		open := w.plan(t, s, true)
 		vu := w.visit(t, s, covert, w.school, w.today)
 		va := w.visit(t, s, open, w.school, w.today.AddDays(1))
-		photo, err := s.PutFile(w.inspector, campusguard.Upload{OrgID: w.school.ID, Name: "留观室.png", Data: pngBytes(t, 8, 8, 3)})
+		// A finding's photo is the region's: no school account reads it
+		// before the finding is saved (nor after, until the visit closes).
+		photo, err := s.PutFile(w.inspector, campusguard.Upload{OrgID: w.county.ID, Name: "留观室.png", Data: pngBytes(t, 8, 8, 3)})
 		if err != nil {
 			t.Fatalf("PutFile(inspector) = %v", err)
+		}
+		for role, actx := range w.schoolRoles {
+			if _, err := s.FindFile(actx, photo.ID); campusguard.ErrorCode(err) != campusguard.NotFound {
+				t.Errorf("FindFile(%s, a photo not yet a finding's) = %v, want not found", role, err)
+			}
+		}
+		schoolFile, err := s.PutFile(w.inspector, campusguard.Upload{OrgID: w.school.ID, Name: "x.png", Data: pngBytes(t, 8, 8, 4)})
+		if err != nil {
+			t.Fatalf("PutFile(inspector, school) = %v", err)
+		}
+		bad := &campusguard.InspectionFinding{Severity: campusguard.SeverityMinor, Note: "x", FileIDs: []int64{schoolFile.ID}}
+		wantCode(t, "AddFinding(a school's file)", s.AddFinding(w.inspector, vu.ID, bad), campusguard.Invalid, "file_ids")
+		if got, err := s.FindVisit(w.inspector, vu.ID); err != nil || len(got.FindingList) != 0 {
+			t.Fatalf("after a refused finding: %v findings, %v", got, err)
 		}
 		w.finding(t, s, vu, campusguard.SeverityCritical, w.today.AddDays(3), photo.ID)
 

@@ -476,7 +476,8 @@ func (s *Server) handleFindingCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	up, err := readMultipart(w, r, v.SchoolID)
+	// The photo is stored as the region's: see Store.AddFinding.
+	up, err := readMultipart(w, r, v.RegionID)
 	if err == errCSRF || err == errBadForm {
 		return err
 	}

@@ -115,6 +115,19 @@ func inspectionFlow(t *testing.T, s *sqlstore.Store, now time.Time) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("finding = %d %s", r.status, r.body)
 	}
+	// The photo is the region's: the school cannot open it by its id
+	// while the visit is unannounced and not carried out.
+	saved, err := s.FindVisit(ctx, vs[0].ID)
+	if err != nil || len(saved.FindingList) != 1 || len(saved.FindingList[0].FileIDs) != 1 {
+		t.Fatalf("the saved finding: %+v, %v", saved, err)
+	}
+	photoURL := srv + "/files/" + itoa(saved.FindingList[0].FileIDs[0])
+	if fl, err := s.FindFile(ctx, saved.FindingList[0].FileIDs[0]); err != nil || fl.OrgID != f.county.ID {
+		t.Fatalf("the finding's photo = %+v, %v; want the region's", fl, err)
+	}
+	if r := head.get(t, photoURL+"/thumb"); r.status != http.StatusNotFound {
+		t.Fatalf("principal GET the photo of a hidden visit = %d", r.status)
+	}
 	if r := inspector.post(t, visit+"/close", nil); r.status != 422 {
 		t.Fatalf("closing with items unchecked = %d", r.status)
 	}
@@ -132,6 +145,9 @@ func inspectionFlow(t *testing.T, s *sqlstore.Store, now time.Time) {
 	if p.status != 200 || len(p.all(t, testid("finding-thumb"))) != 1 || len(p.all(t, testid("result-form"))) != 0 ||
 		len(p.all(t, testid("visit-closed"))) != 1 {
 		t.Fatalf("principal GET visit = %d", p.status)
+	}
+	if r := head.get(t, photoURL+"/thumb"); r.status != http.StatusOK {
+		t.Fatalf("principal GET the photo once the visit is carried out = %d", r.status)
 	}
 	items := head.get(t, srv+"/orgs/"+itoa(f.school.ID)+"/rectifications")
 	if len(items.all(t, testid("rect-item"))) != 1 || len(items.all(t, testid("rect-answer-form"))) != 1 {
