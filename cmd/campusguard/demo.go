@@ -44,6 +44,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		if err == nil {
 			err = app.DemoReadiness(ctx, store, cfg) // issue 11: readiness, phases, suspensions
 		}
+		if err == nil {
+			err = app.DemoInspections(ctx, store, cfg) // issue 12: a month of inspections and rectification
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)
