@@ -421,7 +421,16 @@ type VisitFilter struct {
 	SchoolID     *int64
 	InspectionID *int64
 	Day          *Date
+	From, To     *Date // visits on a day in [From, To], either end open
 	Open         *bool // not yet closed
+}
+
+// CheckVisitDays checks a filter's days: To not before From.
+func (f VisitFilter) CheckVisitDays() error {
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		return InvalidFields([]FieldError{{Field: "to", Msg: "error.period_order"}})
+	}
+	return nil
 }
 
 // InspectionService is issue 12's first part: inspections, visits,

@@ -143,14 +143,15 @@ func (s *Server) handleVisitCreate(w http.ResponseWriter, r *http.Request) error
 	})
 }
 
-// handleVisitIndex handles "GET /api/v1/visits?school_id=&region_id=&inspection_id=&day=&open=":
+// handleVisitIndex handles "GET /api/v1/visits?school_id=&region_id=&inspection_id=&day=&from=&to=&open=":
 // the visits the caller sees; one of the first three is required.
 func (s *Server) handleVisitIndex(w http.ResponseWriter, r *http.Request) error {
 	if s.Inspections == nil {
 		return campusguard.Errorf(campusguard.NotFound, "error.not_found")
 	}
 	q := newQuery(r)
-	f := campusguard.VisitFilter{SchoolID: q.id("school_id"), InspectionID: q.id("inspection_id"), Day: q.date("day"), Open: q.optBool("open")}
+	f := campusguard.VisitFilter{SchoolID: q.id("school_id"), InspectionID: q.id("inspection_id"), Day: q.date("day"), Open: q.optBool("open"),
+		From: q.date("from"), To: q.date("to")}
 	if rid := q.id("region_id"); rid != nil {
 		f.RegionID = *rid
 	}

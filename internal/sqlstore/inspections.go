@@ -343,6 +343,12 @@ func visitConds(a *campusguard.Actor, f campusguard.VisitFilter) *conds {
 	if f.Day != nil {
 		c.and("v.day = " + c.arg(*f.Day))
 	}
+	if f.From != nil {
+		c.and("v.day >= " + c.arg(*f.From))
+	}
+	if f.To != nil {
+		c.and("v.day <= " + c.arg(*f.To))
+	}
 	if f.Open != nil {
 		if *f.Open {
 			c.and("v.closed_at IS NULL")
@@ -357,6 +363,9 @@ func visitConds(a *campusguard.Actor, f campusguard.VisitFilter) *conds {
 func (s *Store) FindVisits(ctx context.Context, f campusguard.VisitFilter) ([]*campusguard.Visit, error) {
 	a, err := campusguard.RequireActor(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := f.CheckVisitDays(); err != nil {
 		return nil, err
 	}
 	c := visitConds(a, f)

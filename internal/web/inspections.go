@@ -61,6 +61,9 @@ func (s *Server) inspectionLinks(p *orgPage, o *campusguard.Org) {
 	if o.Kind == campusguard.KindRegion && o.ParentID == nil && p.actor.Can(campusguard.ReadInspections, o.Path) {
 		p.InspectionsURL = orgURL(o.ID) + "/inspections"
 	}
+	if o.Kind == campusguard.KindRegion && o.ParentID == nil && p.actor.Can(campusguard.Inspect, o.Path) {
+		p.VisitsURL = "/visits"
+	}
 	if (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadRectifying, o.Path) {
 		p.RectificationsURL = orgURL(o.ID) + "/rectifications"
 	}

@@ -43,8 +43,9 @@ type orgPage struct {
 	BusesURL, DeadlinesURL string
 	// ReadinessURL and SuspensionsURL: reopening readiness and suspensions (issue 11).
 	ReadinessURL, SuspensionsURL string
-	// InspectionsURL and RectificationsURL: supervision (issue 12).
-	InspectionsURL, RectificationsURL string
+	// InspectionsURL and RectificationsURL: supervision (issue 12);
+	// VisitsURL: an inspector's visits of the day.
+	InspectionsURL, RectificationsURL, VisitsURL string
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
