@@ -25,19 +25,25 @@ type SchoolStatus struct {
 	OpenAlerts   int    `json:"open_alerts"`
 	LowStock     int    `json:"low_stock"` // supplies below the region's days of cover (issue 13)
 	Light        Light  `json:"light"`
+
+	// Rectification items not closed, and those of them past their
+	// deadline (issue 12); for readers of the school's items only.
+	OpenItems    int `json:"open_items"`
+	OverdueItems int `json:"overdue_items"`
 }
 
 // LightOf decides a school's light: red for an overdue case or an open
 // alert, yellow for open cases or reporting still incomplete after the
 // deadline, grey when no students are expected, green otherwise. Low
-// stock of a supply makes a school yellow too.
+// stock of a supply and an overdue rectification item make a school
+// yellow too.
 func LightOf(s *SchoolStatus, pastDeadline bool) Light {
 	switch {
 	case s.OverdueCases > 0 || s.OpenAlerts > 0:
 		return LightRed
 	case s.Rollup.Expected == 0:
 		return LightGrey
-	case s.OpenCases > 0 || s.LowStock > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
+	case s.OpenCases > 0 || s.LowStock > 0 || s.OverdueItems > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
 		return LightYellow
 	}
 	return LightGreen
@@ -90,6 +96,11 @@ type Briefing struct {
 	// stood when the briefing was generated; nil in a briefing generated
 	// before it was kept.
 	Reopening *BriefingReopening `json:"reopening,omitempty"`
+	// Supervision (issue 12): the items past their deadline on the day,
+	// the longest overdue first (at most MaxBriefingItems), and the
+	// inspection coverage of the day's month.
+	OverdueItems []*Rectification  `json:"overdue_items,omitempty"`
+	Inspections  *BriefingCoverage `json:"inspections,omitempty"`
 }
 
 // DashboardService draws dashboards and keeps briefings.

@@ -141,6 +141,9 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 	if err := addLowStock(ctx, s.read, o.RegionID, byID); err != nil {
 		return nil, err
 	}
+	if err := addRectItems(ctx, s.read, a, o, campusguard.Today(now), byID); err != nil {
+		return nil, err
+	}
 	// Each school is late by its own report deadline (its region's unless
 	// it set one).
 	book, err := regionDeadlines(ctx, s.read, o.RegionID)
@@ -224,6 +227,9 @@ func (s *Store) GenerateBriefing(ctx context.Context, regionID int64, day campus
 	if b.Reopening, err = s.briefReopening(sys, o, day); err != nil {
 		return nil, err
 	}
+	if err := s.briefInspections(sys, o, day, b); err != nil {
+		return nil, err
+	}
 	body, err := json.Marshal(b)
 	if err != nil {
 		return nil, err
@@ -268,6 +274,12 @@ func (s *Store) FindBriefing(ctx context.Context, regionID int64, day campusguar
 	if !a.Can(campusguard.ReadCases, o.Path) {
 		// Readers without access to cases see the figures only.
 		b.NewAlerts, b.OpenAlerts, b.Overdue, b.CasesByState = nil, nil, nil, nil
+	}
+	if !a.Can(campusguard.ReadRectifying, o.Path) {
+		b.OverdueItems = nil
+	}
+	if !a.Can(campusguard.ReadInspections, o.Path) {
+		b.Inspections = nil
 	}
 	return &b, nil
 }
