@@ -664,21 +664,11 @@ func (s *Store) Coverage(ctx context.Context, orgID int64, from, to campusguard.
 	if err := campusguard.CheckPeriod(from, to); err != nil {
 		return nil, err
 	}
-	o, err := findOrgByID(ctx, s.read, orgID)
-	if err != nil || o.Kind == campusguard.KindSchool || o.Kind == campusguard.KindGrade || o.Kind == campusguard.KindClass ||
-		!a.Can(campusguard.ReadInspections, o.Path) {
-		return nil, notFound("org")
+	q, args, err := s.coverageQuery(ctx, a, orgID, from, to)
+	if err != nil {
+		return nil, err
 	}
-	var c conds
-	lo, hi := subtree(o.Path)
-	rows, err := s.read.QueryContext(ctx, `SELECT s.id, s.name,
-		COALESCE(SUM(CASE WHEN v.closed_at IS NOT NULL AND i.announced = TRUE THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN v.closed_at IS NOT NULL AND i.announced = FALSE THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN v.id IS NOT NULL AND v.closed_at IS NULL THEN 1 ELSE 0 END), 0)
-		FROM orgs s LEFT JOIN inspection_visits v ON v.school_id = s.id AND v.day >= `+c.arg(from)+` AND v.day <= `+c.arg(to)+`
-		LEFT JOIN inspections i ON i.id = v.inspection_id
-		WHERE s.kind = 'school' AND s.region_id = `+c.arg(o.RegionID)+` AND s.path >= `+c.arg(lo)+` AND s.path < `+c.arg(hi)+`
-		GROUP BY s.id, s.name ORDER BY s.name, s.id`, c.args...)
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
@@ -696,6 +686,37 @@ func (s *Store) Coverage(ctx context.Context, orgID int64, from, to campusguard.
 	}
 	cov := campusguard.CoverageOf(from, to, lines)
 	return &cov, nil
+}
+
+// coverageQuery is the one SQL query Coverage reads, with its arguments,
+// once the actor may read the node's inspections.
+func (s *Store) coverageQuery(ctx context.Context, a *campusguard.Actor, orgID int64, from, to campusguard.Date) (string, []any, error) {
+	o, err := findOrgByID(ctx, s.read, orgID)
+	if err != nil || o.Kind == campusguard.KindSchool || o.Kind == campusguard.KindGrade || o.Kind == campusguard.KindClass ||
+		!a.Can(campusguard.ReadInspections, o.Path) {
+		return "", nil, notFound("org")
+	}
+	var c conds
+	lo, hi := subtree(o.Path)
+	q := `SELECT s.id, s.name,
+		COALESCE(SUM(CASE WHEN v.closed_at IS NOT NULL AND i.announced = TRUE THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN v.closed_at IS NOT NULL AND i.announced = FALSE THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN v.id IS NOT NULL AND v.closed_at IS NULL THEN 1 ELSE 0 END), 0)
+		FROM orgs s LEFT JOIN inspection_visits v ON v.school_id = s.id AND v.day >= ` + c.arg(from) + ` AND v.day <= ` + c.arg(to) + `
+		LEFT JOIN inspections i ON i.id = v.inspection_id
+		WHERE s.kind = 'school' AND s.region_id = ` + c.arg(o.RegionID) + ` AND s.path >= ` + c.arg(lo) + ` AND s.path < ` + c.arg(hi) + `
+		GROUP BY s.id, s.name ORDER BY s.name, s.id`
+	return q, c.args, nil
+}
+
+// CoverageQuery returns the one SQL query a node's coverage page reads,
+// for the benchmark that sets it against the page.
+func (s *Store) CoverageQuery(ctx context.Context, orgID int64, from, to campusguard.Date) (string, []any, error) {
+	a, err := campusguard.RequireActor(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.coverageQuery(ctx, a, orgID, from, to)
 }
 
 // fileOfHiddenVisit reports whether a file is a photo of a finding on a
