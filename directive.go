@@ -128,7 +128,7 @@ func ValidateDirective(d Directive, today Date) error {
 	case d.Deadline.IsZero():
 		fe.add("deadline", "error.required")
 	case d.Deadline.Before(today):
-		fe.add("deadline", "error.deadline_past")
+		fe.add("deadline", "error.directive_deadline_past")
 	}
 	switch d.Target {
 	case TargetAll:

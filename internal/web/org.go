@@ -45,6 +45,7 @@ type orgPage struct {
 	ReadinessURL, SuspensionsURL string
 	// InspectionsURL and RectificationsURL: supervision (issue 12).
 	InspectionsURL, RectificationsURL string
+	DirectivesURL                     string // a region's directives, or a school's to answer (issue 12)
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
@@ -232,6 +233,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.reopeningLinks(p, o)
 	s.inspectionLinks(p, o)
+	s.directiveLinks(p, o)
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)
