@@ -25,19 +25,25 @@ type SchoolStatus struct {
 	OpenAlerts   int    `json:"open_alerts"`
 	LowStock     int    `json:"low_stock"` // supplies below the region's days of cover (issue 13)
 	Light        Light  `json:"light"`
+
+	// Directives (issue 12): those sent to the school it has not done,
+	// and of them those past their deadline.
+	Directives        int `json:"unanswered_directives"`
+	OverdueDirectives int `json:"overdue_directives"`
 }
 
 // LightOf decides a school's light: red for an overdue case or an open
 // alert, yellow for open cases or reporting still incomplete after the
 // deadline, grey when no students are expected, green otherwise. Low
-// stock of a supply makes a school yellow too.
+// stock of a supply, or a directive past its deadline and not done, makes
+// a school yellow too.
 func LightOf(s *SchoolStatus, pastDeadline bool) Light {
 	switch {
 	case s.OverdueCases > 0 || s.OpenAlerts > 0:
 		return LightRed
 	case s.Rollup.Expected == 0:
 		return LightGrey
-	case s.OpenCases > 0 || s.LowStock > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
+	case s.OpenCases > 0 || s.LowStock > 0 || s.OverdueDirectives > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
 		return LightYellow
 	}
 	return LightGreen
@@ -90,6 +96,18 @@ type Briefing struct {
 	// stood when the briefing was generated; nil in a briefing generated
 	// before it was kept.
 	Reopening *BriefingReopening `json:"reopening,omitempty"`
+	// Directives (issue 12): the region's directives some school has not
+	// yet done, nearest deadline first.
+	Directives []BriefingDirective `json:"directives,omitempty"`
+}
+
+// BriefingDirective is a directive not yet done by every school.
+type BriefingDirective struct {
+	ID       int64  `json:"id"`
+	Title    string `json:"title"`
+	Deadline Date   `json:"deadline"`
+	Schools  int    `json:"schools"`
+	Pending  int    `json:"pending"` // schools that have not done it
 }
 
 // DashboardService draws dashboards and keeps briefings.

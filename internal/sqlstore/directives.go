@@ -549,3 +549,48 @@ func fileOfVisibleDirective(ctx context.Context, q queryer, a *campusguard.Actor
 	}
 	return n > 0, nil
 }
+
+// addDirectives counts, for the dashboard's schools, the directives each
+// has not done, and of them those past their deadline on day.
+func addDirectives(ctx context.Context, q queryer, regionID int64, day campusguard.Date, byID map[int64]*campusguard.SchoolStatus) error {
+	rows, err := q.QueryContext(ctx, `SELECT ds.school_id, COUNT(*), SUM(CASE WHEN d.deadline < $1 THEN 1 ELSE 0 END)
+		FROM directive_schools ds JOIN directives d ON d.id = ds.directive_id WHERE ds.region_id = $2 AND `+notDoneCond+`
+		GROUP BY ds.school_id`, day, regionID)
+	if err != nil {
+		return fmt.Errorf("dashboard directives: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var school int64
+		var n, late int
+		if err := rows.Scan(&school, &n, &late); err != nil {
+			return err
+		}
+		if st := byID[school]; st != nil {
+			st.Directives, st.OverdueDirectives = n, late
+		}
+	}
+	return rows.Err()
+}
+
+// briefDirectives lists a region's directives some school has not yet
+// done, nearest deadline first, at most 20.
+func briefDirectives(ctx context.Context, q queryer, regionID int64) ([]campusguard.BriefingDirective, error) {
+	rows, err := q.QueryContext(ctx, `SELECT d.id, d.title, d.deadline, COUNT(*), SUM(CASE WHEN `+notDoneCond+` THEN 1 ELSE 0 END)
+		FROM directives d JOIN directive_schools ds ON ds.directive_id = d.id WHERE d.region_id = $1
+		GROUP BY d.id, d.title, d.deadline HAVING SUM(CASE WHEN `+notDoneCond+` THEN 1 ELSE 0 END) > 0
+		ORDER BY d.deadline, d.id LIMIT 20`, regionID)
+	if err != nil {
+		return nil, fmt.Errorf("briefing directives: %w", err)
+	}
+	defer rows.Close()
+	var out []campusguard.BriefingDirective
+	for rows.Next() {
+		var b campusguard.BriefingDirective
+		if err := rows.Scan(&b.ID, &b.Title, &b.Deadline, &b.Schools, &b.Pending); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

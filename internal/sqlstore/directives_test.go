@@ -413,3 +413,58 @@ func TestDirectiveRemindAndOverdue(t *testing.T) {
 		}
 	})
 }
+
+// TestDirectiveDashboardAndBriefing: the dashboard counts each school's
+// directives not done, and those overdue; the briefing lists the
+// directives some school has not yet done.
+func TestDirectiveDashboardAndBriefing(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustInspectWorld(t, s)
+		principal := w.schoolRoles[campusguard.SchoolAdmin]
+		ack := w.directive(t, s, false, campusguard.TargetAll)
+		rep := w.directive(t, s, true, campusguard.TargetAll)
+		if err := s.AcknowledgeDirective(principal, ack.ID, w.school.ID); err != nil {
+			t.Fatal(err)
+		}
+		counts := func(day campusguard.Date) map[int64][2]int {
+			d, err := s.Dashboard(w.bureau, w.county.ID, day)
+			if err != nil {
+				t.Fatalf("Dashboard = %v", err)
+			}
+			out := map[int64][2]int{}
+			for _, st := range d.Schools {
+				out[st.SchoolID] = [2]int{st.Directives, st.OverdueDirectives}
+			}
+			return out
+		}
+		got := counts(w.today)
+		if got[w.school.ID] != [2]int{1, 0} || got[w.school2.ID] != [2]int{2, 0} {
+			t.Errorf("dashboard today = %v, want school 1 unanswered, school2 2, none overdue", got)
+		}
+		got = counts(rep.Deadline.AddDays(1))
+		if got[w.school.ID] != [2]int{1, 1} || got[w.school2.ID] != [2]int{2, 2} {
+			t.Errorf("dashboard after the deadline = %v, want the unanswered overdue", got)
+		}
+		b, err := s.GenerateBriefing(w.bureau, w.county.ID, w.today)
+		if err != nil {
+			t.Fatalf("GenerateBriefing = %v", err)
+		}
+		if len(b.Directives) != 2 || b.Directives[0].Pending+b.Directives[1].Pending != 3 {
+			t.Errorf("briefing directives = %+v, want both, 3 schools pending in all", b.Directives)
+		}
+		if err := s.CompleteDirective(principal, rep.ID, w.school.ID, "完成", nil); err != nil {
+			t.Fatal(err)
+		}
+		p2 := sqlstoretest.ActorCtx(t, s, sqlstoretest.MustUser(t, s, campusguard.Grant{Role: campusguard.SchoolAdmin, OrgID: w.school2.ID}))
+		if err := s.AcknowledgeDirective(p2, ack.ID, w.school2.ID); err != nil {
+			t.Fatal(err)
+		}
+		b, err = s.GenerateBriefing(w.bureau, w.county.ID, w.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Directives) != 1 || b.Directives[0].ID != rep.ID || b.Directives[0].Pending != 1 || b.Directives[0].Schools != 2 {
+			t.Errorf("briefing directives after answers = %+v, want only the report one, school2 pending", b.Directives)
+		}
+	})
+}

@@ -155,6 +155,8 @@ type dashRow struct {
 	Alerts    int
 	LowStock  int // supplies low (issue 13)
 	Signed    bool
+
+	Directives int // directives not done (issue 12)
 }
 
 // dashColumn is a column of the schools table that sorts.
@@ -377,7 +379,8 @@ func newSchoolRow(l i18n.Lang, st *campusguard.SchoolStatus, past bool) dashRow 
 		TownID: st.TownID, Type: st.Type, TypeLabel: tr(l, schoolTypeKey(st.Type)), Light: st.Light,
 		LightText: tr(l, lightKey(st.Light)), Expected: f.Expected, Reported: f.Reported, Rate: ratePercent(f), rate: -1,
 		Fever: f.Fever, IllAbsent: f.IllAbsent, Cases: st.OpenCases, Overdue: st.OverdueCases, Alerts: st.OpenAlerts, LowStock: st.LowStock,
-		Signed: st.Signed}
+		Directives: st.Directives,
+		Signed:     st.Signed}
 	if f.Expected > 0 {
 		row.rate = min(f.Reported*100/f.Expected, 100)
 		row.Late = past && f.Reported < f.Expected

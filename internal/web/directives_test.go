@@ -157,6 +157,11 @@ func directiveFlow(t *testing.T, s *sqlstore.Store, now time.Time) {
 	if r := head.post(t, srv+"/directives/"+itoa(d.ID)+"/remind", nil); r.status != 403 {
 		t.Errorf("principal reminding = %d, want 403", r.status)
 	}
+	// The dashboard's table: school2 has one directive unanswered.
+	if g := bureau.get(t, srv+"/orgs/"+itoa(f.county.ID)+"/dashboard"); g.status != 200 ||
+		!slices.Equal(g.texts(t, testid("row-directives")), []string{"1 项工作部署未响应"}) {
+		t.Errorf("dashboard's directive notes = %q", g.texts(t, testid("row-directives")))
+	}
 	// Overdue, the day after the deadline, on school2's list only.
 	now = now.AddDate(0, 0, 3) // the store's clock and the pages' both read now
 	late := srv + "/schools/" + itoa(school2.ID) + "/directives?overdue=1"
