@@ -44,6 +44,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		if err == nil {
 			err = app.DemoReadiness(ctx, store, cfg) // issue 11: readiness, phases, suspensions
 		}
+		if err == nil {
+			err = app.DemoDirectives(ctx, store, cfg) // issue 12: a directive most schools have answered
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)

@@ -224,10 +224,15 @@ func directiveRead(ctx context.Context, q queryer, a *campusguard.Actor, id int6
 }
 
 // directiveRecipients reads a directive's rows the actor sees, by school
-// name: the one query of the region's status page.
-func directiveRecipients(ctx context.Context, q queryer, a *campusguard.Actor, d *campusguard.Directive, today campusguard.Date) ([]campusguard.DirectiveSchool, error) {
+// name: the one query of the region's status page. A school other than 0
+// keeps its row only.
+func directiveRecipients(ctx context.Context, q queryer, a *campusguard.Actor, d *campusguard.Directive, today campusguard.Date,
+	school int64) ([]campusguard.DirectiveSchool, error) {
 	var c conds
 	c.and("ds.directive_id = "+c.arg(d.ID), scopeCond(a, campusguard.ReadDirectives, "s.path", c.arg))
+	if school != 0 {
+		c.and("ds.school_id = " + c.arg(school))
+	}
 	rows, err := q.QueryContext(ctx, `SELECT ds.school_id, s.name, ds.acknowledged_at, ds.acknowledged_by, ds.completed_at,
 		ds.completed_by, ds.note, ds.reminded_at FROM directive_schools ds JOIN orgs s ON s.id = ds.school_id
 		WHERE `+c.where()+` ORDER BY s.name, s.id`, c.args...)
@@ -319,7 +324,7 @@ func (s *Store) FindDirective(ctx context.Context, id int64) (*campusguard.Direc
 	if err != nil {
 		return nil, err
 	}
-	if d.Recipients, err = directiveRecipients(ctx, s.read, a, d, campusguard.Today(s.Now())); err != nil {
+	if d.Recipients, err = directiveRecipients(ctx, s.read, a, d, campusguard.Today(s.Now()), 0); err != nil {
 		return nil, err
 	}
 	if len(d.Recipients) == 0 {
@@ -425,18 +430,17 @@ func (s *Store) directiveWrite(ctx context.Context, id, schoolID int64, fn func(
 		if err != nil || sch.Kind != campusguard.KindSchool || !a.Can(campusguard.ReadDirectives, sch.Path) {
 			return notFound("directive")
 		}
-		rs, err := directiveRecipients(ctx, tx, a, d, campusguard.Today(tx.now))
+		rs, err := directiveRecipients(ctx, tx, a, d, campusguard.Today(tx.now), schoolID)
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(rs, func(r campusguard.DirectiveSchool) bool { return r.SchoolID == schoolID })
-		if i < 0 {
+		if len(rs) != 1 {
 			return notFound("directive")
 		}
 		if !a.Can(campusguard.AnswerDirectives, sch.Path) {
 			return forbidden()
 		}
-		return fn(tx, d, &rs[i])
+		return fn(tx, d, &rs[0])
 	})
 }
 
@@ -505,7 +509,7 @@ func (s *Store) RemindDirective(ctx context.Context, id int64) (int, error) {
 			return err
 		}
 		if !whole {
-			rs, err := directiveRecipients(ctx, tx, a, d, campusguard.Today(tx.now))
+			rs, err := directiveRecipients(ctx, tx, a, d, campusguard.Today(tx.now), 0)
 			if err != nil || len(rs) == 0 {
 				return cmpErr(err, notFound("directive"))
 			}
