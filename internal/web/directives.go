@@ -335,13 +335,10 @@ func (s *Server) directivePageFor(r *http.Request) (*directivePage, error) {
 	p.RemindURL = directiveURL(d.ID) + "/remind"
 	p.Card = s.directiveCardOf(&p.basePage, d)
 	for _, ds := range d.Recipients {
-		path := ""
-		if !p.Whole {
-			path = p.Org.Path
-		} else if sch, err := s.Orgs.FindOrgByID(ctx, ds.SchoolID); err == nil && a.Can(campusguard.AnswerDirectives, sch.Path) {
-			path = sch.Path // a system admin may answer for a school
-		}
-		row := s.directiveRowOf(p.basePage, d, ds, a, path)
+		// A school's account answers for its school; on the region's
+		// page, only one who answers for the whole region (a system admin):
+		// no school is read row by row.
+		row := s.directiveRowOf(p.basePage, d, ds, a, p.Org.Path)
 		p.Rows = append(p.Rows, row)
 		if !ds.Done {
 			p.Laggards = append(p.Laggards, ds.SchoolName)
