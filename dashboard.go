@@ -30,20 +30,24 @@ type SchoolStatus struct {
 	// deadline (issue 12); for readers of the school's items only.
 	OpenItems    int `json:"open_items"`
 	OverdueItems int `json:"overdue_items"`
+	// Directives (issue 12): those sent to the school it has not done,
+	// and of them those past their deadline.
+	Directives        int `json:"unanswered_directives"`
+	OverdueDirectives int `json:"overdue_directives"`
 }
 
 // LightOf decides a school's light: red for an overdue case or an open
 // alert, yellow for open cases or reporting still incomplete after the
 // deadline, grey when no students are expected, green otherwise. Low
-// stock of a supply and an overdue rectification item make a school
-// yellow too.
+// stock of a supply, an overdue rectification item, or a directive past its
+// deadline and not done, makes a school yellow too.
 func LightOf(s *SchoolStatus, pastDeadline bool) Light {
 	switch {
 	case s.OverdueCases > 0 || s.OpenAlerts > 0:
 		return LightRed
 	case s.Rollup.Expected == 0:
 		return LightGrey
-	case s.OpenCases > 0 || s.LowStock > 0 || s.OverdueItems > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
+	case s.OpenCases > 0 || s.LowStock > 0 || s.OverdueItems > 0 || s.OverdueDirectives > 0 || pastDeadline && s.Rollup.Reported < s.Rollup.Expected:
 		return LightYellow
 	}
 	return LightGreen
@@ -101,6 +105,18 @@ type Briefing struct {
 	// inspection coverage of the day's month.
 	OverdueItems []*Rectification  `json:"overdue_items,omitempty"`
 	Inspections  *BriefingCoverage `json:"inspections,omitempty"`
+	// Directives (issue 12): the region's directives some school has not
+	// yet done, nearest deadline first.
+	Directives []BriefingDirective `json:"directives,omitempty"`
+}
+
+// BriefingDirective is a directive not yet done by every school.
+type BriefingDirective struct {
+	ID       int64  `json:"id"`
+	Title    string `json:"title"`
+	Deadline Date   `json:"deadline"`
+	Schools  int    `json:"schools"`
+	Pending  int    `json:"pending"` // schools that have not done it
 }
 
 // DashboardService draws dashboards and keeps briefings.

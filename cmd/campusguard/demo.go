@@ -47,6 +47,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		if err == nil {
 			err = app.DemoInspections(ctx, store, cfg) // issue 12: a month of inspections and rectification
 		}
+		if err == nil {
+			err = app.DemoDirectives(ctx, store, cfg) // issue 12: a directive most schools have answered
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)

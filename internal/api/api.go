@@ -56,6 +56,8 @@ type Config struct {
 	Quality  campusguard.QualityService // data quality (issue 17)
 	// Inspections serves inspections and rectification (issue 12).
 	Inspections campusguard.InspectionService
+	// Directives serves the region's directives to schools (issue 12).
+	Directives campusguard.DirectiveService
 }
 
 // Server serves /api/v1.
@@ -209,7 +211,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/supply-import", false, s.handleSupplyImport},
 		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
 		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
-	}, append(s.readinessRoutes(), s.inspectionRoutes()...)...)
+	}, append(append(s.readinessRoutes(), s.inspectionRoutes()...), s.directiveRoutes()...)...)
 }
 
 // Route is one URL of the API, for checks that walk every route of the

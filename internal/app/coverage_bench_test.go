@@ -97,7 +97,9 @@ func BenchmarkCoveragePage(b *testing.B) {
 					b.Fatalf("Coverage = %+v, %v", c, err)
 				}
 			}},
-			{"api", func(b *testing.B) { get(b, fmt.Sprintf("/api/v1/orgs/%d/inspection-coverage?%s", county, period), bearer) }},
+			{"api", func(b *testing.B) {
+				get(b, fmt.Sprintf("/api/v1/orgs/%d/inspection-coverage?%s", county, period), bearer)
+			}},
 			{"page", func(b *testing.B) { get(b, fmt.Sprintf("/orgs/%d/inspections?%s", county, period), session) }},
 		} {
 			b.Run(d+"/"+c.name, func(b *testing.B) {

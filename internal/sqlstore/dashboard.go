@@ -144,6 +144,9 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 	if err := addRectItems(ctx, s.read, a, o, campusguard.Today(now), byID); err != nil {
 		return nil, err
 	}
+	if err := addDirectives(ctx, s.read, o.RegionID, day, byID); err != nil {
+		return nil, err
+	}
 	// Each school is late by its own report deadline (its region's unless
 	// it set one).
 	book, err := regionDeadlines(ctx, s.read, o.RegionID)
@@ -228,6 +231,9 @@ func (s *Store) GenerateBriefing(ctx context.Context, regionID int64, day campus
 		return nil, err
 	}
 	if err := s.briefInspections(sys, o, day, b); err != nil {
+		return nil, err
+	}
+	if b.Directives, err = briefDirectives(ctx, s.read, o.RegionID); err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(b)

@@ -140,8 +140,14 @@ func (s *Store) FindFile(ctx context.Context, id int64) (*campusguard.File, erro
 	}
 	if !a.Can(campusguard.ReadOrg, p) {
 		// An inspector's photo is the region's: a school reads it only
-		// as the photo of a finding on a visit it may see.
-		if seen, err := fileOfVisibleFinding(ctx, s.read, a, id); err != nil || !seen {
+		// as the photo of a finding on a visit it may see. A directive's
+		// attachment is the region's too: a school reads it only through
+		// a directive sent to it.
+		seen, err := fileOfVisibleFinding(ctx, s.read, a, id)
+		if err == nil && !seen {
+			seen, err = fileOfVisibleDirective(ctx, s.read, a, id)
+		}
+		if err != nil || !seen {
 			return nil, cmpErr(err, notFound("file"))
 		}
 		return f, nil

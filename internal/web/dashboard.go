@@ -157,6 +157,7 @@ type dashRow struct {
 	Signed    bool
 
 	Items, OverdueItems int // rectification items open, and overdue (issue 12)
+	Directives          int // directives not done (issue 12)
 }
 
 // dashColumn is a column of the schools table that sorts.
@@ -379,7 +380,7 @@ func newSchoolRow(l i18n.Lang, st *campusguard.SchoolStatus, past bool) dashRow 
 		TownID: st.TownID, Type: st.Type, TypeLabel: tr(l, schoolTypeKey(st.Type)), Light: st.Light,
 		LightText: tr(l, lightKey(st.Light)), Expected: f.Expected, Reported: f.Reported, Rate: ratePercent(f), rate: -1,
 		Fever: f.Fever, IllAbsent: f.IllAbsent, Cases: st.OpenCases, Overdue: st.OverdueCases, Alerts: st.OpenAlerts, LowStock: st.LowStock,
-		Signed: st.Signed, Items: st.OpenItems, OverdueItems: st.OverdueItems}
+		Signed: st.Signed, Items: st.OpenItems, OverdueItems: st.OverdueItems, Directives: st.Directives}
 	if f.Expected > 0 {
 		row.rate = min(f.Reported*100/f.Expected, 100)
 		row.Late = past && f.Reported < f.Expected

@@ -46,6 +46,7 @@ type orgPage struct {
 	// InspectionsURL and RectificationsURL: supervision (issue 12);
 	// VisitsURL: an inspector's visits of the day.
 	InspectionsURL, RectificationsURL, VisitsURL string
+	DirectivesURL                                string // a region's directives, or a school's to answer (issue 12)
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
@@ -233,6 +234,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.reopeningLinks(p, o)
 	s.inspectionLinks(p, o)
+	s.directiveLinks(p, o)
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)

@@ -66,6 +66,7 @@ type Config struct {
 	// Inspections serves inspections and rectification (issue 12); nil
 	// hides them.
 	Inspections campusguard.InspectionService
+	Directives  campusguard.DirectiveService // the region's directives to schools (issue 12)
 	Logger      *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
