@@ -458,4 +458,5 @@ type InspectionService interface {
 	Coverage(ctx context.Context, orgID int64, from, to Date) (*Coverage, error)
 
 	RectificationService
+	AccountabilityService
 }

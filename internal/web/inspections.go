@@ -84,6 +84,7 @@ type inspectionsPage struct {
 	Form        inspectionForm
 	Notice      string
 	RectURL     string
+	AccountURL  string // the accountability records, to the education bureau
 }
 
 type inspectionForm struct {
@@ -140,6 +141,9 @@ func (s *Server) inspectionsPageFor(r *http.Request) (*inspectionsPage, error) {
 		RectURL: orgURL(id) + "/rectifications"}
 	p.underOrg("page.inspections.title", o, anc)
 	p.CanPlan = campusguard.ActorFrom(ctx).Can(campusguard.Inspect, o.Path)
+	if campusguard.ActorFrom(ctx).Can(campusguard.ReadAccountability, o.Path) {
+		p.AccountURL = orgURL(id) + "/accountability"
+	}
 	from, to := monthOf(s.today())
 	if d, err := campusguard.ParseDate(r.URL.Query().Get("from")); err == nil {
 		from = d
@@ -551,6 +555,7 @@ type rectView struct {
 	Responsible, State, StateText, URL, VisitURL      string
 	Overdue, CanAnswer, CanVerify                     bool
 	AnswerURL, VerifyURL                              string
+	AccountURL                                        string // record accountability for an overdue item
 	History                                           []rectEventView
 }
 
@@ -567,6 +572,9 @@ func (s *Server) rectViewOf(p basePage, x *campusguard.Rectification, a *campusg
 		VisitURL: visitURL(x.VisitID), AnswerURL: "/rectifications/" + id + "/answer", VerifyURL: "/rectifications/" + id + "/verify"}
 	v.CanAnswer = (x.State == campusguard.RectOpen || x.State == campusguard.RectReturned) && a.Can(campusguard.AnswerRectifying, path)
 	v.CanVerify = x.State == campusguard.RectAnswered && a.Can(campusguard.Inspect, path)
+	if x.Overdue && a.Can(campusguard.RecordAccountability, path) {
+		v.AccountURL = accountabilityFromItem(p, x)
+	}
 	for _, e := range x.History {
 		ev := rectEventView{At: p.Time(e.At), By: e.By, Event: p.T("rect.event." + e.Event), Note: e.Note}
 		for _, f := range e.Files {

@@ -39,7 +39,8 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"set_phase", "delete_phase", "suspend", "extend_suspension", "resume", "set_ili", "record_return_note",
 	"create_supply_item", "book_supply", "reverse_supply", "set_supply_settings", "set_alert_sensitivity",
 	"set_inspection_checklist", "create_inspection", "add_visit", "record_visit_result", "add_finding", "close_visit",
-	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue"}
+	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue",
+	"record_accountability"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.
@@ -63,6 +64,7 @@ var changedFields = []string{"name", "gender", "id_number", "phone", "number", "
 func dynamicKeys() []string {
 	keys := append(append(qualityDynamicKeys(), readinessDynamicKeys()...), inspectionDynamicKeys()...)
 	keys = append(keys, supplyDynamicKeys()...)
+	keys = append(keys, accountabilityDynamicKeys()...)
 	for _, kind := range []string{"case", "alert"} { // newLifeline's headings
 		keys = append(keys, kind+".progress", kind+".steps")
 	}

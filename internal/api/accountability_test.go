@@ -1,0 +1,102 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"campusguard"
+	"campusguard/internal/sqlstore"
+	"campusguard/internal/sqlstore/sqlstoretest"
+)
+
+// TestAccountabilityAPI: the bureau records and reads accountability
+// records; bad input names its field and stores nothing; the inspector and
+// every school-side account get 404 on every path.
+func TestAccountabilityAPI(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		monday := time.Date(2026, 12, 7, 9, 0, 0, 0, campusguard.China)
+		s.Now = func() time.Time { return monday }
+		day := campusguard.DateOf(monday)
+		tr := sqlstoretest.MustTree(t, s)
+		teacher := &campusguard.Person{SchoolID: tr.School.ID, Kind: campusguard.Staff, Name: "林老师", Number: "T9", Role: campusguard.RoleTeacher}
+		if err := s.CreatePerson(sqlstoretest.Ctx, teacher); err != nil {
+			t.Fatal(err)
+		}
+		c := newStoreClient(t, s)
+		bureau := c.as(t, s, campusguard.RegionAdmin, tr.County)
+		county, sch := itoa(tr.County.ID), itoa(tr.School.ID)
+		want := func(what string, res *response, status int, field string) {
+			t.Helper()
+			if res.Status != status {
+				t.Fatalf("%s = %d %s, want %d", what, res.Status, res.Body, status)
+			}
+			if field != "" && !slices.Contains(res.Err(t).fieldSet(), field) {
+				t.Errorf("%s = %s, want a field error on %s", what, res.Body, field)
+			}
+		}
+		count := func() int {
+			var list struct{ Items []campusguard.Accountability }
+			bureau.get("/api/v1/orgs/"+county+"/accountability").JSON(t, &list)
+			return len(list.Items)
+		}
+		good := func() map[string]any {
+			return map[string]any{"failure_kind": "other", "failure": "晨检漏报三天", "person_id": teacher.ID, "post": "班主任",
+				"measure": "talk", "day": day.String(), "note": "已约谈"}
+		}
+		for _, c := range []struct {
+			name, key, field string
+			v                any
+		}{
+			{"unknown measure", "measure", "measure", "dismissal"},
+			{"person outside", "person_id", "person_id", 999999},
+			{"no failure", "failure", "failure", ""},
+			{"future day", "day", "day", day.AddDays(1).String()},
+		} {
+			body := good()
+			body[c.key] = c.v
+			want(c.name, bureau.send("POST", "/api/v1/orgs/"+county+"/accountability", body), http.StatusUnprocessableEntity, c.field)
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("refused records stored: %d", n)
+		}
+		res := bureau.send("POST", "/api/v1/orgs/"+county+"/accountability", good())
+		want("record", res, http.StatusCreated, "")
+		var x campusguard.Accountability
+		res.JSON(t, &x)
+		if x.SchoolID != tr.School.ID || x.PersonName != "林老师" || x.Measure != campusguard.MeasureTalk {
+			t.Fatalf("record = %+v", x)
+		}
+		want("record under the other school", bureau.send("POST", "/api/v1/orgs/"+itoa(tr.Other.ID)+"/accountability", good()),
+			http.StatusUnprocessableEntity, "person_id")
+		one := "/api/v1/accountability/" + itoa(x.ID)
+		want("view", bureau.get(one), http.StatusOK, "")
+		want("bad measure filter", bureau.get("/api/v1/orgs/"+county+"/accountability?measure=x"), http.StatusBadRequest, "measure")
+		var list struct{ Items []campusguard.Accountability }
+		bureau.get("/api/v1/orgs/"+county+"/accountability?measure=talk&school_id="+sch).JSON(t, &list)
+		if len(list.Items) != 1 {
+			t.Errorf("filtered list = %d", len(list.Items))
+		}
+
+		paths := []string{one, "/api/v1/orgs/" + county + "/accountability", "/api/v1/orgs/" + sch + "/accountability",
+			"/api/v1/orgs/" + county + "/accountability?school_id=" + sch}
+		for name, cl := range map[string]*client{
+			"inspector":      c.as(t, s, campusguard.Inspector, tr.County),
+			"school_admin":   c.as(t, s, campusguard.SchoolAdmin, tr.School),
+			"health_officer": c.as(t, s, campusguard.HealthOffice, tr.School),
+			"class_teacher":  c.as(t, s, campusguard.ClassTeacher, tr.Class1),
+			"gate_staff":     c.as(t, s, campusguard.GateStaff, tr.School),
+		} {
+			for _, p := range paths {
+				want(name+" GET "+p, cl.get(p), http.StatusNotFound, "")
+			}
+			want(name+" POST", cl.send("POST", "/api/v1/orgs/"+sch+"/accountability", good()), http.StatusNotFound, "")
+			want(name+" POST bad", cl.send("POST", "/api/v1/orgs/"+county+"/accountability", map[string]any{"measure": "x"}),
+				http.StatusNotFound, "")
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("records = %d, want 1", n)
+		}
+	})
+}
