@@ -459,4 +459,5 @@ type InspectionService interface {
 
 	RectificationService
 	AccountabilityService
+	ReinspectionService
 }

@@ -16,6 +16,8 @@ func (s *Server) accountabilityRoutes() []route {
 		{"GET", "/api/v1/orgs/{id}/accountability", false, s.handleAccountabilityIndex},
 		{"POST", "/api/v1/orgs/{id}/accountability", false, s.handleAccountabilityCreate},
 		{"GET", "/api/v1/accountability/{id}", false, s.handleAccountabilityView},
+		{"GET", "/api/v1/orgs/{id}/reinspections", false, s.handleReinspectionIndex},
+		{"PUT", "/api/v1/findings/{id}/reinspect", false, s.handleFindingReinspect},
 	}
 }
 
@@ -89,5 +91,40 @@ func (s *Server) handleAccountabilityView(w http.ResponseWriter, r *http.Request
 			return err
 		}
 		return ok(w, x)
+	})
+}
+
+// handleReinspectionIndex handles "GET /api/v1/orgs/{id}/reinspections?open=".
+func (s *Server) handleReinspectionIndex(w http.ResponseWriter, r *http.Request) error {
+	return s.withInspections(r, func(is campusguard.InspectionService, id int64) error {
+		q := newQuery(r)
+		f := campusguard.ReinspectionFilter{OrgID: id, Open: q.optBool("open")}
+		if err := q.err(); err != nil {
+			return err
+		}
+		xs, err := is.FindReinspections(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		return ok(w, newItems(xs))
+	})
+}
+
+type reinspectInput struct {
+	Reinspect bool `json:"reinspect"`
+}
+
+// handleFindingReinspect handles "PUT /api/v1/findings/{id}/reinspect".
+func (s *Server) handleFindingReinspect(w http.ResponseWriter, r *http.Request) error {
+	return s.withInspections(r, func(is campusguard.InspectionService, id int64) error {
+		var in reinspectInput
+		if err := decodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		f, err := is.SetReinspect(r.Context(), id, in.Reinspect)
+		if err != nil {
+			return err
+		}
+		return ok(w, f)
 	})
 }

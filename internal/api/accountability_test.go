@@ -100,3 +100,67 @@ func TestAccountabilityAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestReinspectionAPI: the region flags a serious finding of a closed
+// unannounced visit; the re-inspection is listed as due to the region and
+// not to the school; a minor finding's flag is refused naming the field.
+func TestReinspectionAPI(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		monday := time.Date(2026, 12, 7, 9, 0, 0, 0, campusguard.China)
+		s.Now = func() time.Time { return monday }
+		day := campusguard.DateOf(monday)
+		tr := sqlstoretest.MustTree(t, s)
+		sys := sqlstoretest.Ctx
+		in := &campusguard.Inspection{RegionID: tr.County.ID, Title: "暗访", Team: "一组", From: day, To: day.AddDays(6),
+			Members: []campusguard.TeamMember{{Name: "王", Agency: campusguard.AgencyEducation}}}
+		if err := s.CreateInspection(sys, in); err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.AddVisit(sys, in.ID, tr.School.ID, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		serious := &campusguard.InspectionFinding{Severity: campusguard.SeveritySerious, Note: "消毒记录缺失"}
+		minor := &campusguard.InspectionFinding{Severity: campusguard.SeverityMinor, Note: "标识不清"}
+		for _, f := range []*campusguard.InspectionFinding{serious, minor} {
+			if err := s.AddFinding(sys, v.ID, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, r := range v.Results {
+			if err := s.RecordResult(sys, v.ID, r.Item.Code, campusguard.ResultPass, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.CloseVisit(sys, v.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		c := newStoreClient(t, s)
+		bureau := c.as(t, s, campusguard.RegionAdmin, tr.County)
+		head := c.as(t, s, campusguard.SchoolAdmin, tr.School)
+		county, sch := itoa(tr.County.ID), itoa(tr.School.ID)
+		flag := func(cl *client, id int64, status int) *response {
+			t.Helper()
+			res := cl.send("PUT", "/api/v1/findings/"+itoa(id)+"/reinspect", map[string]any{"reinspect": true})
+			if res.Status != status {
+				t.Fatalf("PUT reinspect %d = %d %s, want %d", id, res.Status, res.Body, status)
+			}
+			return res
+		}
+		if !slices.Contains(flag(bureau, minor.ID, http.StatusUnprocessableEntity).Err(t).fieldSet(), "reinspect") {
+			t.Error("the minor finding's refusal names no field")
+		}
+		flag(head, serious.ID, http.StatusForbidden)
+		flag(bureau, serious.ID, http.StatusOK)
+		var list struct{ Items []campusguard.Reinspection }
+		bureau.get("/api/v1/orgs/" + county + "/reinspections?open=true").JSON(t, &list)
+		if len(list.Items) != 1 || list.Items[0].FindingID != serious.ID || list.Items[0].Due != day.AddDays(campusguard.ReinspectAfterDays) {
+			t.Fatalf("re-inspections due = %+v", list.Items)
+		}
+		list.Items = nil
+		head.get("/api/v1/orgs/" + sch + "/reinspections").JSON(t, &list)
+		if len(list.Items) != 0 {
+			t.Fatalf("the school sees an unannounced re-inspection not carried out: %+v", list.Items)
+		}
+	})
+}

@@ -21,6 +21,7 @@ func init() {
 		route{Route: Route{"POST", "/orgs/{id}/accountability", false}, h: (*Server).handleAccountabilityCreate},
 		route{Route: Route{"GET", "/orgs/{id}/accountability/pick", false}, h: (*Server).handleAccountabilityPick},
 		route{Route: Route{"GET", "/accountability/{id}", false}, h: (*Server).handleAccountabilityView},
+		route{Route: Route{"POST", "/findings/{id}/reinspect", false}, h: (*Server).handleFindingReinspect},
 	)
 }
 
@@ -324,4 +325,29 @@ func accountabilityFromItem(p basePage, x *campusguard.Rectification) string {
 	v := url.Values{"kind": {string(campusguard.FailureRectification)}, "link": {strconv.FormatInt(x.ID, 10)},
 		"school_id": {strconv.FormatInt(x.SchoolID, 10)}, "failure": {p.T("accountability.item_failure", x.Problem, x.Deadline.String())}}
 	return orgURL(x.RegionID) + "/accountability?" + v.Encode() + "#record"
+}
+
+// handleFindingReinspect handles "POST /findings/{id}/reinspect": the
+// region sets or clears a finding's re-inspection flag, on its visit's
+// page.
+func (s *Server) handleFindingReinspect(w http.ResponseWriter, r *http.Request) error {
+	if s.Inspections == nil {
+		return errNotFound
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	f, err := s.Inspections.SetReinspect(r.Context(), id, r.PostForm.Get("reinspect") == "true")
+	if err != nil {
+		if f == nil {
+			return err
+		}
+		r.SetPathValue("id", strconv.FormatInt(f.VisitID, 10))
+		return s.visitFailed(w, r, "", err, nil)
+	}
+	return seeOther(w, r, visitURL(f.VisitID)+"?done=1#findings")
 }

@@ -170,4 +170,36 @@ func accountabilityFlow(t *testing.T, s *sqlstore.Store, now time.Time) {
 	if xs, _ := s.FindAccountabilities(ctx, campusguard.AccountabilityFilter{OrgID: f.county.ID}); len(xs) != 1 {
 		t.Fatalf("records = %d after the others tried", len(xs))
 	}
+
+	// Re-inspection: the bureau flags the serious finding of the closed
+	// visit on its page; the inspections page lists it as due; the
+	// principal may not flag, and sees no button.
+	visit := srv + "/visits/" + itoa(v.ID)
+	vp := bureau.get(t, visit)
+	sets := vp.all(t, testid("reinspect-form"))
+	if vp.status != 200 || len(sets) != 1 {
+		t.Fatalf("bureau GET visit = %d, %d flag forms", vp.status, len(sets))
+	}
+	if h := head.get(t, visit); h.status != 200 || len(h.all(t, testid("reinspect-form"))) != 0 {
+		t.Fatalf("principal's visit page = %d, offers the flag", h.status)
+	}
+	flagURL := srv + attr(sets[0], "action")
+	if r := head.post(t, flagURL, url.Values{"reinspect": {"true"}}); r.status != http.StatusForbidden {
+		t.Fatalf("principal flags = %d", r.status)
+	}
+	plan := srv + "/orgs/" + itoa(f.county.ID) + "/inspections"
+	if g := bureau.get(t, plan); len(g.all(t, testid("reinspection"))) != 0 {
+		t.Fatal("a re-inspection is due before any flag")
+	}
+	if r := bureau.post(t, flagURL, url.Values{"reinspect": {"true"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("flag = %d %s", r.status, r.body)
+	}
+	g := bureau.get(t, plan)
+	dueLines := g.all(t, testid("reinspection"))
+	if len(dueLines) != 1 || attr(dueLines[0], "data-overdue") != "false" || len(g.all(t, testid("accountability-link"))) != 1 {
+		t.Fatalf("inspections page: %d re-inspections due", len(dueLines))
+	}
+	if r := bureau.get(t, visit); len(r.all(t, testid("reinspect-clear"))) != 1 {
+		t.Fatal("the flagged finding offers no way to clear it")
+	}
 }

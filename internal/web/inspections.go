@@ -85,6 +85,12 @@ type inspectionsPage struct {
 	Notice      string
 	RectURL     string
 	AccountURL  string // the accountability records, to the education bureau
+	Reinspect   []reinspectionLine
+}
+
+type reinspectionLine struct {
+	School, Problem, Severity, Due, URL string
+	Overdue                             bool
 }
 
 type inspectionForm struct {
@@ -143,6 +149,15 @@ func (s *Server) inspectionsPageFor(r *http.Request) (*inspectionsPage, error) {
 	p.CanPlan = campusguard.ActorFrom(ctx).Can(campusguard.Inspect, o.Path)
 	if campusguard.ActorFrom(ctx).Can(campusguard.ReadAccountability, o.Path) {
 		p.AccountURL = orgURL(id) + "/accountability"
+	}
+	open := true
+	due, err := s.Inspections.FindReinspections(ctx, campusguard.ReinspectionFilter{OrgID: id, Open: &open, Today: s.today()})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range due {
+		p.Reinspect = append(p.Reinspect, reinspectionLine{School: x.SchoolName, Problem: x.Problem, Due: x.Due.String(),
+			Severity: p.T("severity." + string(x.Severity)), URL: visitURL(x.FromVisit), Overdue: x.Overdue})
 	}
 	from, to := monthOf(s.today())
 	if d, err := campusguard.ParseDate(r.URL.Query().Get("from")); err == nil {
@@ -344,6 +359,7 @@ type resultView struct {
 }
 
 type findingView struct {
+	FlagURL                                                                    string // set or clear the re-inspection flag
 	Code, Severity, SeverityText, Note, Deadline, Responsible, By, At, ItemURL string
 	Reinspect                                                                  bool
 	Files                                                                      []fileView
@@ -396,6 +412,9 @@ func (s *Server) visitPageFor(r *http.Request) (*visitPage, error) {
 			Responsible: f.Responsible, Reinspect: f.Reinspect, By: f.By, At: p.Time(f.At)}
 		if f.Deadline != nil {
 			fv.Deadline = f.Deadline.String()
+		}
+		if f.Severity != campusguard.SeverityMinor && campusguard.ActorFrom(ctx).Can(campusguard.Inspect, o.Path) {
+			fv.FlagURL = "/findings/" + strconv.FormatInt(f.ID, 10) + "/reinspect"
 		}
 		if f.ItemID != nil {
 			fv.ItemURL = "/rectifications/" + strconv.FormatInt(*f.ItemID, 10)

@@ -40,7 +40,7 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"create_supply_item", "book_supply", "reverse_supply", "set_supply_settings", "set_alert_sensitivity",
 	"set_inspection_checklist", "create_inspection", "add_visit", "record_visit_result", "add_finding", "close_visit",
 	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue",
-	"record_accountability"}
+	"record_accountability", "set_reinspect", "open_reinspection", "reinspection_done"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.

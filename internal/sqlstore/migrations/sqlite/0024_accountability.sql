@@ -27,3 +27,22 @@ CREATE TABLE accountability_links (
     target_id INTEGER NOT NULL,
     PRIMARY KEY (record_id, target_id)
 );
+
+-- Re-inspections (issue 12): a serious or critical finding that requires
+-- one leads, when its visit closes, to a re-inspection due by a day. It is
+-- carried out by the next closed visit to the school. announced is the
+-- finding's inspection's: an unannounced one stays hidden from the school
+-- until carried out.
+CREATE TABLE reinspections (
+    id         INTEGER PRIMARY KEY,
+    region_id  INTEGER NOT NULL REFERENCES orgs (id),
+    school_id  INTEGER NOT NULL REFERENCES orgs (id),
+    finding_id INTEGER NOT NULL UNIQUE REFERENCES inspection_findings (id),
+    announced  BOOLEAN NOT NULL,
+    due        DATE NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    visit_id   INTEGER REFERENCES inspection_visits (id),
+    done_at    TIMESTAMP
+);
+CREATE INDEX reinspections_school ON reinspections (school_id, done_at);
+CREATE INDEX reinspections_region ON reinspections (region_id, due);
