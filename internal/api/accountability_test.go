@@ -153,12 +153,12 @@ func TestReinspectionAPI(t *testing.T) {
 		flag(head, serious.ID, http.StatusForbidden)
 		flag(bureau, serious.ID, http.StatusOK)
 		var list struct{ Items []campusguard.Reinspection }
-		bureau.get("/api/v1/orgs/" + county + "/reinspections?open=true").JSON(t, &list)
+		bureau.get("/api/v1/orgs/"+county+"/reinspections?open=true").JSON(t, &list)
 		if len(list.Items) != 1 || list.Items[0].FindingID != serious.ID || list.Items[0].Due != day.AddDays(campusguard.ReinspectAfterDays) {
 			t.Fatalf("re-inspections due = %+v", list.Items)
 		}
 		list.Items = nil
-		head.get("/api/v1/orgs/" + sch + "/reinspections").JSON(t, &list)
+		head.get("/api/v1/orgs/"+sch+"/reinspections").JSON(t, &list)
 		if len(list.Items) != 0 {
 			t.Fatalf("the school sees an unannounced re-inspection not carried out: %+v", list.Items)
 		}
