@@ -460,4 +460,5 @@ type InspectionService interface {
 	RectificationService
 	AccountabilityService
 	ReinspectionService
+	ReadinessRectifier
 }

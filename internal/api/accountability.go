@@ -18,6 +18,7 @@ func (s *Server) accountabilityRoutes() []route {
 		{"GET", "/api/v1/accountability/{id}", false, s.handleAccountabilityView},
 		{"GET", "/api/v1/orgs/{id}/reinspections", false, s.handleReinspectionIndex},
 		{"PUT", "/api/v1/findings/{id}/reinspect", false, s.handleFindingReinspect},
+		{"POST", "/api/v1/schools/{id}/readiness/items/{code}/rectification", false, s.handleItemRectify},
 	}
 }
 
@@ -126,5 +127,20 @@ func (s *Server) handleFindingReinspect(w http.ResponseWriter, r *http.Request) 
 			return err
 		}
 		return ok(w, f)
+	})
+}
+
+// handleItemRectify handles "POST /api/v1/schools/{id}/readiness/items/{code}/rectification".
+func (s *Server) handleItemRectify(w http.ResponseWriter, r *http.Request) error {
+	return s.withInspections(r, func(is campusguard.InspectionService, id int64) error {
+		var in campusguard.RectOpening
+		if err := decodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		x, err := is.RectifyReadinessItem(r.Context(), id, r.PathValue("code"), in)
+		if err != nil {
+			return err
+		}
+		return created(w, "/api/v1/rectifications/"+strconv.FormatInt(x.ID, 10), x)
 	})
 }

@@ -164,3 +164,65 @@ func TestReinspectionAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestRectifyReadinessAPI: the bureau opens an item from a returned
+// readiness item; bad input names its field; the school may not.
+func TestRectifyReadinessAPI(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		monday := time.Date(2026, 12, 7, 9, 0, 0, 0, campusguard.China)
+		s.Now = func() time.Time { return monday }
+		day := campusguard.DateOf(monday)
+		tr := sqlstoretest.MustTree(t, s)
+		sys := sqlstoretest.Ctx
+		sch := tr.School.ID
+		rd, err := s.SchoolReadiness(sys, sch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range rd.Items {
+			if err := s.AnswerItem(sys, campusguard.Answer{SchoolID: sch, Code: it.Item.Code, State: campusguard.AnswerDone}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SubmitReadiness(sys, sch); err != nil {
+			t.Fatal(err)
+		}
+		code := rd.Items[0].Item.Code
+		if err := s.ReviewItem(sys, sch, code, campusguard.VerdictReturn, "照片不清"); err != nil {
+			t.Fatal(err)
+		}
+		c := newStoreClient(t, s)
+		bureau := c.as(t, s, campusguard.RegionAdmin, tr.County)
+		head := c.as(t, s, campusguard.SchoolAdmin, tr.School)
+		u := "/api/v1/schools/" + itoa(sch) + "/readiness/items/" + code + "/rectification"
+		good := map[string]any{"severity": "serious", "deadline": day.AddDays(5).String(), "responsible": "李主任"}
+		bad := map[string]any{"severity": "serious", "deadline": day.AddDays(-1).String(), "responsible": "李主任"}
+		if res := bureau.send("POST", u, bad); res.Status != http.StatusUnprocessableEntity || !slices.Contains(res.Err(t).fieldSet(), "deadline") {
+			t.Fatalf("past deadline = %d %s", res.Status, res.Body)
+		}
+		other := "/api/v1/schools/" + itoa(sch) + "/readiness/items/" + rd.Items[1].Item.Code + "/rectification"
+		if res := bureau.send("POST", other, good); res.Status != http.StatusUnprocessableEntity || !slices.Contains(res.Err(t).fieldSet(), "code") {
+			t.Fatalf("an item not returned = %d %s", res.Status, res.Body)
+		}
+		if res := head.send("POST", u, good); res.Status != http.StatusForbidden {
+			t.Fatalf("principal = %d", res.Status)
+		}
+		res := bureau.send("POST", u, good)
+		if res.Status != http.StatusCreated {
+			t.Fatalf("rectify = %d %s", res.Status, res.Body)
+		}
+		var x campusguard.Rectification
+		res.JSON(t, &x)
+		if x.Source != campusguard.SourceReadiness || x.ReadinessCode != code || x.FindingID != 0 {
+			t.Fatalf("item = %+v", x)
+		}
+		if res := bureau.send("POST", u, good); res.Status != http.StatusConflict {
+			t.Fatalf("a second item = %d", res.Status)
+		}
+		var list struct{ Items []campusguard.Rectification }
+		head.get("/api/v1/orgs/"+itoa(sch)+"/rectifications").JSON(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != x.ID {
+			t.Fatalf("the school's items = %+v", list.Items)
+		}
+	})
+}

@@ -22,6 +22,7 @@ func init() {
 		route{Route: Route{"GET", "/orgs/{id}/accountability/pick", false}, h: (*Server).handleAccountabilityPick},
 		route{Route: Route{"GET", "/accountability/{id}", false}, h: (*Server).handleAccountabilityView},
 		route{Route: Route{"POST", "/findings/{id}/reinspect", false}, h: (*Server).handleFindingReinspect},
+		route{Route: Route{"POST", "/schools/{id}/readiness/items/{code}/rectification", false}, h: (*Server).handleItemRectify},
 	)
 }
 
@@ -350,4 +351,37 @@ func (s *Server) handleFindingReinspect(w http.ResponseWriter, r *http.Request) 
 		return s.visitFailed(w, r, "", err, nil)
 	}
 	return seeOther(w, r, visitURL(f.VisitID)+"?done=1#findings")
+}
+
+// handleItemRectify handles "POST /schools/{id}/readiness/items/{code}/rectification":
+// the region opens a rectification item from a readiness item it returned.
+func (s *Server) handleItemRectify(w http.ResponseWriter, r *http.Request) error {
+	if s.Inspections == nil || s.Readiness == nil {
+		return errNotFound
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	code := r.PathValue("code")
+	f := r.PostForm
+	o := campusguard.RectOpening{Severity: campusguard.FindingSeverity(f.Get("severity")), Responsible: f.Get("responsible")}
+	var x *campusguard.Rectification
+	if v := strings.TrimSpace(f.Get("deadline")); v != "" {
+		d, derr := campusguard.ParseDate(v)
+		if derr != nil {
+			err = campusguard.InvalidFields([]campusguard.FieldError{{Field: "deadline", Msg: "error.type_date"}})
+		}
+		o.Deadline = d
+	}
+	if err == nil {
+		x, err = s.Inspections.RectifyReadinessItem(r.Context(), id, code, o)
+	}
+	if err != nil {
+		return s.readinessFailed(w, r, code, err)
+	}
+	return seeOther(w, r, "/rectifications/"+strconv.FormatInt(x.ID, 10)+"?done=1")
 }

@@ -575,6 +575,7 @@ type rectView struct {
 	Overdue, CanAnswer, CanVerify                     bool
 	AnswerURL, VerifyURL                              string
 	AccountURL                                        string // record accountability for an overdue item
+	SourceText                                        string // the link to the source: the visit or the readiness review
 	History                                           []rectEventView
 }
 
@@ -589,6 +590,10 @@ func (s *Server) rectViewOf(p basePage, x *campusguard.Rectification, a *campusg
 		Problem: x.Problem, Deadline: x.Deadline.String(), Responsible: x.Responsible, State: string(x.State),
 		StateText: p.T("rect.state." + string(x.State)), Overdue: x.Overdue, URL: "/rectifications/" + id,
 		VisitURL: visitURL(x.VisitID), AnswerURL: "/rectifications/" + id + "/answer", VerifyURL: "/rectifications/" + id + "/verify"}
+	v.SourceText = p.T("page.visit.title")
+	if x.Source == campusguard.SourceReadiness {
+		v.VisitURL, v.SourceText = schoolReadinessURL(x.SchoolID), p.T("rect.from_readiness")
+	}
 	v.CanAnswer = (x.State == campusguard.RectOpen || x.State == campusguard.RectReturned) && a.Can(campusguard.AnswerRectifying, path)
 	v.CanVerify = x.State == campusguard.RectAnswered && a.Can(campusguard.Inspect, path)
 	if x.Overdue && a.Can(campusguard.RecordAccountability, path) {
