@@ -467,4 +467,7 @@ type InspectionService interface {
 	Coverage(ctx context.Context, orgID int64, from, to Date) (*Coverage, error)
 
 	RectificationService
+	AccountabilityService
+	ReinspectionService
+	ReadinessRectifier
 }

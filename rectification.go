@@ -2,6 +2,7 @@ package campusguard
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,22 +35,33 @@ type RectEvent struct {
 	Files   []File    `json:"files,omitempty"`
 }
 
-// Rectification is an item opened from a finding.
+// RectSource is what an item was opened from.
+type RectSource string
+
+const (
+	SourceFinding   RectSource = "finding"   // a finding of an inspection visit, when the visit closed
+	SourceReadiness RectSource = "readiness" // a readiness item the region returned to the school
+)
+
+// Rectification is an item opened from a finding or a returned readiness
+// item.
 type Rectification struct {
-	ID          int64           `json:"id"`
-	RegionID    int64           `json:"region_id"`
-	SchoolID    int64           `json:"school_id"`
-	SchoolName  string          `json:"school_name"`
-	FindingID   int64           `json:"finding_id"`
-	VisitID     int64           `json:"visit_id"`
-	Severity    FindingSeverity `json:"severity"`
-	Problem     string          `json:"problem"` // the finding's note
-	Deadline    Date            `json:"deadline"`
-	Responsible string          `json:"responsible"`
-	State       RectState       `json:"state"`
-	Overdue     bool            `json:"overdue"`
-	OpenedAt    time.Time       `json:"opened_at"`
-	History     []RectEvent     `json:"history,omitempty"`
+	ID            int64           `json:"id"`
+	RegionID      int64           `json:"region_id"`
+	SchoolID      int64           `json:"school_id"`
+	SchoolName    string          `json:"school_name"`
+	Source        RectSource      `json:"source"`
+	FindingID     int64           `json:"finding_id"`               // 0 unless the source is a finding
+	VisitID       int64           `json:"visit_id"`                 // the finding's visit, or 0
+	ReadinessCode string          `json:"readiness_code,omitempty"` // the readiness item's code
+	Severity      FindingSeverity `json:"severity"`
+	Problem       string          `json:"problem"` // the finding's note, or the readiness item and the region's comment
+	Deadline      Date            `json:"deadline"`
+	Responsible   string          `json:"responsible"`
+	State         RectState       `json:"state"`
+	Overdue       bool            `json:"overdue"`
+	OpenedAt      time.Time       `json:"opened_at"`
+	History       []RectEvent     `json:"history,omitempty"`
 }
 
 // RectOverdue reports whether an item is overdue on today: not closed and
@@ -126,4 +138,41 @@ type RectificationService interface {
 	// items past their deadline on today, once per item; a critical one
 	// goes to the region's leadership too. It returns how many were told.
 	NotifyOverdue(ctx context.Context, regionID int64, today Date) (int, error)
+}
+
+// RectOpening is what the region gives to open an item by hand: from a
+// returned readiness item.
+type RectOpening struct {
+	Severity    FindingSeverity `json:"severity"`
+	Deadline    Date            `json:"deadline"`
+	Responsible string          `json:"responsible"`
+}
+
+// CheckRectOpening checks an item opened by hand: a known severity, a
+// deadline not before today, a responsible person.
+func CheckRectOpening(o RectOpening, today Date) error {
+	var fe fieldErrors
+	if !slices.Contains(FindingSeverities, o.Severity) {
+		fe.add("severity", "error.bad_choice")
+	}
+	switch {
+	case o.Deadline.IsZero():
+		fe.add("deadline", "error.required")
+	case o.Deadline.Before(today):
+		fe.add("deadline", "error.deadline_past")
+	}
+	if strings.TrimSpace(o.Responsible) == "" {
+		fe.add("responsible", "error.required")
+	} else if utf8.RuneCountInString(o.Responsible) > 100 {
+		fe.add("responsible", "error.too_long", 100)
+	}
+	return fe.err()
+}
+
+// ReadinessRectifier opens items from returned readiness items.
+type ReadinessRectifier interface {
+	// RectifyReadinessItem opens an item from a readiness item the region
+	// returned to the school (ReviewReadiness at the school); at most one
+	// open item per readiness item (Conflict).
+	RectifyReadinessItem(ctx context.Context, schoolID int64, code string, o RectOpening) (*Rectification, error)
 }

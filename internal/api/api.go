@@ -211,7 +211,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/supply-import", false, s.handleSupplyImport},
 		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
 		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
-	}, append(append(s.readinessRoutes(), s.inspectionRoutes()...), s.directiveRoutes()...)...)
+	}, append(append(append(s.readinessRoutes(), s.inspectionRoutes()...), s.directiveRoutes()...), s.accountabilityRoutes()...)...)
 }
 
 // Route is one URL of the API, for checks that walk every route of the

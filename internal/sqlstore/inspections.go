@@ -639,7 +639,17 @@ func (s *Store) CloseVisit(ctx context.Context, visitID int64, note string) erro
 		if err != nil {
 			return err
 		}
+		// This visit carries out the school's re-inspections still due,
+		// then opens those its own flagged findings require.
+		if err := carryOutReinspections(ctx, tx, r); err != nil {
+			return err
+		}
 		for _, f := range findings {
+			if f.Reinspect {
+				if err := openReinspection(ctx, tx, r, f); err != nil {
+					return err
+				}
+			}
 			if f.Deadline == nil {
 				continue
 			}

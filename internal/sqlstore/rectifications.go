@@ -57,16 +57,18 @@ func openRectification(ctx context.Context, tx *Tx, r visitRow, f campusguard.In
 	return audit(ctx, tx, r.v.RegionID, "open_rectification", "rectification:"+strconv.FormatInt(id, 10), string(f.Severity))
 }
 
-const rectColumns = `r.id, r.region_id, r.school_id, s.name, r.finding_id, f.visit_id, r.severity, f.note, r.deadline, r.responsible,
-	r.state, r.opened_at, s.path`
+const rectColumns = `r.id, r.region_id, r.school_id, s.name, COALESCE(r.finding_id, 0), COALESCE(f.visit_id, 0), r.severity,
+	COALESCE(f.note, r.problem), r.deadline, r.responsible, r.state, r.opened_at, s.path, r.source, COALESCE(ci.code, '')`
 
-const rectFrom = ` FROM rectifications r JOIN orgs s ON s.id = r.school_id JOIN inspection_findings f ON f.id = r.finding_id`
+// rectFrom joins an item to its source: a finding, or a readiness item.
+const rectFrom = ` FROM rectifications r JOIN orgs s ON s.id = r.school_id LEFT JOIN inspection_findings f ON f.id = r.finding_id
+	LEFT JOIN checklist_items ci ON ci.id = r.readiness_item_id`
 
 func scanRect(sc interface{ Scan(...any) error }, today campusguard.Date) (*campusguard.Rectification, string, error) {
 	x := &campusguard.Rectification{}
 	var path string
 	if err := sc.Scan(&x.ID, &x.RegionID, &x.SchoolID, &x.SchoolName, &x.FindingID, &x.VisitID, &x.Severity, &x.Problem,
-		&x.Deadline, &x.Responsible, &x.State, &x.OpenedAt, &path); err != nil {
+		&x.Deadline, &x.Responsible, &x.State, &x.OpenedAt, &path, &x.Source, &x.ReadinessCode); err != nil {
 		return nil, "", err
 	}
 	x.Overdue = campusguard.RectOverdue(x.State, x.Deadline, today)
@@ -329,4 +331,66 @@ func (s *Store) NotifyOverdue(ctx context.Context, regionID int64, today campusg
 		return nil
 	})
 	return n, err
+}
+
+// RectifyReadinessItem opens an item from a readiness item the region
+// returned: the problem is the item's title and the region's comment.
+func (s *Store) RectifyReadinessItem(ctx context.Context, schoolID int64, code string, o campusguard.RectOpening) (*campusguard.Rectification, error) {
+	o.Responsible = strings.TrimSpace(o.Responsible)
+	var id int64
+	err := s.readinessWrite(ctx, schoolID, campusguard.ReviewReadiness, func(tx *Tx, sch *campusguard.Org) error {
+		c, err := schoolChecklist(ctx, tx, sch)
+		if err != nil {
+			return err
+		}
+		items, err := schoolItems(ctx, tx, sch.ID, c, false)
+		if err != nil {
+			return err
+		}
+		it, err := findItem(items, code)
+		if err != nil {
+			return err
+		}
+		if it.Status != campusguard.ItemReturned {
+			return campusguard.InvalidFields([]campusguard.FieldError{{Field: "code", Msg: "error.item_not_returned", Args: []any{code}}})
+		}
+		if err := campusguard.CheckRectOpening(o, campusguard.Today(tx.now)); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rectifications WHERE school_id = $1 AND readiness_item_id = $2
+			AND state <> 'closed'`, sch.ID, it.Item.ID).Scan(&n); err != nil {
+			return fmt.Errorf("rectify readiness item: %w", err)
+		}
+		if n > 0 {
+			return campusguard.Errorf(campusguard.Conflict, "error.rect_exists")
+		}
+		problem := it.Item.Code + " " + it.Item.Title
+		if it.Comment != "" {
+			problem += "：" + it.Comment
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO rectifications (region_id, school_id, source, readiness_item_id, problem, severity,
+			deadline, responsible, state, opened_at, updated_at) VALUES ($1, $2, 'readiness', $3, $4, $5, $6, $7, 'open', $8, $8) RETURNING id`,
+			sch.RegionID, sch.ID, it.Item.ID, problem, o.Severity, o.Deadline, o.Responsible, tx.now).Scan(&id); err != nil {
+			return fmt.Errorf("rectify readiness item: %w", err)
+		}
+		if _, err := rectEvent(ctx, tx, sch.RegionID, id, "open", problem); err != nil {
+			return err
+		}
+		args := []string{sch.Name, "severity." + string(o.Severity), o.Deadline.String()}
+		if err := notifySchool(ctx, tx, sch.RegionID, sch.Path, "rectification", "rect.inbox_open", args, rectLink(id)); err != nil {
+			return err
+		}
+		if o.Severity == campusguard.SeverityCritical {
+			if err := notify(ctx, tx, sch.RegionID, sch.Path, rectLeaders, "rectification", "rect.inbox_critical", args, rectLink(id)); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, sch.RegionID, "open_rectification", "rectification:"+strconv.FormatInt(id, 10),
+			string(o.Severity)+" readiness "+code)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindRectification(ctx, id)
 }

@@ -87,6 +87,13 @@ type inspectionsPage struct {
 	Form        inspectionForm
 	Notice      string
 	RectURL     string
+	AccountURL  string // the accountability records, to the education bureau
+	Reinspect   []reinspectionLine
+}
+
+type reinspectionLine struct {
+	School, Problem, Severity, Due, URL string
+	Overdue                             bool
 }
 
 type inspectionForm struct {
@@ -143,6 +150,18 @@ func (s *Server) inspectionsPageFor(r *http.Request) (*inspectionsPage, error) {
 		RectURL: orgURL(id) + "/rectifications"}
 	p.underOrg("page.inspections.title", o, anc)
 	p.CanPlan = campusguard.ActorFrom(ctx).Can(campusguard.Inspect, o.Path)
+	if campusguard.ActorFrom(ctx).Can(campusguard.ReadAccountability, o.Path) {
+		p.AccountURL = orgURL(id) + "/accountability"
+	}
+	open := true
+	due, err := s.Inspections.FindReinspections(ctx, campusguard.ReinspectionFilter{OrgID: id, Open: &open, Today: s.today()})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range due {
+		p.Reinspect = append(p.Reinspect, reinspectionLine{School: x.SchoolName, Problem: x.Problem, Due: x.Due.String(),
+			Severity: p.T("severity." + string(x.Severity)), URL: visitURL(x.FromVisit), Overdue: x.Overdue})
+	}
 	from, to := monthOf(s.today())
 	if d, err := campusguard.ParseDate(r.URL.Query().Get("from")); err == nil {
 		from = d
@@ -343,6 +362,7 @@ type resultView struct {
 }
 
 type findingView struct {
+	FlagURL                                                                    string // set or clear the re-inspection flag
 	Code, Severity, SeverityText, Note, Deadline, Responsible, By, At, ItemURL string
 	Reinspect                                                                  bool
 	Files                                                                      []fileView
@@ -395,6 +415,9 @@ func (s *Server) visitPageFor(r *http.Request) (*visitPage, error) {
 			Responsible: f.Responsible, Reinspect: f.Reinspect, By: f.By, At: p.Time(f.At)}
 		if f.Deadline != nil {
 			fv.Deadline = f.Deadline.String()
+		}
+		if f.Severity != campusguard.SeverityMinor && campusguard.ActorFrom(ctx).Can(campusguard.Inspect, o.Path) {
+			fv.FlagURL = "/findings/" + strconv.FormatInt(f.ID, 10) + "/reinspect"
 		}
 		if f.ItemID != nil {
 			fv.ItemURL = "/rectifications/" + strconv.FormatInt(*f.ItemID, 10)
@@ -554,6 +577,8 @@ type rectView struct {
 	Responsible, State, StateText, URL, VisitURL      string
 	Overdue, CanAnswer, CanVerify                     bool
 	AnswerURL, VerifyURL                              string
+	AccountURL                                        string // record accountability for an overdue item
+	SourceText                                        string // the link to the source: the visit or the readiness review
 	History                                           []rectEventView
 }
 
@@ -568,8 +593,15 @@ func (s *Server) rectViewOf(p basePage, x *campusguard.Rectification, a *campusg
 		Problem: x.Problem, Deadline: x.Deadline.String(), Responsible: x.Responsible, State: string(x.State),
 		StateText: p.T("rect.state." + string(x.State)), Overdue: x.Overdue, URL: "/rectifications/" + id,
 		VisitURL: visitURL(x.VisitID), AnswerURL: "/rectifications/" + id + "/answer", VerifyURL: "/rectifications/" + id + "/verify"}
+	v.SourceText = p.T("page.visit.title")
+	if x.Source == campusguard.SourceReadiness {
+		v.VisitURL, v.SourceText = schoolReadinessURL(x.SchoolID), p.T("rect.from_readiness")
+	}
 	v.CanAnswer = (x.State == campusguard.RectOpen || x.State == campusguard.RectReturned) && a.Can(campusguard.AnswerRectifying, path)
 	v.CanVerify = x.State == campusguard.RectAnswered && a.Can(campusguard.Inspect, path)
+	if x.Overdue && a.Can(campusguard.RecordAccountability, path) {
+		v.AccountURL = accountabilityFromItem(p, x)
+	}
 	for _, e := range x.History {
 		ev := rectEventView{At: p.Time(e.At), By: e.By, Event: p.T("rect.event." + e.Event), Note: e.Note}
 		for _, f := range e.Files {

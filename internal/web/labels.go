@@ -40,7 +40,8 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"create_supply_item", "book_supply", "reverse_supply", "set_supply_settings", "set_alert_sensitivity",
 	"set_inspection_checklist", "create_inspection", "add_visit", "record_visit_result", "add_finding", "close_visit",
 	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue",
-	"send_directive", "acknowledge_directive", "complete_directive", "remind_directive"}
+	"send_directive", "acknowledge_directive", "complete_directive", "remind_directive",
+	"record_accountability", "set_reinspect", "open_reinspection", "reinspection_done"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.
@@ -65,6 +66,7 @@ func dynamicKeys() []string {
 	keys := append(append(qualityDynamicKeys(), readinessDynamicKeys()...), inspectionDynamicKeys()...)
 	keys = append(keys, supplyDynamicKeys()...)
 	keys = append(keys, directiveDynamicKeys()...)
+	keys = append(keys, accountabilityDynamicKeys()...)
 	for _, kind := range []string{"case", "alert"} { // newLifeline's headings
 		keys = append(keys, kind+".progress", kind+".steps")
 	}

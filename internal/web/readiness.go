@@ -128,6 +128,8 @@ type readinessPage struct {
 	basePage
 	formState
 	School         *campusguard.Org
+	RectSeverities []choice // the severities of an item opened from a returned one
+	Today          string
 	Status         string
 	StatusKey      campusguard.ReviewStatus
 	Version        int
@@ -159,6 +161,7 @@ type itemView struct {
 	AnswerURL, ReviewURL                string
 	CanAnswer, CanReview                bool
 	States                              []choice
+	RectifyURL                          string // open a rectification item from a returned item (issue 12)
 }
 
 type eventView struct {
@@ -203,6 +206,10 @@ func (s *Server) readinessPageFor(r *http.Request) (*readinessPage, error) {
 	p.WithdrawURL, p.PlanURL = p.ApproveURL+"/withdraw", "/schools/"+strconv.FormatInt(id, 10)+"/plans"
 	p.SuspensionsURL = orgURL(id) + "/suspensions"
 	p.CanApprove = p.CanReview && !p.Approved && rd.Status == campusguard.ReviewAccepted
+	p.Today = s.today().String()
+	for _, sv := range campusguard.FindingSeverities {
+		p.RectSeverities = append(p.RectSeverities, choice{Value: string(sv), Label: p.T("severity." + string(sv))})
+	}
 	for _, it := range rd.Items {
 		v := &itemView{Code: it.Item.Code, Section: it.Item.Section, Title: it.Item.Title, Note: it.Note, Comment: it.Comment,
 			Status: string(it.Status), StatusText: p.T("readiness.item." + string(it.Status)),
@@ -212,6 +219,9 @@ func (s *Server) readinessPageFor(r *http.Request) (*readinessPage, error) {
 		}
 		v.CanAnswer = p.CanAnswer && (it.Status == campusguard.ItemDraft || it.Status == campusguard.ItemReturned)
 		v.CanReview = p.CanReview && it.Status == campusguard.ItemSubmitted
+		if p.CanReview && it.Status == campusguard.ItemReturned && s.Inspections != nil {
+			v.RectifyURL = base + "/items/" + it.Item.Code + "/rectification"
+		}
 		for _, st := range campusguard.AnswerStates {
 			v.States = append(v.States, choice{Value: string(st), Label: p.T("readiness.answer." + string(st)), Checked: st == it.State})
 		}
