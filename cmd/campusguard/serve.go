@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"campusguard/internal/app"
@@ -14,8 +16,16 @@ func cmdServe(ctx context.Context, env environment, args []string) error {
 	fs, c := env.flags("serve")
 	addr := fs.String("addr", env.env("CAMPUSGUARD_ADDR", "localhost:8080"), "listen address HOST:PORT (env CAMPUSGUARD_ADDR)")
 	backups := backupFlags(env, fs)
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for measuring (issue 20)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		stop, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	cfg, err := backups.config()
 	if err != nil {
@@ -28,6 +38,19 @@ func cmdServe(ctx context.Context, env environment, args []string) error {
 	fmt.Fprintf(env.stdout, "campusguard is serving %s on %s\n", m.Store().Target(), m.URL())
 	<-ctx.Done()
 	return m.Close()
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // serveClock is the server's clock: nil, the real one; the tests' TestMain
