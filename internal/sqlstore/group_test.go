@@ -35,7 +35,7 @@ func blockWriter(t *testing.T, s *sqlstore.Store) func() {
 
 func gateCheck(w *world, key string) *campusguard.Check {
 	temp := 36.5
-	return &campusguard.Check{PersonID: w.student.ID, Day: campusguard.DateOf(time.Now()), Kind: campusguard.GateCheck,
+	return &campusguard.Check{PersonID: w.student.ID, Day: campusguard.Today(time.Now()), Kind: campusguard.GateCheck,
 		Temperature: &temp, ClientKey: key}
 }
 
