@@ -189,9 +189,36 @@ func demoRegionInspections(ctx context.Context, s *sqlstore.Store, cfg demo.Conf
 	if err := plan(ins[1], principal, today.AddDays(2)); err != nil {
 		return err
 	}
-	return at(today, 6, func() error {
+	if err := at(today, 6, func() error {
 		_, err := s.NotifyOverdue(ctx, r.ID, today)
 		return err
+	}); err != nil {
+		return err
+	}
+	return demoAccountability(ctx, s, at, r, today)
+}
+
+// demoAccountability records the region's talk with the principal of the
+// school whose item is the longest overdue: the demo's accountability
+// record (issue 12).
+func demoAccountability(ctx context.Context, s *sqlstore.Store, at func(campusguard.Date, int, func() error) error,
+	r *campusguard.Org, today campusguard.Date) error {
+	yes := true
+	items, err := s.FindRectifications(ctx, campusguard.RectFilter{OrgID: r.ID, Overdue: &yes, Today: today})
+	if err != nil || len(items) == 0 {
+		return err
+	}
+	oldest := items[0]
+	for _, it := range items[1:] {
+		if it.Deadline.Before(oldest.Deadline) {
+			oldest = it
+		}
+	}
+	return at(today, 9, func() error {
+		return s.RecordAccountability(ctx, &campusguard.Accountability{SchoolID: oldest.SchoolID,
+			FailureKind: campusguard.FailureRectification, LinkIDs: []int64{oldest.ID},
+			Failure: "整改事项逾期未完成，经督促仍未整改到位", PersonName: "学校负责人", Post: "校长",
+			Measure: campusguard.MeasureTalk, Day: today, Note: "约谈校长，限期三日内完成整改并书面报告"})
 	})
 }
 

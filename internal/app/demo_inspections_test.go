@@ -63,6 +63,20 @@ func TestDemoInspections(t *testing.T) {
 		if overdue != 2 {
 			t.Errorf("%d items overdue, want 2", overdue)
 		}
+		// The demo's accountability record: a talk about the longest
+		// overdue item, linked to it.
+		recs, err := s.FindAccountabilities(ctx, campusguard.AccountabilityFilter{OrgID: county.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 1 || recs[0].FailureKind != campusguard.FailureRectification || len(recs[0].LinkIDs) != 1 ||
+			recs[0].Measure != campusguard.MeasureTalk {
+			t.Fatalf("accountability records = %+v, want one talk about an overdue item", recs)
+		}
+		linked, err := s.FindRectification(ctx, recs[0].LinkIDs[0])
+		if err != nil || !linked.Overdue || linked.SchoolID != recs[0].SchoolID {
+			t.Errorf("the record links %+v, %v; want an overdue item of its school", linked, err)
+		}
 
 		ins, err := s.FindInspections(ctx, campusguard.InspectionFilter{RegionID: county.ID})
 		if err != nil {
