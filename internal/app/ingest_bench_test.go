@@ -20,6 +20,7 @@ import (
 
 	"campusguard"
 	"campusguard/internal/app"
+	"campusguard/internal/authn"
 	"campusguard/internal/demo"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/sqlstore/sqlstoretest"
@@ -127,6 +128,111 @@ func benchToken(b *testing.B, s *sqlstore.Store) (string, int64) {
 		b.Fatal(err)
 	}
 	return secret, county
+}
+
+// pageBench is one database's store for a page benchmark (benchPages):
+// the county of benchToken, its last day of roll-ups, and, once the cases
+// run, the store served on loopback with the county's bureau signed in.
+type pageBench struct {
+	s      *sqlstore.Store
+	county int64
+	today  campusguard.Date
+	now    func() time.Time // the server's clock, if set before serving; nil: the real one
+
+	url, token, cookie string
+	client             *http.Client
+}
+
+// benchCase is one timed call of a page benchmark.
+type benchCase struct {
+	name string
+	run  func(b *testing.B)
+}
+
+// benchPages runs a page benchmark on each database's benchStore: prepare
+// readies the store (loads what the page shows, may set p.now) and returns
+// the cases, each then run as the sub-benchmark dialect/name over the store
+// served on loopback, reporting p50-µs and p99-µs of single calls, then the
+// metrics of extra (if not nil). Each database's store is opened inside its
+// own sub-benchmark, so -bench 'Name/postgres' neither opens nor builds the
+// SQLite one.
+func benchPages(b *testing.B, prepare func(b *testing.B, p *pageBench) (cases []benchCase, extra func(b *testing.B))) {
+	for _, d := range sqlstoretest.Dialects(b) {
+		b.Run(d, func(b *testing.B) {
+			s := benchStore(b, d)
+			b.Cleanup(func() { s.Close() })
+			p := &pageBench{s: s, client: &http.Client{}}
+			p.token, p.county = benchToken(b, s)
+			if err := s.DB().QueryRow(`SELECT MAX(day) FROM rollups`).Scan(&p.today); err != nil {
+				b.Fatal(err)
+			}
+			cases, extra := prepare(b, p)
+			p.cookie = benchSession(b, s, p.county)
+			m := &app.Main{Open: s, Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: p.now}
+			if err := m.Run(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { m.Close() })
+			p.url = m.URL()
+			for _, c := range cases {
+				b.Run(c.name, func(b *testing.B) {
+					var lat []time.Duration
+					for b.Loop() {
+						start := time.Now()
+						c.run(b)
+						lat = append(lat, time.Since(start))
+					}
+					slices.Sort(lat)
+					b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+					b.ReportMetric(float64(lat[(len(lat)-1)*99/100].Microseconds()), "p99-µs")
+					if extra != nil {
+						extra(b)
+					}
+				})
+			}
+		})
+	}
+}
+
+// api GETs path with the bureau's API token, page with its session cookie;
+// either fails the benchmark unless the answer is 200 with a body.
+func (p *pageBench) api(b *testing.B, path string) {
+	p.get(b, path, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+p.token) })
+}
+
+func (p *pageBench) page(b *testing.B, path string) {
+	p.get(b, path, func(r *http.Request) { r.AddCookie(&http.Cookie{Name: authn.CookieName, Value: p.cookie}) })
+}
+
+func (p *pageBench) get(b *testing.B, path string, auth func(*http.Request)) {
+	req, _ := http.NewRequest(http.MethodGet, p.url+path, nil)
+	auth(req)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, _ := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || n == 0 {
+		b.Fatalf("GET %s: %d, %d bytes", path, resp.StatusCode, n)
+	}
+}
+
+// benchSession signs a new account of the county's education bureau in and
+// returns its session cookie; the login is new on every call, so runs can
+// repeat on the same prebuilt city.
+func benchSession(b *testing.B, s *sqlstore.Store, county int64) string {
+	b.Helper()
+	u := &campusguard.User{Login: "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36), Name: "基准测试",
+		Grants: []campusguard.Grant{{Role: campusguard.RegionAdmin, OrgID: county}}}
+	if err := s.CreateUser(sqlstoretest.Ctx, u, sqlstoretest.Password); err != nil {
+		b.Fatal(err)
+	}
+	sess, err := s.Login(context.Background(), u.Login, sqlstoretest.Password, "127.0.0.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sess.Token
 }
 
 // studentIDs returns up to n active students of the region.
