@@ -248,10 +248,14 @@ func directiveRecipients(ctx context.Context, q queryer, a *campusguard.Actor, d
 	return out, rows.Err()
 }
 
-// recipientsQuery is directiveRecipients' query.
+// recipientsQuery is directiveRecipients' query. Its rows are schools:
+// s.kind = 'school' lets PostgreSQL find the scope's schools in
+// orgs_kind_path instead of reading the scope's every org (a city's county
+// has 33,000 orgs, classes and grades included, for 1,430 schools; see
+// docs/benchmarks.md, issue 12).
 func recipientsQuery(a *campusguard.Actor, id, school int64) (string, []any) {
 	var c conds
-	c.and("ds.directive_id = "+c.arg(id), scopeCond(a, campusguard.ReadDirectives, "s.path", c.arg))
+	c.and("ds.directive_id = "+c.arg(id), "s.kind = 'school'", scopeCond(a, campusguard.ReadDirectives, "s.path", c.arg))
 	if school != 0 {
 		c.and("ds.school_id = " + c.arg(school))
 	}
