@@ -34,6 +34,7 @@ type Store struct {
 	stmts   stmtCache
 	tokens  tokenCache
 	fever   feverCache
+	ckpt    *checkpointer // SQLite: checkpoints off the write path
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -99,6 +100,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		s.read.SetMaxOpenConns(8)
 		s.read.SetMaxIdleConns(8)
+		ckdb, err := sql.Open("sqlite", sqliteDSN(path, false))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		ckdb.SetMaxOpenConns(1)
+		s.ckpt = startCheckpointer(ckdb)
 		s.dialect = dialect{name: "sqlite"}
 		s.target = "sqlite:" + path
 	}
@@ -146,6 +153,7 @@ func sqliteDSN(path string, writer bool) string {
 	q.Set("_time_format", "sqlite")
 	if writer {
 		q.Set("_txlock", "immediate")
+		q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(walBackstop)+")")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -172,9 +180,9 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // Close closes the connections.
 func (s *Store) Close() error {
 	s.stopGroup()
-	var err error
+	err := s.ckpt.close()
 	if s.write != nil {
-		err = s.write.Close()
+		err = errors.Join(err, s.write.Close())
 	}
 	if s.read != nil && s.read != s.write {
 		err = errors.Join(err, s.read.Close())
@@ -330,6 +338,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))
 	}
+	s.ckpt.committed()
 	for _, q := range tx.wanted {
 		if _, err := s.stmts.get(ctx, s.write, q); err != nil {
 			break // only a missed saving: the next transaction prepares it again
