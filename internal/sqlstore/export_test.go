@@ -63,3 +63,11 @@ func CheckpointRuns(s *Store) (runs int64, failing bool) {
 	}
 	return s.ckpt.runs.Load(), s.ckpt.failing.Load()
 }
+
+// WriterCacheSize returns how many people and person-days the SQLite
+// writer's cache holds.
+func WriterCacheSize(s *Store) (people, days int) {
+	s.wcache.mu.Lock()
+	defer s.wcache.mu.Unlock()
+	return len(s.wcache.people), len(s.wcache.days)
+}

@@ -35,6 +35,7 @@ type Store struct {
 	tokens  tokenCache
 	fever   feverCache
 	ckpt    *checkpointer // SQLite: checkpoints off the write path
+	wcache  writerCache   // SQLite: what check batches read, see writercache.go
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -89,7 +90,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			}
 		}
 		var err error
-		if s.write, err = sql.Open("sqlite", sqliteDSN(path, true)); err != nil {
+		s.wcache.dsn = sqliteDSN(path, true)
+		if s.write, err = sql.Open("sqlite", s.wcache.dsn); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// One writer: SQLite serialises writes anyway, and a single
@@ -195,7 +197,10 @@ func (s *Store) DB() *sql.DB { return s.read }
 
 // WriteDB returns the write pool (one connection on SQLite), for benchmarks
 // that write with raw SQL.
-func (s *Store) WriteDB() *sql.DB { return s.write }
+func (s *Store) WriteDB() *sql.DB {
+	s.wcache.disable() // writes made here bypass the writer's cache
+	return s.write
+}
 
 // Tx is a write transaction with one clock reading for all it writes.
 //
@@ -212,6 +217,13 @@ type Tx struct {
 	s      *Store
 	stmts  map[string]*sql.Stmt
 	wanted []string // queries to prepare on the pool once the transaction ends
+	// keepsCache marks a transaction that writes nothing a check batch
+	// reads (people, orgs, checks, person-days): a check batch itself, a
+	// token's last use. Any other clears the writer's cache before it
+	// commits (see writercache.go).
+	keepsCache bool
+	// afterCommit runs once the transaction has committed.
+	afterCommit []func()
 }
 
 func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -335,8 +347,16 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		sqlTx.Rollback()
 		return mapError(err)
 	}
+	if !tx.keepsCache {
+		// Before the commit, on the writer connection: no check batch can
+		// begin between this transaction's commit and the clearing.
+		s.wcache.clear()
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))
+	}
+	for _, f := range tx.afterCommit {
+		f()
 	}
 	s.ckpt.committed()
 	for _, q := range tx.wanted {
