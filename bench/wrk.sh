@@ -14,6 +14,11 @@
 #   bench/wrk.sh --compare d0364c9                # the build at d0364c9 beside this one, same run
 #   bench/wrk.sh --profile /tmp/cpu.pprof         # a CPU profile of this build's last run
 #   bench/wrk.sh --seconds 3 --rounds 1 --students 2000   # CI's brief run, so the script does not rot
+#   CG_PREP_SQL='DROP INDEX checks_class_day' bench/wrk.sh  # a lever tried on the demo's database first
+#
+# Besides requests a second, each run reports the server's CPU time per
+# request (user + system, from /proc, over the run only): on a shared
+# machine it is the figure that other load disturbs least.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +68,7 @@ token=$("$work/new" token create --name wrk --role gate_staff --org "$school" --
 sqlite3 "$work/demo.db" "SELECT id FROM people WHERE school_id = $school AND kind = 'student' AND active
   ORDER BY id LIMIT $nids" >"$work/ids"
 echo "== gate token at school $school; $(wc -l <"$work/ids") students" >&2
+[ -z "${CG_PREP_SQL:-}" ] || sqlite3 "$work/demo.db" "$CG_PREP_SQL"
 sqlite3 "$work/demo.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 
 port=18090
@@ -97,8 +103,12 @@ for round in $(seq 1 "$rounds"); do
   for name in "${builds[@]}" decode-only; do
     serve "$name"
     run="r${round}${name}$$"
+    ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     out=$(IDS="$work/ids" TOKEN="$token" RUN="$run" wrk -t"$threads" -c"$connections" -d"${seconds}s" \
       -s bench/wrk-checks.lua "http://127.0.0.1:$port" 2>"$work/wrk.err") || true
+    # The server's CPU time (user + system) during the run, from /proc: per
+    # request it is the measure that the machine's other load disturbs least.
+    ticks=$(( $(awk '{print $14 + $15}' "/proc/$pid/stat") - ticks0 ))
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
     line=$(grep '^RESULT' <<<"$out") || { echo "$out"; cat "$work/wrk.err" >&2; exit 1; }
     rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$line")
@@ -116,8 +126,9 @@ for round in $(seq 1 "$rounds"); do
         exit 1
       fi
     fi
-    printf 'round %s %-12s %s\n' "$round" "$name" "${line#RESULT }"
-    echo "$name $rps" >>"$results"
+    cpu_us=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')
+    printf 'round %s %-12s %s cpu_us_per_req=%s\n' "$round" "$name" "${line#RESULT }" "$cpu_us"
+    echo "$name $rps $cpu_us" >>"$results"
   done
 done
 
@@ -127,6 +138,8 @@ echo
 echo "median req/s over $rounds round(s) of ${seconds}s, $connections connections, $students students:"
 for name in "${builds[@]}" decode-only; do
   m=$(awk -v n="$name" '$1 == n {print $2}' "$results" | median)
-  awk -v n="$name" -v m="$m" -v b="$base_rps" 'BEGIN {printf "  %-12s %8.0f req/s  %5.1f %% of decode-only\n", n, m, 100 * m / b}'
+  c=$(awk -v n="$name" '$1 == n {print $3}' "$results" | median)
+  awk -v n="$name" -v m="$m" -v b="$base_rps" -v c="$c" \
+    'BEGIN {printf "  %-12s %8.0f req/s  %5.1f %% of decode-only  %6.0f µs of server CPU a request\n", n, m, 100 * m / b, c}'
 done
 [ -z "$profile" ] || echo "CPU profile of this build's last run: $profile (go tool pprof -top $profile)"

@@ -78,6 +78,7 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 	if *noServe {
 		return store.Close()
 	}
+	tuneGC()
 	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env), Open: store}
 	if err := m.Run(ctx); err != nil {
 		return err

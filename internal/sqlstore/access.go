@@ -764,6 +764,7 @@ func (s *Store) TokenActor(ctx context.Context, secret, remote string) (*campusg
 	}
 	if e.used.IsZero() || now.Sub(e.used) > time.Minute {
 		if err := s.inTx(ctx, func(tx *Tx) error {
+			tx.keepsCache = true // a token's row: nothing a check batch reads
 			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, tx.now, e.id)
 			return err
 		}); err != nil {

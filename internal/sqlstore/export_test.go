@@ -54,3 +54,20 @@ func CommitTogether(ctx context.Context, s *Store, checks []*campusguard.Check) 
 func ScanAll[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	return scanAll(rows, scan)
 }
+
+// CheckpointRuns returns how many background checkpoints ran and whether
+// the last one failed (SQLite; 0 and false on PostgreSQL).
+func CheckpointRuns(s *Store) (runs int64, failing bool) {
+	if s.ckpt == nil {
+		return 0, false
+	}
+	return s.ckpt.runs.Load(), s.ckpt.failing.Load()
+}
+
+// WriterCacheSize returns how many people and person-days the SQLite
+// writer's cache holds.
+func WriterCacheSize(s *Store) (people, days int) {
+	s.wcache.mu.Lock()
+	defer s.wcache.mu.Unlock()
+	return len(s.wcache.people), len(s.wcache.days)
+}

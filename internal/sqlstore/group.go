@@ -193,7 +193,10 @@ func (s *Store) commitGroup(group []*groupRequest) {
 		defer cancel()
 		var err error
 		for try := 0; ; try++ {
-			err = s.inTx(ctx, func(tx *Tx) error { return s.recordBatch(ctx, tx, subs) })
+			err = s.inTx(ctx, func(tx *Tx) error {
+				tx.keepsCache = true // what it writes, it gives back to the cache after its commit
+				return s.recordBatch(ctx, tx, subs)
+			})
 			if try == 2 || !retryable(err) {
 				return err
 			}

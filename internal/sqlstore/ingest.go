@@ -103,14 +103,26 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	// transaction sees what committed before it began). The same lock
 	// serialises a person's client keys and open case. People are locked
 	// in id order, so writers never wait for each other in a cycle.
+	//
+	// On SQLite, the writer's cache holds the people and days that earlier
+	// batches read or wrote (writercache.go): only the others are read.
+	view, err := s.beginCacheView(ctx, tx)
+	if err != nil {
+		return err
+	}
 	var ids []int64
+	people := make(map[int64]located, len(subs))
 	for _, sb := range subs {
-		ids = append(ids, sb.check.PersonID)
+		id := sb.check.PersonID
+		if l, ok := view.person(id); ok {
+			people[id] = l
+			continue
+		}
+		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	people := make(map[int64]located, len(ids))
-	err := chunks(ids, func(part []int64) error {
+	err = chunks(ids, func(part []int64) error {
 		in, args := inList(1, part)
 		rows, err := tx.QueryContext(ctx, `SELECT `+personColumns+`, COALESCE(c.path, s.path) FROM people p
 			JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE p.id IN (`+in+`)
@@ -186,11 +198,21 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		}
 	}
 	days := make(map[dayKey]*personDay, len(subs))
-	for day, pids := range byDay {
-		slices.Sort(pids)
-		pids = slices.Compact(pids)
-		for _, id := range pids {
-			days[dayKey{id, day}] = &personDay{person: people[id].p, path: people[id].path}
+	for day, all := range byDay {
+		slices.Sort(all)
+		all = slices.Compact(all)
+		var pids []int64 // the days to read: those not cached
+		for _, id := range all {
+			pd := &personDay{person: people[id].p, path: people[id].path}
+			days[dayKey{id, day}] = pd
+			if current, was, stored, ok := view.day(dayKey{id, day}); ok {
+				pd.current, pd.was, pd.stored = current, was, stored
+				continue
+			}
+			pids = append(pids, id)
+		}
+		if len(pids) == 0 {
+			continue
 		}
 		err := chunks(pids, func(part []int64) error {
 			in, args := inList(2, part)
@@ -419,12 +441,19 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		}
 		return int(a.org - b.org)
 	})
-	return insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "reported", "abnormal", "fever", "absent",
+	err = insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "reported", "abnormal", "fever", "absent",
 		"ill_absent", "open_followups"}, len(nodes), func(i int) []any {
 		k := nodes[i]
 		d := deltas[k]
 		return []any{k.region, k.org, k.day, d.Reported, d.Abnormal, d.Fever, d.Absent, d.IllAbsent, d.OpenFollowUps}
 	}, rollupAdd)
+	if err != nil {
+		return err
+	}
+	if view != nil {
+		tx.afterCommit = append(tx.afterCommit, func() { view.committed(people, days) })
+	}
+	return nil
 }
 
 // allocCheckIDs reserves n ids for new checks. On PostgreSQL they come

@@ -34,6 +34,8 @@ type Store struct {
 	stmts   stmtCache
 	tokens  tokenCache
 	fever   feverCache
+	ckpt    *checkpointer // SQLite: checkpoints off the write path
+	wcache  writerCache   // SQLite: what check batches read, see writercache.go
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -88,7 +90,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			}
 		}
 		var err error
-		if s.write, err = sql.Open("sqlite", sqliteDSN(path, true)); err != nil {
+		s.wcache.dsn = sqliteDSN(path, true)
+		if s.write, err = sql.Open("sqlite", s.wcache.dsn); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// One writer: SQLite serialises writes anyway, and a single
@@ -99,6 +102,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		s.read.SetMaxOpenConns(8)
 		s.read.SetMaxIdleConns(8)
+		ckdb, err := sql.Open("sqlite", sqliteDSN(path, false))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		ckdb.SetMaxOpenConns(1)
+		s.ckpt = startCheckpointer(ckdb)
 		s.dialect = dialect{name: "sqlite"}
 		s.target = "sqlite:" + path
 	}
@@ -146,6 +155,7 @@ func sqliteDSN(path string, writer bool) string {
 	q.Set("_time_format", "sqlite")
 	if writer {
 		q.Set("_txlock", "immediate")
+		q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(walBackstop)+")")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -172,9 +182,9 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // Close closes the connections.
 func (s *Store) Close() error {
 	s.stopGroup()
-	var err error
+	err := s.ckpt.close()
 	if s.write != nil {
-		err = s.write.Close()
+		err = errors.Join(err, s.write.Close())
 	}
 	if s.read != nil && s.read != s.write {
 		err = errors.Join(err, s.read.Close())
@@ -187,7 +197,10 @@ func (s *Store) DB() *sql.DB { return s.read }
 
 // WriteDB returns the write pool (one connection on SQLite), for benchmarks
 // that write with raw SQL.
-func (s *Store) WriteDB() *sql.DB { return s.write }
+func (s *Store) WriteDB() *sql.DB {
+	s.wcache.disable() // writes made here bypass the writer's cache
+	return s.write
+}
 
 // Tx is a write transaction with one clock reading for all it writes.
 //
@@ -204,6 +217,13 @@ type Tx struct {
 	s      *Store
 	stmts  map[string]*sql.Stmt
 	wanted []string // queries to prepare on the pool once the transaction ends
+	// keepsCache marks a transaction that writes nothing a check batch
+	// reads (people, orgs, checks, person-days): a check batch itself, a
+	// token's last use. Any other clears the writer's cache before it
+	// commits (see writercache.go).
+	keepsCache bool
+	// afterCommit runs once the transaction has committed.
+	afterCommit []func()
 }
 
 func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -327,9 +347,18 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		sqlTx.Rollback()
 		return mapError(err)
 	}
+	if !tx.keepsCache {
+		// Before the commit, on the writer connection: no check batch can
+		// begin between this transaction's commit and the clearing.
+		s.wcache.clear()
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))
 	}
+	for _, f := range tx.afterCommit {
+		f()
+	}
+	s.ckpt.committed()
 	for _, q := range tx.wanted {
 		if _, err := s.stmts.get(ctx, s.write, q); err != nil {
 			break // only a missed saving: the next transaction prepares it again
