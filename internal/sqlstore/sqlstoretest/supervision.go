@@ -51,7 +51,9 @@ func MustSupervision(tb testing.TB, s *sqlstore.Store) *Supervision {
 	s.Now = func() time.Time { return SupervisionNow }
 	tr := MustTree(tb, s)
 	w := &Supervision{Tree: tr, Today: campusguard.DateOf(SupervisionNow), Accounts: map[string]*campusguard.User{}}
-	g := func(r campusguard.AccessRole, o *campusguard.Org) campusguard.Grant { return campusguard.Grant{Role: r, OrgID: o.ID} }
+	g := func(r campusguard.AccessRole, o *campusguard.Org) campusguard.Grant {
+		return campusguard.Grant{Role: r, OrgID: o.ID}
+	}
 	w.Bureau = ActorCtx(tb, s, MustUser(tb, s, g(campusguard.RegionAdmin, tr.County)))
 	w.Inspector = ActorCtx(tb, s, MustUser(tb, s, g(campusguard.Inspector, tr.County)))
 
