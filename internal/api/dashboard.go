@@ -7,6 +7,7 @@ import (
 
 	"campusguard"
 	"campusguard/internal/export"
+	"campusguard/internal/i18n"
 )
 
 // shownDashboard returns d ready to render: cases by state as an object,
@@ -138,8 +139,13 @@ func (s *Server) handleBriefingXLSX(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	lang, ok := i18n.Parse(r.URL.Query().Get("lang"))
+	if !ok {
+		lang = i18n.Match(r.Header.Get("Accept-Language"))
+	}
 	var buf bytes.Buffer
-	if err := export.WriteBriefingXLSX(&buf, b); err != nil {
+	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	if err := export.WriteBriefingXLSX(&buf, b, t); err != nil {
 		return err
 	}
 	writeDownload(w, b.RegionName+"日研判"+day.String()+".xlsx", xlsxType, buf.Bytes())

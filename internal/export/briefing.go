@@ -29,9 +29,11 @@ var (
 
 // WriteBriefingXLSX writes a region's daily briefing: a summary sheet with
 // the day's figures against the day before and the cases by state, then
-// the alerts, the overdue cases, and the schools still incomplete or not
-// signed off.
-func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing) error {
+// the alerts, the overdue cases, the schools still incomplete or not
+// signed off, the reopening, and supervision (issue 12). Supervision's
+// sheet is in the language of tr, as the briefing page's lines are; the
+// sheets before it keep their Chinese labels.
+func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing, tr Translator) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
@@ -110,6 +112,9 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing) error {
 	if err := reopeningSheet(sheet, b.Reopening); err != nil {
 		return err
 	}
+	if err := supervisionSheet(sheet, b, tr); err != nil {
+		return err
+	}
 	f.SetActiveSheet(0)
 	return f.Write(w)
 }
@@ -137,6 +142,35 @@ func reopeningSheet(sheet func(string, []string, [][]any) error, r *campusguard.
 		rows = append(rows, []any{s.Name, reopeningNames[s.Reopening], s.OpenClasses, s.Classes, s.Suspended})
 	}
 	return sheet("复课", []string{"复课情况", "数", "总数"}, rows)
+}
+
+// supervisionSheet writes the briefing page's supervision lines (issue
+// 12): the inspection coverage of the day's month and the rectification
+// items overdue on the day, both only for readers who may see them (nil
+// Inspections), then the directives some school has not yet done.
+func supervisionSheet(sheet func(string, []string, [][]any) error, b *campusguard.Briefing, t Translator) error {
+	var rows [][]any
+	if c := b.Inspections; c != nil {
+		rows = append(rows,
+			[]any{t("briefing.inspections"), c.From.String() + " – " + c.To.String()},
+			[]any{t("briefing.coverage", c.Inspected, c.Schools, c.Announced, c.Unannounced)},
+			[]any{t("briefing.xlsx.schools"), c.Schools}, []any{t("briefing.xlsx.inspected"), c.Inspected},
+			[]any{t("briefing.xlsx.announced"), c.Announced}, []any{t("briefing.xlsx.unannounced"), c.Unannounced},
+			[]any{},
+			[]any{t("briefing.items_overdue"), len(b.OverdueItems)},
+			toAny([]string{t("briefing.xlsx.school"), t("briefing.xlsx.severity"), t("briefing.xlsx.problem"),
+				t("briefing.xlsx.deadline"), t("briefing.xlsx.responsible")}))
+		for _, it := range b.OverdueItems {
+			rows = append(rows, []any{it.SchoolName, t("severity." + string(it.Severity)), it.Problem, it.Deadline.String(), it.Responsible})
+		}
+		rows = append(rows, []any{})
+	}
+	rows = append(rows, []any{t("briefing.directives"), len(b.Directives)},
+		toAny([]string{t("briefing.xlsx.directive"), t("briefing.xlsx.deadline"), t("briefing.xlsx.pending"), t("briefing.xlsx.recipients")}))
+	for _, d := range b.Directives {
+		rows = append(rows, []any{d.Title, d.Deadline.String(), d.Pending, d.Schools})
+	}
+	return sheet(t("briefing.xlsx.supervision"), []string{t("briefing.xlsx.supervision_title", b.RegionName, b.Day.String()), ""}, rows)
 }
 
 func signedText(ok bool) string {

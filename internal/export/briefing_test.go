@@ -9,9 +9,13 @@ import (
 
 	"campusguard"
 	"campusguard/internal/export"
+	"campusguard/internal/i18n"
 
 	"github.com/xuri/excelize/v2"
 )
+
+// hans translates into Simplified Chinese, as the API does by default.
+func hans(key string, args ...any) string { return i18n.T(i18n.Hans, key, args...) }
 
 // TestBriefingXLSX opens the briefing's workbook and checks its sheets
 // against the briefing.
@@ -30,7 +34,7 @@ func TestBriefingXLSX(t *testing.T) {
 	}
 	b.NewAlerts = b.OpenAlerts
 	var buf bytes.Buffer
-	if err := export.WriteBriefingXLSX(&buf, b); err != nil {
+	if err := export.WriteBriefingXLSX(&buf, b, hans); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -38,7 +42,7 @@ func TestBriefingXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); len(got) != 4 || got[0] != "研判" {
+	if got := f.GetSheetList(); len(got) != 5 || got[0] != "研判" || got[4] != "督导" {
 		t.Fatalf("sheets = %v", got)
 	}
 	rows, _ := f.GetRows("研判")
@@ -80,7 +84,7 @@ func TestBriefingXLSXReopening(t *testing.T) {
 				{SchoolID: 2, Name: "云陵镇中心小学", Reopening: "in_review", Classes: 8},
 			})}
 	var buf bytes.Buffer
-	if err := export.WriteBriefingXLSX(&buf, b); err != nil {
+	if err := export.WriteBriefingXLSX(&buf, b, hans); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -106,4 +110,66 @@ func TestBriefingXLSXReopening(t *testing.T) {
 			t.Errorf("reopening sheet lacks %v: %v", want, rows)
 		}
 	}
+}
+
+// TestBriefingXLSXSupervision: the supervision sheet holds the briefing
+// page's lines (the month's coverage, the overdue items, the directives
+// not yet done) with its labels in each of the three languages; a reader
+// who may not see inspections gets the directives alone.
+func TestBriefingXLSXSupervision(t *testing.T) {
+	day := campusguard.Date{Year: 2026, Month: 12, Day: 14}
+	b := &campusguard.Briefing{RegionName: "云霄县", Day: day, GeneratedAt: time.Now(),
+		Inspections: &campusguard.BriefingCoverage{From: campusguard.Date{Year: 2026, Month: 12, Day: 1}, To: campusguard.Date{Year: 2026, Month: 12, Day: 31},
+			Schools: 12, Inspected: 5, Announced: 4, Unannounced: 2},
+		OverdueItems: []*campusguard.Rectification{{SchoolName: "云陵中心小学", Severity: campusguard.SeveritySerious, Problem: "晨检记录不全",
+			Deadline: campusguard.Date{Year: 2026, Month: 12, Day: 10}, Responsible: "林校长"}},
+		Directives: []campusguard.BriefingDirective{{ID: 3, Title: "本周消毒部署", Deadline: campusguard.Date{Year: 2026, Month: 12, Day: 16}, Schools: 12, Pending: 7}},
+	}
+	for _, l := range i18n.Langs {
+		t.Run(string(l), func(t *testing.T) {
+			tr := func(key string, args ...any) string { return i18n.T(l, key, args...) }
+			rows := supervisionRows(t, b, tr)
+			for _, want := range [][]string{
+				{tr("briefing.inspections"), "2026-12-01 – 2026-12-31"},
+				{tr("briefing.coverage", 5, 12, 4, 2)},
+				{tr("briefing.xlsx.unannounced"), "2"},
+				{tr("briefing.items_overdue"), "1"},
+				{"云陵中心小学", tr("severity.serious"), "晨检记录不全", "2026-12-10", "林校长"},
+				{tr("briefing.directives"), "1"},
+				{"本周消毒部署", "2026-12-16", "7", "12"},
+			} {
+				if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
+					t.Errorf("no row %q in %q", want, rows)
+				}
+			}
+		})
+	}
+	b.Inspections, b.OverdueItems = nil, nil
+	rows := supervisionRows(t, b, hans)
+	if len(rows) != 4 || rows[1][0] != hans("briefing.directives") || rows[3][0] != "本周消毒部署" {
+		t.Errorf("without inspections: rows = %q, want the title and the directives alone", rows)
+	}
+}
+
+// supervisionRows writes b and returns its supervision sheet's rows.
+func supervisionRows(t *testing.T, b *campusguard.Briefing, tr export.Translator) [][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := export.WriteBriefingXLSX(&buf, b, tr); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	name := tr("briefing.xlsx.supervision")
+	if !slices.Contains(f.GetSheetList(), name) {
+		t.Fatalf("sheets = %v, want %s", f.GetSheetList(), name)
+	}
+	rows, err := f.GetRows(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -54,6 +54,17 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 		}
 	}
 	d.Today.OrgID, d.Today.Day = o.ID, day
+	if d.Yesterday.Day.IsZero() {
+		// No school day before with anyone expected: zeros, as the
+		// document promises, of the school day before (a date, never "").
+		d.Yesterday.OrgID, d.Yesterday.Day = o.ID, day.AddDays(-1)
+		for p := day.AddDays(-1); !p.Before(day.AddDays(-29)); p = p.AddDays(-1) {
+			if cal.SchoolDay(p) {
+				d.Yesterday.Day = p
+				break
+			}
+		}
+	}
 	lo, hi := subtree(o.Path)
 	rows, err := hotReads{s}.QueryContext(ctx, `SELECT s.id, s.name, COALESCE(s.code, ''), s.school_type, COALESCE(t.id, 0),
 		COALESCE(t.name, ''), COALESCE(r.expected, 0), COALESCE(r.reported, 0), COALESCE(r.abnormal, 0), COALESCE(r.fever, 0),

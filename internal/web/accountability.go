@@ -193,15 +193,9 @@ func parseLinks(v string) ([]int64, bool) {
 
 // handleAccountabilityCreate handles "POST /orgs/{id}/accountability".
 func (s *Server) handleAccountabilityCreate(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := r.PostForm
 	form := accountabilityForm{SchoolID: f.Get("school_id"), Kind: f.Get("failure_kind"), Links: f.Get("link_ids"), Failure: f.Get("failure"),
@@ -238,11 +232,7 @@ func (s *Server) handleAccountabilityCreate(w http.ResponseWriter, r *http.Reque
 			return err
 		}
 		p.PersonPick.Choices = s.chosenPerson(r.Context(), f.Get("person_id"))
-		status, ok := formFailedAs(p.Lang, err, &p.formState, accountabilityFields)
-		if !ok {
-			return err
-		}
-		return s.render(w, r, status, "accountability", p)
+		return s.renderRefused(w, r, err, p.Lang, &p.formState, accountabilityFields, "accountability", p)
 	}
 	return seeOther(w, r, accountabilityURL(x.ID)+"?done=1")
 }
@@ -332,15 +322,9 @@ func accountabilityFromItem(p basePage, x *campusguard.Rectification) string {
 // region sets or clears a finding's re-inspection flag, on its visit's
 // page.
 func (s *Server) handleFindingReinspect(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f, err := s.Inspections.SetReinspect(r.Context(), id, r.PostForm.Get("reinspect") == "true")
 	if err != nil {
@@ -356,15 +340,9 @@ func (s *Server) handleFindingReinspect(w http.ResponseWriter, r *http.Request) 
 // handleItemRectify handles "POST /schools/{id}/readiness/items/{code}/rectification":
 // the region opens a rectification item from a readiness item it returned.
 func (s *Server) handleItemRectify(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil || s.Readiness == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil && s.Readiness != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	code := r.PathValue("code")
 	f := r.PostForm

@@ -861,7 +861,7 @@ func (s *Server) handleBriefingView(w http.ResponseWriter, r *http.Request) erro
 	}
 	p.Briefing = b
 	p.GeneratedAt = p.Time(b.GeneratedAt)
-	p.XLSXURL = "/api/v1/orgs/" + strconv.FormatInt(o.ID, 10) + "/briefings/" + p.Day + "/xlsx"
+	p.XLSXURL = "/api/v1/orgs/" + strconv.FormatInt(o.ID, 10) + "/briefings/" + p.Day + "/xlsx?" + url.Values{"lang": {string(l)}}.Encode()
 	p.HasBefore = !b.Yesterday.Day.IsZero() && b.Yesterday.Expected > 0
 	p.Figures = newDashFigures(l, b.Today, b.Yesterday, p.HasBefore)
 	if b.Reopening != nil { // the figures of its day, as generated

@@ -389,7 +389,7 @@ func TestBriefing(t *testing.T) {
 			t.Errorf("%d unsigned schools shown, briefing has %d", got, len(b.Unsigned))
 		}
 		x := pg.all(t, testid("briefing-xlsx"))
-		if len(x) != 1 || attr(x[0], "href") != "/api/v1/orgs/"+itoa(f.county.ID)+"/briefings/"+day+"/xlsx" {
+		if len(x) != 1 || attr(x[0], "href") != "/api/v1/orgs/"+itoa(f.county.ID)+"/briefings/"+day+"/xlsx?lang=zh-Hans" {
 			t.Errorf("no download link to the workbook")
 		}
 		if len(pg.all(t, testid("briefing-print"))) != 1 || len(pg.all(t, testid("briefing-cases"))) != 1 {

@@ -214,11 +214,7 @@ func (s *Server) handleDirectiveSend(w http.ResponseWriter, r *http.Request) err
 			return perr
 		}
 		p.Form = form
-		status, ok := formFailedAs(p.Lang, err, &p.formState, directiveFields)
-		if !ok {
-			return err
-		}
-		return s.render(w, r, status, "directives", p)
+		return s.renderRefused(w, r, err, p.Lang, &p.formState, directiveFields, "directives", p)
 	}
 	return seeOther(w, r, directiveURL(d.ID)+"?done=1")
 }
@@ -386,24 +382,14 @@ func (s *Server) directiveFailed(w http.ResponseWriter, r *http.Request, schoolI
 	if target == nil {
 		return failed
 	}
-	status, ok := formFailedAs(p.Lang, failed, target, directiveFields)
-	if !ok {
-		return failed
-	}
-	return s.render(w, r, status, "directive", p)
+	return s.renderRefused(w, r, failed, p.Lang, target, directiveFields, "directive", p)
 }
 
 // handleDirectiveAcknowledge handles "POST /directives/{id}/acknowledge".
 func (s *Server) handleDirectiveAcknowledge(w http.ResponseWriter, r *http.Request) error {
-	if s.Directives == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Directives != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	school, _ := strconv.ParseInt(r.PostForm.Get("school_id"), 10, 64)
 	if err := s.Directives.AcknowledgeDirective(r.Context(), id, school); err != nil {

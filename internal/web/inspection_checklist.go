@@ -99,15 +99,9 @@ func (s *Server) handleInspectionChecklist(w http.ResponseWriter, r *http.Reques
 // handleInspectionChecklistSave handles "POST /orgs/{id}/inspection-checklist":
 // the rows in order, blank ones dropped.
 func (s *Server) handleInspectionChecklistSave(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := r.PostForm
 	codes, sections, titles := f["code"], f["section"], f["title"]

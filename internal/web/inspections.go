@@ -232,15 +232,9 @@ func (s *Server) handleInspections(w http.ResponseWriter, r *http.Request) error
 
 // handleInspectionCreate handles "POST /orgs/{id}/inspections".
 func (s *Server) handleInspectionCreate(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := r.PostForm
 	in := &campusguard.Inspection{RegionID: id, Title: f.Get("title"), Team: f.Get("team"), Announced: f.Get("announced") == "true",
@@ -260,11 +254,7 @@ func (s *Server) handleInspectionCreate(w http.ResponseWriter, r *http.Request) 
 		}
 		p.Form = inspectionForm{Title: f.Get("title"), Team: f.Get("team"), Members: f.Get("members"), From: f.Get("from"),
 			To: f.Get("to"), Announced: in.Announced}
-		status, ok := formFailedAs(p.Lang, err, &p.formState, inspectionFields)
-		if !ok {
-			return err
-		}
-		return s.render(w, r, status, "inspections", p)
+		return s.renderRefused(w, r, err, p.Lang, &p.formState, inspectionFields, "inspections", p)
 	}
 	return seeOther(w, r, orgURL(id)+"/inspections?done=1")
 }
@@ -285,15 +275,9 @@ func inspFormDate(f url.Values, name string, fe []campusguard.FieldError) (campu
 
 // handleVisitCreate handles "POST /inspections/{id}/visits".
 func (s *Server) handleVisitCreate(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	in, err := s.Inspections.FindInspection(r.Context(), id)
 	if err != nil {
@@ -318,11 +302,7 @@ func (s *Server) handleVisitCreate(w http.ResponseWriter, r *http.Request) error
 				target = &p.Inspections[i].formState
 			}
 		}
-		status, ok := formFailedAs(p.Lang, err, target, inspectionFields)
-		if !ok {
-			return err
-		}
-		return s.render(w, r, status, "inspections", p)
+		return s.renderRefused(w, r, err, p.Lang, target, inspectionFields, "inspections", p)
 	}
 	return seeOther(w, r, orgURL(in.RegionID)+"/inspections?done=1")
 }
@@ -461,24 +441,14 @@ func (s *Server) visitFailed(w http.ResponseWriter, r *http.Request, code string
 			target = &p.Results[i].formState
 		}
 	}
-	status, ok := formFailedAs(p.Lang, failed, target, inspectionFields)
-	if !ok {
-		return failed
-	}
-	return s.render(w, r, status, "visit", p)
+	return s.renderRefused(w, r, failed, p.Lang, target, inspectionFields, "visit", p)
 }
 
 // handleVisitResult handles "POST /visits/{id}/results/{code}".
 func (s *Server) handleVisitResult(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	code := r.PathValue("code")
 	err = s.Inspections.RecordResult(r.Context(), id, code, campusguard.CheckResult(r.PostForm.Get("result")), r.PostForm.Get("note"))
@@ -540,15 +510,9 @@ func (s *Server) handleFindingCreate(w http.ResponseWriter, r *http.Request) err
 
 // handleVisitClose handles "POST /visits/{id}/close".
 func (s *Server) handleVisitClose(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	if err := s.Inspections.CloseVisit(r.Context(), id, r.PostForm.Get("note")); err != nil {
 		return s.visitFailed(w, r, "", err, nil)
@@ -703,11 +667,7 @@ func (s *Server) rectFailed(w http.ResponseWriter, r *http.Request, failed error
 	if err != nil {
 		return err
 	}
-	status, ok := formFailedAs(p.Lang, failed, &p.Items[0].formState, inspectionFields)
-	if !ok {
-		return failed
-	}
-	return s.render(w, r, status, "rectifications", p)
+	return s.renderRefused(w, r, failed, p.Lang, &p.Items[0].formState, inspectionFields, "rectifications", p)
 }
 
 // handleRectAnswer handles "POST /rectifications/{id}/answer": the school's
@@ -750,15 +710,9 @@ func (s *Server) handleRectAnswer(w http.ResponseWriter, r *http.Request) error 
 
 // handleRectVerify handles "POST /rectifications/{id}/verify".
 func (s *Server) handleRectVerify(w http.ResponseWriter, r *http.Request) error {
-	if s.Inspections == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Inspections != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	err = s.Inspections.VerifyRectification(r.Context(), id, campusguard.Verdict(r.PostForm.Get("verdict")), r.PostForm.Get("comment"))
 	if err != nil {

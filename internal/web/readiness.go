@@ -278,11 +278,7 @@ func (s *Server) readinessFailed(w http.ResponseWriter, r *http.Request, code st
 			target = &it.formState
 		}
 	}
-	status, ok := formFailedAs(p.Lang, failed, target, readinessFields)
-	if !ok {
-		return failed
-	}
-	return s.render(w, r, status, "readiness", p)
+	return s.renderRefused(w, r, failed, p.Lang, target, readinessFields, "readiness", p)
 }
 
 // readMultipart parses a multipart form whose file part "file" may hold
@@ -364,15 +360,9 @@ func (s *Server) handleItemAnswer(w http.ResponseWriter, r *http.Request) error 
 // its page, or shows the refusal there.
 func (s *Server) schoolAction(w http.ResponseWriter, r *http.Request, code, done string,
 	fn func(ctx context.Context, rs campusguard.ReadinessService, id int64) error) error {
-	if s.Readiness == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Readiness != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	if err := fn(r.Context(), s.Readiness, id); err != nil {
 		return s.readinessFailed(w, r, code, err)
@@ -563,15 +553,9 @@ func parseGrades(s string) ([]int, error) {
 
 // handlePhaseCreate handles "POST /orgs/{id}/phases".
 func (s *Server) handlePhaseCreate(w http.ResponseWriter, r *http.Request) error {
-	if s.Readiness == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Readiness != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := phaseForm{Name: r.PostForm.Get("name"), Type: r.PostForm.Get("school_type"), Grades: r.PostForm.Get("grades"), Start: r.PostForm.Get("start")}
 	ph := &campusguard.Phase{RegionID: id, Name: f.Name, SchoolType: campusguard.SchoolType(f.Type)}
@@ -754,15 +738,9 @@ func (s *Server) suspensionFailed(w http.ResponseWriter, r *http.Request, failed
 
 // handleSuspend handles "POST /orgs/{id}/suspensions".
 func (s *Server) handleSuspend(w http.ResponseWriter, r *http.Request) error {
-	if s.Readiness == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Readiness != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	x := &campusguard.Suspension{OrgID: id, Reason: r.PostForm.Get("reason")}
 	x.Start, err = formDate(r, "start")
@@ -781,15 +759,9 @@ func (s *Server) handleSuspend(w http.ResponseWriter, r *http.Request) error {
 // suspensionAction runs a resumption or extension and goes back to the
 // page it came from (the form's "back" org id).
 func (s *Server) suspensionAction(w http.ResponseWriter, r *http.Request, fn func(ctx context.Context, id int64) error) error {
-	if s.Readiness == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Readiness != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	back, _ := strconv.ParseInt(r.PostForm.Get("back"), 10, 64)
 	if err := fn(r.Context(), id); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"campusguard"
 	"campusguard/internal/authn"
+	"campusguard/internal/i18n"
 )
 
 // Route is one URL the pages serve: a method ("" for any), a ServeMux path
@@ -272,4 +273,34 @@ func seeOther(w http.ResponseWriter, r *http.Request, url string) error {
 	}
 	http.Redirect(w, r, url, http.StatusSeeOther)
 	return nil
+}
+
+// formPost begins a plain form post on the object the path's id names:
+// has tells whether the feature's service is configured (404 when not),
+// then the id must be valid (errBadID) and the form parse (errBadForm).
+func formPost(r *http.Request, has bool) (int64, error) {
+	if !has {
+		return 0, errNotFound
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, err
+	}
+	if err := r.ParseForm(); err != nil {
+		return 0, errBadForm
+	}
+	return id, nil
+}
+
+// renderRefused shows page p again after a refused form post: the
+// refusal's field errors on the form f (fields renames the store's field
+// names to the form's), with the status formFailedAs gives. A refusal no
+// field of the form can show is returned as it is, for the error page.
+func (s *Server) renderRefused(w http.ResponseWriter, r *http.Request, err error, l i18n.Lang, f *formState,
+	fields map[string]string, page string, p pageData) error {
+	status, ok := formFailedAs(l, err, f, fields)
+	if !ok {
+		return err
+	}
+	return s.render(w, r, status, page, p)
 }

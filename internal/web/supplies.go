@@ -218,15 +218,9 @@ var supplyFields = map[string]string{"item_id": "supply_item", "quantity": "supp
 // a receipt or (at a warehouse) a transfer. A refused one shows the page
 // again with the errors and what was typed, and changes nothing.
 func (s *Server) handleSupplyBook(w http.ResponseWriter, r *http.Request) error {
-	if s.Supplies == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Supplies != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := supplyForm{Kind: r.PostForm.Get("kind"), Quantity: strings.TrimSpace(r.PostForm.Get("quantity")),
 		Party: strings.TrimSpace(r.PostForm.Get("party")), Batch: strings.TrimSpace(r.PostForm.Get("batch")),
@@ -267,26 +261,16 @@ func (s *Server) supplyFormFailed(w http.ResponseWriter, r *http.Request, f supp
 	if perr != nil {
 		return perr
 	}
-	status, ok := formFailedAs(p.Lang, err, &p.Form.State, supplyFields)
-	if !ok {
-		return err
-	}
-	return s.render(w, r, status, "supplies", p)
+	return s.renderRefused(w, r, err, p.Lang, &p.Form.State, supplyFields, "supplies", p)
 }
 
 // handleSupplyStockTake handles "POST /orgs/{id}/supplies/stocktake": the
 // counted quantity of every item, typed down the list; the differences
 // are booked as adjustments with the reason, all or none.
 func (s *Server) handleSupplyStockTake(w http.ResponseWriter, r *http.Request) error {
-	if s.Supplies == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Supplies != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := supplyForm{Kind: string(campusguard.InputStockTake), Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
 	var ins []campusguard.MovementInput
@@ -315,15 +299,9 @@ func (s *Server) handleSupplyStockTake(w http.ResponseWriter, r *http.Request) e
 // handleSupplyReverse handles "POST /supply-movements/{id}/reverse": the
 // counter-movement of a ledger line; back to the holder's page.
 func (s *Server) handleSupplyReverse(w http.ResponseWriter, r *http.Request) error {
-	if s.Supplies == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Supplies != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	ms, err := s.Supplies.ReverseMovement(r.Context(), id, strings.TrimSpace(r.PostForm.Get("reason")))
 	if err != nil {
@@ -446,15 +424,9 @@ func (s *Server) supplyPicturePage(r *http.Request) (*supplyPicturePage, error) 
 // bureau confirms the reviewed distribution (the lines it kept ticked) in
 // one action, all lines or none.
 func (s *Server) handleSupplyTransfers(w http.ResponseWriter, r *http.Request) error {
-	if s.Supplies == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Supplies != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	var lines []campusguard.TransferLine
 	for _, v := range r.PostForm["line"] {
@@ -480,9 +452,5 @@ func (s *Server) handleSupplyTransfers(w http.ResponseWriter, r *http.Request) e
 	if perr != nil {
 		return perr
 	}
-	status, ok := formFailedAs(p.Lang, err, &p.formState, supplyFields)
-	if !ok {
-		return err
-	}
-	return s.render(w, r, status, "supply_picture", p)
+	return s.renderRefused(w, r, err, p.Lang, &p.formState, supplyFields, "supply_picture", p)
 }
