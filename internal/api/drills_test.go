@@ -98,7 +98,7 @@ func TestDrillAPI(t *testing.T) {
 		}
 		want("overview by a principal", head.get("/api/v1/orgs/"+itoa(tr.County.ID)+"/drill-overview"), http.StatusNotFound, "")
 		var list struct{ Items []campusguard.Drill }
-		bureau.get("/api/v1/orgs/" + school + "/drills").JSON(t, &list)
+		bureau.get("/api/v1/orgs/"+school+"/drills").JSON(t, &list)
 		if len(list.Items) != 1 {
 			t.Errorf("drills = %+v", list.Items)
 		}
