@@ -101,6 +101,9 @@ type Case struct {
 	Overdue   bool      `json:"overdue"` // set on read from the clock
 	Note      string    `json:"note"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// DrillID is the drill a synthetic case was injected by (issue 14):
+	// such a case is kept out of every real figure and shown as a drill.
+	DrillID *int64 `json:"drill_id"`
 }
 
 // IsOverdue reports whether the case is still unreported after its due time.
@@ -278,8 +281,11 @@ type CaseFilter struct {
 	State    *CaseState
 	Open     bool // not closed
 	Overdue  bool // unreported past the due time
-	Offset   int
-	Limit    int
+	// WithDrills lists drill cases too (issue 14): only lists that mark
+	// them set it; every count and figure leaves them out.
+	WithDrills bool
+	Offset     int
+	Limit      int
 }
 
 // ContactReason says why someone is a close contact.

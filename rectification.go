@@ -41,6 +41,7 @@ type RectSource string
 const (
 	SourceFinding   RectSource = "finding"   // a finding of an inspection visit, when the visit closed
 	SourceReadiness RectSource = "readiness" // a readiness item the region returned to the school
+	SourceDrill     RectSource = "drill"     // a problem found in a drill (issue 14)
 )
 
 // Rectification is an item opened from a finding or a returned readiness

@@ -15,7 +15,7 @@ import (
 
 const caseColumns = `k.id, k.region_id, k.person_id, p.name, k.school_id, k.class_id, k.state, k.source, k.check_id,
 	k.onset_day, k.symptoms, k.temperature, k.detected_at, k.report_due, k.reported_at, k.isolated_at, k.isolation,
-	k.outcome, k.certificate, k.cleared_by, k.closed_at, k.escalated, k.note, k.updated_at, COALESCE(c.path, s.path)`
+	k.outcome, k.certificate, k.cleared_by, k.closed_at, k.escalated, k.note, k.updated_at, k.drill_id, COALESCE(c.path, s.path)`
 
 const caseFrom = ` FROM cases k JOIN people p ON p.id = k.person_id JOIN orgs s ON s.id = k.school_id
 	LEFT JOIN orgs c ON c.id = k.class_id`
@@ -23,17 +23,17 @@ const caseFrom = ` FROM cases k JOIN people p ON p.id = k.person_id JOIN orgs s 
 // scanCase reads a case and the path of its person's class (or school).
 func scanCase(sc interface{ Scan(...any) error }, now time.Time, extra ...any) (*campusguard.Case, string, error) {
 	var k campusguard.Case
-	var class, check sql.NullInt64
+	var class, check, drill sql.NullInt64
 	var temp sql.NullFloat64
 	var reported, isolated, closed sql.NullTime
 	var symptoms, path string
 	dst := []any{&k.ID, &k.RegionID, &k.PersonID, &k.PersonName, &k.SchoolID, &class, &k.State, &k.Source, &check,
 		&k.OnsetDay, &symptoms, &temp, &k.DetectedAt, &k.ReportDue, &reported, &isolated, &k.Isolation, &k.Outcome,
-		&k.Certificate, &k.ClearedBy, &closed, &k.Escalated, &k.Note, &k.UpdatedAt, &path}
+		&k.Certificate, &k.ClearedBy, &closed, &k.Escalated, &k.Note, &k.UpdatedAt, &drill, &path}
 	if err := sc.Scan(append(dst, extra...)...); err != nil {
 		return nil, "", err
 	}
-	k.ClassID, k.CheckID = idPtr(class), idPtr(check)
+	k.ClassID, k.CheckID, k.DrillID = idPtr(class), idPtr(check), idPtr(drill)
 	if temp.Valid {
 		k.Temperature = &temp.Float64
 	}
@@ -138,7 +138,8 @@ func (s *Store) casesFromChecks(ctx context.Context, tx *Tx, added []*campusguar
 	open := map[int64]*campusguard.Case{}
 	err := chunks(ids, func(part []int64) error {
 		in, args := inList(1, part)
-		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state <> 'closed' AND k.person_id IN (`+in+`)`, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state <> 'closed' AND k.drill_id IS NULL
+			AND k.person_id IN (`+in+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("open cases: %w", err)
 		}
@@ -203,13 +204,15 @@ func nullFloat(p *float64) any {
 }
 
 // insertCase stores a new case, its opening step, the event for webhooks
-// and the notifications of the people responsible.
+// and the notifications of the people responsible. A drill's case (issue
+// 14) carries its drill, queues no webhook event and tells the inbox it is
+// a drill.
 func (s *Store) insertCase(ctx context.Context, tx *Tx, k *campusguard.Case, path, by string) error {
 	err := tx.QueryRowContext(ctx, `INSERT INTO cases (region_id, person_id, school_id, class_id, state, source, check_id,
-		onset_day, symptoms, temperature, detected_at, report_due, note, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		onset_day, symptoms, temperature, detected_at, report_due, note, updated_at, drill_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 		k.RegionID, k.PersonID, k.SchoolID, nullID(k.ClassID), k.State, k.Source, nullID(k.CheckID), k.OnsetDay,
-		joinSymptoms(k.Symptoms), nullFloat(k.Temperature), k.DetectedAt, k.ReportDue, k.Note, k.UpdatedAt).Scan(&k.ID)
+		joinSymptoms(k.Symptoms), nullFloat(k.Temperature), k.DetectedAt, k.ReportDue, k.Note, k.UpdatedAt, nullID(k.DrillID)).Scan(&k.ID)
 	if err != nil {
 		if campusguard.ErrorCode(mapError(err)) == campusguard.Conflict {
 			return caseOpenConflict()
@@ -219,6 +222,10 @@ func (s *Store) insertCase(ctx context.Context, tx *Tx, k *campusguard.Case, pat
 	step := campusguard.CaseStep{CaseID: k.ID, To: campusguard.CaseDetected, At: k.DetectedAt, By: by, Note: k.Note}
 	if err := insertStep(ctx, tx, k.RegionID, &step); err != nil {
 		return err
+	}
+	if k.DrillID != nil {
+		return notify(ctx, tx, k.RegionID, path, caseRoles, "case_opened", "drill.notify_case_opened",
+			[]string{k.PersonName}, "/cases/"+strconv.FormatInt(k.ID, 10))
 	}
 	if err := emit(ctx, tx, k.RegionID, path, campusguard.EventCaseOpened, casePayload(k)); err != nil {
 		return err
@@ -373,7 +380,8 @@ func (s *Store) OpenCase(ctx context.Context, n campusguard.NewCase) (*campusgua
 			return forbidden()
 		}
 		var open int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE person_id = $1 AND state <> 'closed'`, p.ID).Scan(&open); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE person_id = $1 AND state <> 'closed'
+			AND drill_id IS NULL`, p.ID).Scan(&open); err != nil {
 			return err
 		}
 		if open > 0 {
@@ -498,6 +506,9 @@ func (s *Store) FindCases(ctx context.Context, f campusguard.CaseFilter) ([]*cam
 		sq.and("(k.school_id IN (SELECT id FROM orgs WHERE kind = 'school' AND " + r + ")" +
 			" OR k.class_id IN (SELECT id FROM orgs WHERE kind = 'class' AND " + pathRanges("path", []string{o.Path}, sq.arg) + "))")
 	}
+	if !f.WithDrills { // drill cases only in the lists that mark them (issue 14)
+		sq.and("k.drill_id IS NULL")
+	}
 	if f.PersonID != nil {
 		sq.and("k.person_id = " + sq.arg(*f.PersonID))
 	}
@@ -582,12 +593,16 @@ func (s *Store) MoveCase(ctx context.Context, id int64, t campusguard.Transition
 			return err
 		}
 		k.Overdue = k.IsOverdue(tx.now)
-		payload := casePayload(k)
-		payload["from"], payload["to"], payload["by"], payload["note"] = from, k.State, step.By, step.Note
-		if err := emit(ctx, tx, k.RegionID, path, campusguard.EventCaseChanged, payload); err != nil {
-			return err
+		subject := "drill.notify_case_changed" // a drill's case queues no webhook event (issue 14)
+		if k.DrillID == nil {
+			subject = "notify.case_changed"
+			payload := casePayload(k)
+			payload["from"], payload["to"], payload["by"], payload["note"] = from, k.State, step.By, step.Note
+			if err := emit(ctx, tx, k.RegionID, path, campusguard.EventCaseChanged, payload); err != nil {
+				return err
+			}
 		}
-		if err := notify(ctx, tx, k.RegionID, path, caseRoles, "case_changed", "notify.case_changed",
+		if err := notify(ctx, tx, k.RegionID, path, caseRoles, "case_changed", subject,
 			[]string{k.PersonName, "case.state." + string(k.State)}, "/cases/"+strconv.FormatInt(k.ID, 10)); err != nil {
 			return err
 		}
@@ -615,7 +630,7 @@ func (s *Store) EscalateOverdue(ctx context.Context) (int, error) {
 	n := 0
 	err := s.inTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state = 'detected' AND k.escalated = $1
-			AND k.report_due < $2 ORDER BY k.id`, false, tx.now)
+			AND k.report_due < $2 AND k.drill_id IS NULL ORDER BY k.id`, false, tx.now)
 		if err != nil {
 			return err
 		}
@@ -670,7 +685,7 @@ func (s *Store) HeldAtGate(ctx context.Context, schoolID int64) (map[int64]campu
 		return nil, notFound("org")
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT person_id, state FROM cases WHERE school_id = $1
-		AND state NOT IN ('cleared', 'closed')`, schoolID)
+		AND state NOT IN ('cleared', 'closed') AND drill_id IS NULL`, schoolID)
 	if err != nil {
 		return nil, fmt.Errorf("held at gate: %w", err)
 	}

@@ -259,7 +259,7 @@ func (s *Store) RebuildRollups(ctx context.Context, regionID int64, day campusgu
 			open_followups = 0 WHERE region_id = $1 AND day = $2`, regionID, day); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM checks WHERE region_id = $1 AND day = $2`, regionID, day)
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM checks WHERE region_id = $1 AND day = $2 AND drill_id IS NULL`, regionID, day)
 		if err != nil {
 			return err
 		}

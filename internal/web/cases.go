@@ -117,6 +117,7 @@ type caseRow struct {
 	Detected  string
 	Overdue   bool
 	Open      bool
+	Drill     bool // a drill's synthetic case (issue 14), shown with its mark
 }
 
 // caseRows lays out cases for a list.
@@ -124,7 +125,7 @@ func (s *Server) caseRows(ctx context.Context, b *basePage, cases []*campusguard
 	names := s.orgNames()
 	var out []caseRow
 	for _, k := range cases {
-		row := caseRow{URL: caseURL(k.ID), Name: k.PersonName, State: k.State, StateText: b.T(caseStateKey(k.State)),
+		row := caseRow{Drill: k.DrillID != nil, URL: caseURL(k.ID), Name: k.PersonName, State: k.State, StateText: b.T(caseStateKey(k.State)),
 			Onset: k.OnsetDay.String(), Detected: b.Time(k.DetectedAt), Overdue: k.Overdue, Open: k.IsOpen()}
 		var err error
 		if row.School, err = names.name(ctx, &k.SchoolID); err != nil {
@@ -174,7 +175,8 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	pg := &casesPage{basePage: s.base(r, "case.list.title"), Org: o, Action: orgURL(o.ID) + "/cases"}
 	pg.underOrg("case.list.title", o, anc)
-	f := campusguard.CaseFilter{OrgID: &o.ID, Offset: queryOffset(r), Limit: casesPerPage}
+	// The list shows a drill's cases too, marked as drills (issue 14).
+	f := campusguard.CaseFilter{OrgID: &o.ID, Offset: queryOffset(r), Limit: casesPerPage, WithDrills: true}
 	if st := campusguard.CaseState(q.Get("state")); slices.Contains(campusguard.CaseStates, st) {
 		pg.State = string(st)
 		f.State = &st
@@ -253,6 +255,7 @@ type casePage struct {
 	basePage
 	formState
 	Case       *campusguard.Case
+	DrillURL   string // the drill of a synthetic case (issue 14)
 	Person     personLink
 	School     string
 	Class      string
@@ -353,6 +356,9 @@ func (s *Server) casePage(r *http.Request, id int64) (*casePage, error) {
 		return nil, err
 	}
 	pg := &casePage{basePage: s.base(r, "case.title"), Case: k}
+	if k.DrillID != nil {
+		pg.DrillURL = drillURL(*k.DrillID)
+	}
 	l, a := pg.Lang, pg.actor
 	pg.Title = pg.T("case.title") + " · " + k.PersonName
 	path, err := s.casePath(ctx, k)

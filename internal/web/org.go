@@ -47,6 +47,7 @@ type orgPage struct {
 	// VisitsURL: an inspector's visits of the day.
 	InspectionsURL, RectificationsURL, VisitsURL string
 	DirectivesURL                                string // a region's directives, or a school's to answer (issue 12)
+	DrillsURL                                    string // a region's drills overview, or a school's drills (issue 14)
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
@@ -235,6 +236,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	s.reopeningLinks(p, o)
 	s.inspectionLinks(p, o)
 	s.directiveLinks(p, o)
+	s.drillLinks(p, o)
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)
