@@ -49,6 +49,7 @@ type orgPage struct {
 	DirectivesURL                                string // a region's directives, or a school's to answer (issue 12)
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
+	TrainingURL string // training coverage (issue 14), to those who read it
 	// DashboardURL opens a region's or school's dashboard (总览).
 	DashboardURL string
 
@@ -228,6 +229,9 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.Supplies != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadSupplies, o.Path) {
 		p.SuppliesURL = suppliesURL(id)
+	}
+	if s.Training != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadTraining, o.Path) {
+		p.TrainingURL = trainingURL(id)
 	}
 	if s.Policy != nil && o.Kind == campusguard.KindSchool && p.actor.Can(campusguard.WriteOrg, o.Path) {
 		p.DeadlinesURL = orgURL(id) + "/deadlines"
