@@ -58,6 +58,8 @@ type Config struct {
 	Inspections campusguard.InspectionService
 	// Directives serves the region's directives to schools (issue 12).
 	Directives campusguard.DirectiveService
+	// Training serves training sessions and coverage (issue 14).
+	Training campusguard.TrainingService
 }
 
 // Server serves /api/v1.
@@ -211,7 +213,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/orgs/{id}/supply-import", false, s.handleSupplyImport},
 		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
 		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
-	}, append(append(append(s.readinessRoutes(), s.inspectionRoutes()...), s.directiveRoutes()...), s.accountabilityRoutes()...)...)
+	}, append(append(append(s.readinessRoutes(), s.inspectionRoutes()...), s.directiveRoutes()...), append(s.accountabilityRoutes(), s.trainingRoutes()...)...)...)
 }
 
 // Route is one URL of the API, for checks that walk every route of the
