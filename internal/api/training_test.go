@@ -51,7 +51,7 @@ func TestTrainingAPI(t *testing.T) {
 		}
 		count := func() int {
 			var list struct{ Items []campusguard.TrainingSession }
-			officer.get("/api/v1/orgs/" + sch + "/training-sessions?term=" + term).JSON(t, &list)
+			officer.get("/api/v1/orgs/"+sch+"/training-sessions?term="+term).JSON(t, &list)
 			return len(list.Items)
 		}
 		good := func() map[string]any {
@@ -88,7 +88,7 @@ func TestTrainingAPI(t *testing.T) {
 			t.Fatalf("record = %+v", x)
 		}
 		var cov struct{ School *campusguard.TrainingCoverage }
-		officer.get("/api/v1/orgs/" + sch + "/training-coverage?term=" + term).JSON(t, &cov)
+		officer.get("/api/v1/orgs/"+sch+"/training-coverage?term="+term).JSON(t, &cov)
 		if cov.School == nil || cov.School.Topics[0].Trained != 1 || len(cov.School.NeverTrained) != 1 || cov.School.NeverTrained[0].ID != staff[1].ID {
 			t.Fatalf("coverage = %+v", cov.School)
 		}
@@ -96,13 +96,15 @@ func TestTrainingAPI(t *testing.T) {
 		want("attendance with another school's", officer.send("PUT", one+"/attendance", map[string]any{"attendee_ids": []int64{other.ID}}),
 			http.StatusUnprocessableEntity, "attendee_ids")
 		want("attendance", officer.send("PUT", one+"/attendance", map[string]any{"attendee_ids": []int64{staff[0].ID, staff[1].ID}}), http.StatusOK, "")
-		var region struct{ Region *campusguard.RegionTrainingCoverage }
-		bureau.get("/api/v1/orgs/" + county + "/training-coverage?term=" + term).JSON(t, &region)
+		var region struct {
+			Region *campusguard.RegionTrainingCoverage
+		}
+		bureau.get("/api/v1/orgs/"+county+"/training-coverage?term="+term).JSON(t, &region)
 		if region.Region == nil || len(region.Region.Schools) != 2 || region.Region.Schools[0].Trained[0] != 2 || region.Region.Staff != 3 {
 			t.Fatalf("region coverage = %+v", region.Region)
 		}
 		var roster campusguard.TrainingRoster
-		officer.get("/api/v1/orgs/" + sch + "/training-roster?kind=staff_training").JSON(t, &roster)
+		officer.get("/api/v1/orgs/"+sch+"/training-roster?kind=staff_training").JSON(t, &roster)
 		if len(roster.People) != 2 || len(roster.Kinds) != 3 {
 			t.Errorf("roster = %+v", roster)
 		}
@@ -112,7 +114,7 @@ func TestTrainingAPI(t *testing.T) {
 			"topics": []map[string]string{{"code": "a", "name": "甲"}, {"code": "a", "name": "乙"}}}), http.StatusUnprocessableEntity, "2:topics")
 		want("topics", bureau.send("PUT", "/api/v1/orgs/"+county+"/training-topics", topics), http.StatusOK, "")
 		var got struct{ Topics []campusguard.TrainingTopic }
-		officer.get("/api/v1/orgs/" + county + "/training-topics?term=" + term).JSON(t, &got)
+		officer.get("/api/v1/orgs/"+county+"/training-topics?term="+term).JSON(t, &got)
 		if len(got.Topics) != 1 || got.Topics[0].Code != "canteen" {
 			t.Errorf("topics = %+v", got.Topics)
 		}
