@@ -50,6 +50,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		if err == nil {
 			err = app.DemoDirectives(ctx, store, cfg) // issue 12: a directive most schools have answered
 		}
+		if err == nil {
+			err = app.DemoTraining(ctx, store, cfg) // issue 14: a round of staff training, attendance incomplete
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)
