@@ -156,7 +156,7 @@ var routeTable = []route{
 
 	{Route: Route{"GET", "/orgs/{id}/training", false}, h: (*Server).handleTraining},
 	{Route: Route{"GET", "/orgs/{id}/training/new", false}, h: (*Server).handleTrainingNew},
-	{Route: Route{"POST", "/orgs/{id}/training", false}, h: (*Server).handleTrainingCreate},
+	{Route: Route{"POST", "/orgs/{id}/training", false}, h: (*Server).handleTrainingCreate, ownCSRF: true},
 	{Route: Route{"POST", "/orgs/{id}/training/topics", false}, h: (*Server).handleTrainingTopics},
 	{Route: Route{"GET", "/training-sessions/{id}", false}, h: (*Server).handleTrainingSession},
 	{Route: Route{"POST", "/training-sessions/{id}/attendance", false}, h: (*Server).handleTrainingAttendance},

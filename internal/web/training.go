@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"campusguard"
+	"campusguard/internal/authn"
 	"campusguard/internal/i18n"
 )
 
@@ -349,6 +351,8 @@ type trainingNewPage struct {
 	Form       trainingForm
 	Action     string
 	Back       string
+	CanUpload  bool // an evidence file may go with the session
+	MaxMB      int
 }
 
 // handleTrainingNew handles "GET /orgs/{id}/training/new?kind=&class_id=".
@@ -414,6 +418,10 @@ func (s *Server) trainingNew(w http.ResponseWriter, r *http.Request, status int,
 	if !canReadSchool(ctx, s, id) {
 		p.Back = ""
 	}
+	// Evidence files go to the school's store, which its recorders (not a
+	// class teacher) may write.
+	p.CanUpload = s.Files != nil && slices.Contains(roster.Kinds, campusguard.StaffTraining)
+	p.MaxMB = campusguard.MaxFileSize >> 20
 	return s.render(w, r, status, "training_new", p)
 }
 
@@ -427,7 +435,7 @@ func canReadSchool(ctx context.Context, s *Server, id int64) bool {
 // trainingFields names the store's fields as the form labels them.
 var trainingFields = map[string]string{"topic": "training_topic", "title": "training_title", "day": "training_day",
 	"trainer": "training_trainer", "class_id": "training_class", "attendee_ids": "training_attendees", "notes": "training_notes",
-	"kind": "training_kind", "file_id": "training_file"}
+	"kind": "training_kind", "file_id": "training_file", "file": "training_file"}
 
 // handleTrainingCreate handles "POST /orgs/{id}/training": a session and
 // the people ticked. A refused one shows the form again, ticks kept, and
@@ -440,8 +448,23 @@ func (s *Server) handleTrainingCreate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
+	// The phone form is multipart (a photo may go with it); a plain form
+	// post without one is read as well.
+	var up *campusguard.Upload
+	var uerr error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		up, uerr = readMultipart(w, r, id)
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		if err := r.ParseForm(); err != nil {
+			return errBadForm
+		}
+		if !authn.CheckCSRF(r) {
+			return errCSRF
+		}
+	}
+	if uerr == errCSRF || uerr == errBadForm {
+		return uerr
 	}
 	pf := r.PostForm
 	f := trainingForm{Topic: pf.Get("topic"), Title: strings.TrimSpace(pf.Get("title")), Day: strings.TrimSpace(pf.Get("day")),
@@ -466,10 +489,20 @@ func (s *Server) handleTrainingCreate(w http.ResponseWriter, r *http.Request) er
 			bad = append(bad, campusguard.FieldError{Field: "day", Msg: "error.type_date"})
 		}
 	}
-	var cerr error
-	if len(bad) > 0 {
+	cerr := uerr
+	if cerr == nil && len(bad) > 0 {
 		cerr = campusguard.InvalidFields(bad)
-	} else if cerr = s.Training.CreateTrainingSession(r.Context(), x); cerr == nil {
+	}
+	if cerr == nil && up != nil && s.Files != nil {
+		var fl *campusguard.File
+		if fl, cerr = s.Files.PutFile(r.Context(), *up); cerr == nil {
+			x.FileID = &fl.ID
+		}
+	}
+	if cerr == nil {
+		cerr = s.Training.CreateTrainingSession(r.Context(), x)
+	}
+	if cerr == nil {
 		return seeOther(w, r, trainingSessionURL(x.ID)+"?done=recorded")
 	}
 	status, ok := formFailedAs(s.lang(r), cerr, &f.State, trainingFields)

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"campusguard"
+	"campusguard/internal/authn"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/sqlstore/sqlstoretest"
 	"campusguard/internal/web"
@@ -36,7 +39,7 @@ func TestTrainingPages(t *testing.T) {
 				if err := s.CreatePerson(ctx, nurse); err != nil {
 					t.Fatal(err)
 				}
-				srv := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Inbox: s, Training: s,
+				srv := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Inbox: s, Training: s, Files: s,
 					Logger: discardLogger(), Now: func() time.Time { return now }}).URL
 				principal := signIn(t, s, grant(campusguard.SchoolAdmin, f.school))
 				teacher := signIn(t, s, grant(campusguard.ClassTeacher, f.class1))
@@ -110,6 +113,19 @@ func TestTrainingPages(t *testing.T) {
 				if got := p.texts(t, testid("training-topic-share"))[0]; got != "100%" || len(p.all(t, testid("training-never-none"))) != 1 {
 					t.Errorf("after the correction: share %q, never-trained list %d", got, len(p.all(t, testid("training-never-person"))))
 				}
+				// A second session, with the sign-in sheet's photo as evidence.
+				pf := url.Values{"kind": {"staff_training"}, "topic": {"isolation"}, "day": {today.String()},
+					"trainer": {"李校医"}, "person": {itoa(nurse.ID)}}
+				r = principal.postForm(t, tp, pf, "签到表.png", []byte("\x89PNG\r\n\x1a\n0000"))
+				if r.status != http.StatusSeeOther {
+					t.Fatalf("a session with a photo = %d %s", r.status, r.body[:min(300, len(r.body))])
+				}
+				p = principal.get(t, srv+r.header.Get("Location"))
+				if link := p.all(t, testid("training-session-file")); len(link) != 1 {
+					t.Errorf("the session with a photo links %d files", len(link))
+				} else if f := principal.get(t, srv+attr(link[0], "href")); f.status != http.StatusOK {
+					t.Errorf("the evidence file = %d", f.status)
+				}
 				// The class teacher: health education for the class.
 				p = teacher.get(t, tp+"/new?kind=health_education")
 				if p.status != http.StatusOK || len(p.all(t, testid("training-person"))) != 2 || len(p.all(t, testid("training-back"))) != 0 {
@@ -135,7 +151,7 @@ func TestTrainingPages(t *testing.T) {
 				if p.status != http.StatusOK || p.text(t, testid("page-title")) != "Training coverage" {
 					t.Fatalf("the region's page = %d", p.status)
 				}
-				if got := p.texts(t, testid("training-school-cell")); len(got) != 5 || got[0] != "2/2 · 100%" || got[1] != "0/2 · 0%" {
+				if got := p.texts(t, testid("training-school-cell")); len(got) != 5 || got[0] != "2/2 · 100%" || got[1] != "0/2 · 0%" || got[2] != "1/2 · 50%" {
 					t.Errorf("the school's cells = %q", got)
 				}
 				term := campusguard.TermOf(today).String()
@@ -164,4 +180,33 @@ func TestTrainingPages(t *testing.T) {
 			})
 		})
 	}
+}
+
+// postForm sends form as multipart, with a file part "file" named name
+// when content is given, and b's CSRF token.
+func (b *browser) postForm(tb testing.TB, u string, form url.Values, name string, content []byte) *page {
+	tb.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", b.csrf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	if content != nil {
+		fw, err := mw.CreateFormFile("file", name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fw.Write(content)
+	}
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, u, &buf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Cookie", authn.CookieName+"="+b.token)
+	return do(tb, req)
 }
