@@ -227,13 +227,20 @@ type regionTrainingPage struct {
 	Rows      []regionTrainingRow
 	Totals    []string
 	Staff     int
-	TopicsURL string // "" unless the actor sets the topics
-	TopicText string // the list as the form shows it: "code 名称" a line
+	TopicsURL string      // "" unless the actor sets the topics
+	TopicRows []topicEdit // the list as the form shows it, and empty rows to add
 	Form      formState
 	Notice    string
 }
 
-func (s *Server) regionTraining(w http.ResponseWriter, r *http.Request, o *campusguard.Org, term campusguard.Term, f formState, text *string) error {
+// topicEdit is a row of the topics form.
+type topicEdit struct{ Code, Name string }
+
+// topicFormRows are the empty rows the topics form offers for new topics.
+const topicFormRows = 3
+
+func (s *Server) regionTraining(w http.ResponseWriter, r *http.Request, o *campusguard.Org, term campusguard.Term, f formState,
+	typed []campusguard.TrainingTopic) error {
 	ctx := r.Context()
 	rc, err := s.Training.RegionTrainingCoverage(ctx, o.ID, term)
 	if err != nil {
@@ -242,10 +249,8 @@ func (s *Server) regionTraining(w http.ResponseWriter, r *http.Request, o *campu
 	p := &regionTrainingPage{basePage: s.base(r, "page.training_region.title"), Org: o, TermID: term.String(), Staff: rc.Staff, Form: f}
 	p.Term = s.termNav(p.Lang, trainingURL(o.ID), term)
 	p.Crumbs = []crumb{{Name: o.Name, URL: orgURL(o.ID)}, {Name: p.Title}}
-	var lines []string
 	for _, t := range rc.Topics {
 		p.Topics = append(p.Topics, topicName(p.Lang, t))
-		lines = append(lines, t.Code+" "+t.Name)
 	}
 	for i := range rc.Topics {
 		p.Totals = append(p.Totals, campusguard.Percent(rc.Trained[i], rc.Staff))
@@ -260,9 +265,15 @@ func (s *Server) regionTraining(w http.ResponseWriter, r *http.Request, o *campu
 	}
 	if a := campusguard.ActorFrom(ctx); o.ParentID == nil && a.Can(campusguard.SetTrainingTopics, o.Path) {
 		p.TopicsURL = trainingURL(o.ID) + "/topics"
-		p.TopicText = strings.Join(lines, "\n")
-		if text != nil {
-			p.TopicText = *text
+		rows := rc.Topics
+		if typed != nil {
+			rows = typed
+		}
+		for _, t := range rows {
+			p.TopicRows = append(p.TopicRows, topicEdit{Code: t.Code, Name: t.Name})
+		}
+		for range topicFormRows {
+			p.TopicRows = append(p.TopicRows, topicEdit{})
 		}
 	}
 	status := http.StatusOK
@@ -276,7 +287,9 @@ func (s *Server) regionTraining(w http.ResponseWriter, r *http.Request, o *campu
 }
 
 // handleTrainingTopics handles "POST /orgs/{id}/training/topics": the
-// bureau sets a term's required topics, one "code name" a line.
+// bureau sets a term's required topics, a name a row; a row keeps its
+// topic's code, a new row gets the next free "tN", an emptied row drops
+// its topic.
 func (s *Server) handleTrainingTopics(w http.ResponseWriter, r *http.Request) error {
 	if s.Training == nil {
 		return errNotFound
@@ -292,14 +305,28 @@ func (s *Server) handleTrainingTopics(w http.ResponseWriter, r *http.Request) er
 	if !ok {
 		return errBadForm
 	}
-	text := r.PostForm.Get("topics")
+	codes, names := r.PostForm["code"], r.PostForm["name"]
+	if len(codes) != len(names) {
+		return errBadForm
+	}
+	used := map[string]bool{}
+	for _, c := range codes {
+		used[c] = true
+	}
 	var topics []campusguard.TrainingTopic
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
+	next := 1
+	for i, name := range names {
+		if strings.TrimSpace(name) == "" {
 			continue
 		}
-		code, name, _ := strings.Cut(line, " ")
+		code := codes[i]
+		if code == "" {
+			for used["t"+strconv.Itoa(next)] {
+				next++
+			}
+			code = "t" + strconv.Itoa(next)
+			used[code] = true
+		}
 		topics = append(topics, campusguard.TrainingTopic{Code: code, Name: name})
 	}
 	err = s.Training.SetTrainingTopics(r.Context(), id, term, topics)
@@ -314,7 +341,7 @@ func (s *Server) handleTrainingTopics(w http.ResponseWriter, r *http.Request) er
 	if _, ok := formFailedAs(s.lang(r), err, &f, map[string]string{"topics": "training_topics"}); !ok {
 		return err
 	}
-	return s.regionTraining(w, r, o, term, f, &text)
+	return s.regionTraining(w, r, o, term, f, topics)
 }
 
 // personBox is one checkbox of the attendance list.

@@ -155,20 +155,25 @@ func TestTrainingPages(t *testing.T) {
 					t.Errorf("the school's cells = %q", got)
 				}
 				term := campusguard.TermOf(today).String()
-				if r := bureau.post(t, rp+"/topics", url.Values{"term": {term}, "topics": {"a 甲\na 乙"}}); r.status != http.StatusUnprocessableEntity ||
-					len(r.all(t, testid("field-error"))) != 1 {
+				if r := bureau.post(t, rp+"/topics", url.Values{"term": {term}, "code": {"a", "a"}, "name": {"甲", "乙"}}); r.status != http.StatusUnprocessableEntity ||
+					len(r.all(t, testid("field-error"))) != 1 || attr(r.all(t, testid("training-topic-name"))[1], "value") != "乙" {
 					t.Errorf("a code twice = %d", r.status)
 				}
-				if r := bureau.post(t, rp+"/topics", url.Values{"term": {term}, "topics": {"prevention 防控知识\ncanteen 食堂卫生"}}); r.status != http.StatusSeeOther {
+				if r := bureau.post(t, rp+"/topics", url.Values{"term": {term}, "code": {"prevention", "checks", ""},
+					"name": {"防控知识", "", "食堂卫生"}}); r.status != http.StatusSeeOther {
 					t.Fatalf("topics = %d", r.status)
 				}
-				if got := len(bureau.get(t, rp).all(t, testid("training-school-cell"))); got != 2 {
-					t.Errorf("after setting two topics the school has %d cells", got)
+				p = bureau.get(t, rp)
+				if got := p.texts(t, testid("training-school-cell")); len(got) != 2 || got[0] != "2/2 · 100%" || got[1] != "0/2 · 0%" {
+					t.Errorf("after setting two topics the school's cells = %q", got)
+				}
+				if got := p.all(t, testid("training-topic-name")); len(got) != 5 || attr(got[1], "value") != "食堂卫生" {
+					t.Errorf("the topics form has %d rows", len(got))
 				}
 				if p := principal.get(t, rp); p.status != http.StatusNotFound {
 					t.Errorf("the principal reads the county: %d", p.status)
 				}
-				if r := principal.post(t, rp+"/topics", url.Values{"term": {term}, "topics": {"a 甲"}}); r.status != http.StatusNotFound && r.status != http.StatusForbidden {
+				if r := principal.post(t, rp+"/topics", url.Values{"term": {term}, "code": {""}, "name": {"甲"}}); r.status != http.StatusNotFound && r.status != http.StatusForbidden {
 					t.Errorf("the principal sets topics: %d", r.status)
 				}
 				if p := gate.get(t, tp); p.status != http.StatusNotFound {
