@@ -88,7 +88,8 @@ func RoleCan(r AccessRole, a Action) bool {
 	return slices.Contains(roleActions[r], a) || slices.Contains(supplyRoleActions[r], a) || slices.Contains(inspectionRoleActions[r], a) ||
 		slices.Contains(directiveRoleActions[r], a) ||
 		slices.Contains(accountabilityRoleActions[r], a) ||
-		slices.Contains(drillRoleActions[r], a)
+		slices.Contains(drillRoleActions[r], a) ||
+		slices.Contains(trainingRoleActions[r], a)
 }
 
 // The duties of a region viewer (SPEC §2): the department a liaison comes
@@ -128,7 +129,8 @@ func (g Grant) Allows(a Action) bool {
 	if RoleCan(g.Role, a) {
 		return true
 	}
-	return g.Role == RegionViewer && (slices.Contains(dutyActions[g.Duty], a) || slices.Contains(supplyDutyActions[g.Duty], a))
+	return g.Role == RegionViewer && (slices.Contains(dutyActions[g.Duty], a) || slices.Contains(supplyDutyActions[g.Duty], a) ||
+		slices.Contains(trainingDutyActions[g.Duty], a))
 }
 
 // ReadOnlyRole reports whether r never writes.

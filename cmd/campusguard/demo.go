@@ -53,6 +53,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		if err == nil {
 			err = app.DemoDrills(ctx, store, cfg) // issue 14: two drills, one with an injected case, one with a problem to put right
 		}
+		if err == nil {
+			err = app.DemoTraining(ctx, store, cfg) // issue 14: a round of staff training, attendance incomplete
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)

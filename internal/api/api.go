@@ -60,6 +60,8 @@ type Config struct {
 	Directives campusguard.DirectiveService
 	// Drills serves the schools' emergency drills (issue 14).
 	Drills campusguard.DrillService
+	// Training serves training sessions and coverage (issue 14).
+	Training campusguard.TrainingService
 }
 
 // Server serves /api/v1.
@@ -214,7 +216,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
 		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
 	}, append(append(append(append(s.readinessRoutes(), s.inspectionRoutes()...), s.directiveRoutes()...), s.accountabilityRoutes()...),
-		s.drillRoutes()...)...)
+		append(s.drillRoutes(), s.trainingRoutes()...)...)...)
 }
 
 // Route is one URL of the API, for checks that walk every route of the

@@ -42,7 +42,8 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue",
 	"send_directive", "acknowledge_directive", "complete_directive", "remind_directive",
 	"record_accountability", "set_reinspect", "open_reinspection", "reinspection_done",
-	"plan_drill", "start_drill", "inject_drill_case", "finish_drill"}
+	"plan_drill", "start_drill", "inject_drill_case", "finish_drill",
+	"create_training", "set_training_attendance", "set_training_topics"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.
@@ -69,6 +70,7 @@ func dynamicKeys() []string {
 	keys = append(keys, directiveDynamicKeys()...)
 	keys = append(keys, accountabilityDynamicKeys()...)
 	keys = append(keys, drillDynamicKeys()...)
+	keys = append(keys, trainingDynamicKeys()...)
 	for _, kind := range []string{"case", "alert"} { // newLifeline's headings
 		keys = append(keys, kind+".progress", kind+".steps")
 	}

@@ -50,6 +50,7 @@ type orgPage struct {
 	DrillsURL                                    string // a region's drills overview, or a school's drills (issue 14)
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
+	TrainingURL string // training coverage (issue 14), to those who read it
 	// DashboardURL opens a region's or school's dashboard (总览).
 	DashboardURL string
 
@@ -229,6 +230,9 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.Supplies != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadSupplies, o.Path) {
 		p.SuppliesURL = suppliesURL(id)
+	}
+	if s.Training != nil && (o.Kind == campusguard.KindRegion || o.Kind == campusguard.KindSchool) && p.actor.Can(campusguard.ReadTraining, o.Path) {
+		p.TrainingURL = trainingURL(id)
 	}
 	if s.Policy != nil && o.Kind == campusguard.KindSchool && p.actor.Can(campusguard.WriteOrg, o.Path) {
 		p.DeadlinesURL = orgURL(id) + "/deadlines"

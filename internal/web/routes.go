@@ -155,6 +155,13 @@ var routeTable = []route{
 	{Route: Route{"GET", "/orgs/{id}/supplies/template.xlsx", false}, h: (*Server).handleSupplyTemplate},
 	{Route: Route{"GET", "/orgs/{id}/supplies.xlsx", false}, h: (*Server).handleSupplyExport},
 
+	{Route: Route{"GET", "/orgs/{id}/training", false}, h: (*Server).handleTraining},
+	{Route: Route{"GET", "/orgs/{id}/training/new", false}, h: (*Server).handleTrainingNew},
+	{Route: Route{"POST", "/orgs/{id}/training", false}, h: (*Server).handleTrainingCreate, ownCSRF: true},
+	{Route: Route{"POST", "/orgs/{id}/training/topics", false}, h: (*Server).handleTrainingTopics},
+	{Route: Route{"GET", "/training-sessions/{id}", false}, h: (*Server).handleTrainingSession},
+	{Route: Route{"POST", "/training-sessions/{id}/attendance", false}, h: (*Server).handleTrainingAttendance},
+
 	// Anything else: not found, once signed in.
 	{Route: Route{"", "/", false}, h: func(*Server, http.ResponseWriter, *http.Request) error { return errNotFound }},
 }

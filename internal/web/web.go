@@ -68,6 +68,7 @@ type Config struct {
 	Inspections campusguard.InspectionService
 	Directives  campusguard.DirectiveService // the region's directives to schools (issue 12)
 	Drills      campusguard.DrillService     // the schools' emergency drills (issue 14); nil hides them
+	Training    campusguard.TrainingService  // training sessions and coverage (issue 14); nil hides them
 	Logger      *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
