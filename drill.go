@@ -232,19 +232,9 @@ func CheckDrillFinish(d *Drill, problems []DrillProblemInput, today Date) error 
 	return fe.err()
 }
 
-// TermStart is the first day of the school term holding day: terms begin
-// on 1 February and 1 August. A simple notion of term, enough to ask
-// which schools have not drilled this term.
-func TermStart(day Date) Date {
-	switch {
-	case day.Month >= time.August:
-		return Date{Year: day.Year, Month: time.August, Day: 1}
-	case day.Month >= time.February:
-		return Date{Year: day.Year, Month: time.February, Day: 1}
-	default:
-		return Date{Year: day.Year - 1, Month: time.August, Day: 1}
-	}
-}
+// TermStart is the first day of the school term holding day, as training
+// counts terms (TermOf): autumn from 1 September, spring from 1 February.
+func TermStart(day Date) Date { return TermOf(day).Start() }
 
 // DrillFilter narrows drills.
 type DrillFilter struct {

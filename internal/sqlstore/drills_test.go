@@ -334,7 +334,7 @@ func TestDrillProblemsBecomeItems(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ov.Schools) != 2 || ov.Without != 1 || ov.TermStart.String() != "2026-08-01" {
+		if len(ov.Schools) != 2 || ov.Without != 1 || ov.TermStart.String() != "2026-09-01" {
 			t.Fatalf("overview = %+v", ov)
 		}
 		for _, sd := range ov.Schools {
