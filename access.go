@@ -87,7 +87,8 @@ var roleActions = map[AccessRole][]Action{
 func RoleCan(r AccessRole, a Action) bool {
 	return slices.Contains(roleActions[r], a) || slices.Contains(supplyRoleActions[r], a) || slices.Contains(inspectionRoleActions[r], a) ||
 		slices.Contains(directiveRoleActions[r], a) ||
-		slices.Contains(accountabilityRoleActions[r], a)
+		slices.Contains(accountabilityRoleActions[r], a) ||
+		slices.Contains(environmentRoleActions[r], a)
 }
 
 // The duties of a region viewer (SPEC §2): the department a liaison comes
