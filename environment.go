@@ -503,7 +503,8 @@ type EnvironmentService interface {
 	// school's staff. Invalid naming the field (a space of another school,
 	// a time in the future), NotFound, Forbidden.
 	LogEnvironment(ctx context.Context, in EnvLogInput) ([]EnvLog, error)
-	// EnvLogs returns a school's logs of a day, latest first. NotFound.
+	// EnvLogs returns a school's logs of a day (zero: today), latest
+	// first. NotFound.
 	EnvLogs(ctx context.Context, schoolID int64, day Date) ([]EnvLog, error)
 	// OverdueToday returns a school's overdue list for today at the
 	// store's now. NotFound.

@@ -381,6 +381,9 @@ func (s *Store) EnvLogs(ctx context.Context, schoolID int64, day campusguard.Dat
 	if err != nil {
 		return nil, err
 	}
+	if day.IsZero() {
+		day = campusguard.Today(s.Now())
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT l.id, l.region_id, l.school_id, l.space_id, e.name, l.task, l.day, l.at, l.by_name,
 		l.file_id, l.note FROM env_logs l JOIN env_spaces e ON e.id = l.space_id WHERE l.school_id = $1 AND l.day = $2
 		ORDER BY l.at DESC, l.id DESC`, o.ID, day)

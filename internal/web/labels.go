@@ -41,7 +41,8 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"set_inspection_checklist", "create_inspection", "add_visit", "record_visit_result", "add_finding", "close_visit",
 	"open_rectification", "answer_rectification", "verify_rectification", "rectification_overdue",
 	"send_directive", "acknowledge_directive", "complete_directive", "remind_directive",
-	"record_accountability", "set_reinspect", "open_reinspection", "reinspection_done"}
+	"record_accountability", "set_reinspect", "open_reinspection", "reinspection_done",
+	"create_space", "update_space", "set_env_schedule", "log_environment"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.

@@ -67,6 +67,7 @@ type Config struct {
 	// hides them.
 	Inspections campusguard.InspectionService
 	Directives  campusguard.DirectiveService // the region's directives to schools (issue 12)
+	Environment campusguard.EnvironmentService // spaces, ventilation and disinfection logs (issue 14); nil hides them
 	Logger      *slog.Logger
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
