@@ -61,7 +61,7 @@ func TestEnvironmentAPI(t *testing.T) {
 		want("update space", res, http.StatusOK, "")
 
 		var ov campusguard.Overdue
-		teacher.get("/api/v1/orgs/" + sch + "/env-overdue").JSON(t, &ov)
+		teacher.get("/api/v1/orgs/"+sch+"/env-overdue").JSON(t, &ov)
 		// Noon: each classroom's first airing, the canteen's one
 		// disinfection is due at 17:00 now, its first airing at 12:30.
 		if len(ov.Items) != 2 || ov.Missing != 2 {
@@ -76,18 +76,18 @@ func TestEnvironmentAPI(t *testing.T) {
 			map[string]any{"space_ids": ids[:2], "task": "ventilation", "at": noon.Add(time.Hour).Format(time.RFC3339)}),
 			http.StatusUnprocessableEntity, "at")
 		var logs struct{ Items []campusguard.EnvLog }
-		teacher.get("/api/v1/orgs/" + sch + "/env-logs").JSON(t, &logs)
+		teacher.get("/api/v1/orgs/"+sch+"/env-logs").JSON(t, &logs)
 		if len(logs.Items) != 0 {
 			t.Fatalf("refused posts left logs: %+v", logs.Items)
 		}
 		// A corridor at once.
 		want("log a corridor", teacher.send("POST", "/api/v1/orgs/"+sch+"/env-logs",
 			map[string]any{"space_ids": ids[:2], "task": "ventilation"}), http.StatusCreated, "")
-		teacher.get("/api/v1/orgs/" + sch + "/env-logs?day=" + day.String()).JSON(t, &logs)
+		teacher.get("/api/v1/orgs/"+sch+"/env-logs?day="+day.String()).JSON(t, &logs)
 		if len(logs.Items) != 2 {
 			t.Errorf("logs = %+v, want 2", logs.Items)
 		}
-		teacher.get("/api/v1/orgs/" + sch + "/env-overdue").JSON(t, &ov)
+		teacher.get("/api/v1/orgs/"+sch+"/env-overdue").JSON(t, &ov)
 		if len(ov.Items) != 0 || ov.Done != 2 {
 			t.Errorf("overdue after the corridor = %+v", ov)
 		}
@@ -107,11 +107,11 @@ func TestEnvironmentAPI(t *testing.T) {
 		want("set default, bad", bureau.send("PUT", "/api/v1/orgs/"+county+"/env-schedules/toilet",
 			map[string]any{"ventilation": 40, "disinfection": "daily", "uses": 0}), http.StatusUnprocessableEntity, "ventilation")
 		var ks struct{ Items []campusguard.KindSchedule }
-		head.get("/api/v1/orgs/" + county + "/env-schedules").JSON(t, &ks)
+		head.get("/api/v1/orgs/"+county+"/env-schedules").JSON(t, &ks)
 		if len(ks.Items) != 0 {
 			t.Errorf("a principal read the region's schedules: %+v", ks)
 		}
-		bureau.get("/api/v1/orgs/" + county + "/env-schedules").JSON(t, &ks)
+		bureau.get("/api/v1/orgs/"+county+"/env-schedules").JSON(t, &ks)
 		if len(ks.Items) != len(campusguard.SpaceKinds) {
 			t.Errorf("schedules = %+v", ks)
 		}

@@ -66,7 +66,7 @@ type Config struct {
 	// Inspections serves inspections and rectification (issue 12); nil
 	// hides them.
 	Inspections campusguard.InspectionService
-	Directives  campusguard.DirectiveService // the region's directives to schools (issue 12)
+	Directives  campusguard.DirectiveService   // the region's directives to schools (issue 12)
 	Environment campusguard.EnvironmentService // spaces, ventilation and disinfection logs (issue 14); nil hides them
 	Logger      *slog.Logger
 
