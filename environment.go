@@ -360,14 +360,15 @@ func (o OverdueItem) Missing() int { return o.DueByNow - o.Done }
 
 // Overdue is a school's list for a day at a time.
 type Overdue struct {
-	SchoolID  int64         `json:"school_id"`
-	Day       Date          `json:"day"`
-	At        time.Time     `json:"at"`
-	SchoolDay bool          `json:"school_day"`
-	DueToday  int           `json:"due_today"` // logs due over the whole day
-	Done      int           `json:"done"`      // logs done, credited
-	Missing   int           `json:"missing"`   // logs due by now and not done
-	Items     []OverdueItem `json:"items"`
+	SchoolID   int64         `json:"school_id"`
+	SchoolName string        `json:"school_name"`
+	Day        Date          `json:"day"`
+	At         time.Time     `json:"at"`
+	SchoolDay  bool          `json:"school_day"`
+	DueToday   int           `json:"due_today"` // logs due over the whole day
+	Done       int           `json:"done"`      // logs done, credited
+	Missing    int           `json:"missing"`   // logs due by now and not done
+	Items      []OverdueItem `json:"items"`
 }
 
 // OverdueOf lists, for day at at, every space and task with fewer logs

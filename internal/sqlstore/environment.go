@@ -468,6 +468,7 @@ func (s *Store) OverdueToday(ctx context.Context, schoolID int64) (*campusguard.
 		return nil, err
 	}
 	ov := campusguard.OverdueOf(o.ID, spaces, logs, day, now, cal, open)
+	ov.SchoolName = o.Name
 	return &ov, nil
 }
 

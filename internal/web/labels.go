@@ -68,6 +68,7 @@ func dynamicKeys() []string {
 	keys = append(keys, supplyDynamicKeys()...)
 	keys = append(keys, directiveDynamicKeys()...)
 	keys = append(keys, accountabilityDynamicKeys()...)
+	keys = append(keys, environmentDynamicKeys()...)
 	for _, kind := range []string{"case", "alert"} { // newLifeline's headings
 		keys = append(keys, kind+".progress", kind+".steps")
 	}

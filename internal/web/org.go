@@ -49,6 +49,9 @@ type orgPage struct {
 	DirectivesURL                                string // a region's directives, or a school's to answer (issue 12)
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
+	// EnvironmentURL, SpacesURL and EnvComplianceURL: ventilation and
+	// disinfection (issue 14).
+	EnvironmentURL, SpacesURL, EnvComplianceURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
 	DashboardURL string
 
@@ -235,6 +238,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	s.reopeningLinks(p, o)
 	s.inspectionLinks(p, o)
 	s.directiveLinks(p, o)
+	s.environmentLinks(p, o)
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)
