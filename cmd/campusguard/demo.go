@@ -50,6 +50,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		if err == nil {
 			err = app.DemoDirectives(ctx, store, cfg) // issue 12: a directive most schools have answered
 		}
+		if err == nil {
+			err = app.DemoEnvironment(ctx, store, cfg) // issue 14: spaces and a month of ventilation and disinfection logs
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)
