@@ -515,3 +515,48 @@ type EnvironmentService interface {
 	// NotFound.
 	EnvCompliance(ctx context.Context, orgID int64, from, to Date) (*EnvCompliance, error)
 }
+
+// LowEnvRate is the compliance below which a school is flagged on the
+// dashboard and named in the briefing, in percent.
+const LowEnvRate = 80
+
+// EnvWeek is the period the dashboard and the briefing of day read: the
+// seven days before it (day itself is not over yet).
+func EnvWeek(day Date) (from, to Date) { return day.AddDays(-7), day.AddDays(-1) }
+
+// BriefingEnv is the environment's part of a briefing: the region's
+// compliance over EnvWeek and the schools below LowEnvRate, lowest first.
+type BriefingEnv struct {
+	From   Date       `json:"from"`
+	To     Date       `json:"to"`
+	Total  EnvFigures `json:"total"`
+	Rated  int        `json:"rated"` // schools with something due
+	Behind []string   `json:"behind"`
+	Low    int        `json:"low"` // schools below LowEnvRate; Behind names at most MaxBriefingItems
+}
+
+// BriefEnv sums a compliance for a briefing.
+func BriefEnv(c *EnvCompliance) *BriefingEnv {
+	b := &BriefingEnv{From: c.From, To: c.To, Total: c.Total, Behind: []string{}}
+	type low struct {
+		name string
+		rate int
+	}
+	var lows []low
+	for _, s := range c.Schools {
+		r, ok := s.Total.Rate()
+		if !ok {
+			continue
+		}
+		b.Rated++
+		if r < LowEnvRate {
+			lows = append(lows, low{s.Name, r})
+		}
+	}
+	slices.SortStableFunc(lows, func(x, y low) int { return x.rate - y.rate })
+	b.Low = len(lows)
+	for _, l := range lows[:min(len(lows), MaxBriefingItems)] {
+		b.Behind = append(b.Behind, l.name)
+	}
+	return b
+}

@@ -253,3 +253,47 @@ func TestEnvOverdueAndCompliance(t *testing.T) {
 		wantCode(t, "EnvCompliance(backwards)", err, campusguard.Invalid, "to")
 	})
 }
+
+// TestEnvOnDashboardAndBriefing: the region's dashboard gives each school
+// its compliance over the week before the day, and the briefing the
+// region's with the schools below 80 %, lowest first, kept with the
+// stored briefing.
+func TestEnvOnDashboardAndBriefing(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := mustEnvWorld(t, s)
+		friday := time.Date(2026, 12, 4, 16, 0, 0, 0, campusguard.China)
+		for i := 0; i < 3; i++ {
+			if _, err := s.LogEnvironment(w.schoolRoles[campusguard.StaffMember], campusguard.EnvLogInput{SchoolID: w.school.ID,
+				SpaceIDs: []int64{w.room.ID}, Task: campusguard.Ventilation, At: friday.Add(time.Duration(i) * time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := s.Dashboard(w.bureau, w.county.ID, w.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rates := map[int64]int{}
+		for _, st := range d.Schools {
+			if st.EnvRate != nil {
+				rates[st.SchoolID] = *st.EnvRate
+			}
+		}
+		// Monday 30 November to Friday 4 December: 5 × 9 due, 3 done; the
+		// other school's toilet 5 × 3 due, none done.
+		if rates[w.school.ID] != 3*100/45 || rates[w.school2.ID] != 0 || len(rates) != 2 {
+			t.Errorf("dashboard's rates = %v", rates)
+		}
+		b, err := s.GenerateBriefing(w.bureau, w.county.ID, w.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := b.Environment
+		if e == nil || e.Total != (campusguard.EnvFigures{Due: 60, Done: 3}) || e.Rated != 2 || e.Low != 2 ||
+			len(e.Behind) != 2 || e.Behind[0] != w.school2.Name {
+			t.Errorf("briefing's environment = %+v", e)
+		}
+		if stored, err := s.FindBriefing(w.bureau, w.county.ID, w.today); err != nil || stored.Environment == nil || stored.Environment.Total.Done != 3 {
+			t.Errorf("stored briefing's environment = %+v, %v", stored, err)
+		}
+	})
+}

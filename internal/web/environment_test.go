@@ -32,7 +32,7 @@ func TestEnvironmentPages(t *testing.T) {
 				s.Now = func() time.Time { return now }
 				f := mustFixture(t, s)
 				srv := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Inbox: s, Files: s, Environment: s,
-					Logger: discardLogger(), Now: func() time.Time { return now }}).URL
+					Dashboards: s, Logger: discardLogger(), Now: func() time.Time { return now }}).URL
 				principal := signIn(t, s, grant(campusguard.SchoolAdmin, f.school))
 				caretaker := signIn(t, s, grant(campusguard.StaffMember, f.school))
 				bureau := signIn(t, s, grant(campusguard.RegionAdmin, f.county))
@@ -138,6 +138,19 @@ func TestEnvironmentPages(t *testing.T) {
 				}
 				if r := bureau.post(t, cc, url.Values{"kind": {"toilet"}, "ventilation": {"4"}, "disinfection": {"daily"}}); r.status != http.StatusSeeOther {
 					t.Errorf("POST env-schedules = %d", r.status)
+				}
+				// The dashboard's school line and the briefing: the week
+				// before today had school days and no log, so 0 %.
+				dash := bureau.get(t, srv+"/orgs/"+itoa(f.county.ID)+"/dashboard")
+				if got := dash.text(t, testid("row-env")); !strings.Contains(got, "0%") {
+					t.Errorf("dashboard's environment note = %q", got)
+				}
+				if _, err := s.GenerateBriefing(ctx, f.county.ID, campusguard.Today(now)); err != nil {
+					t.Fatal(err)
+				}
+				br := bureau.get(t, srv+"/orgs/"+itoa(f.county.ID)+"/briefings/"+today)
+				if br.status != http.StatusOK || len(br.all(t, testid("briefing-env-school"))) != 1 {
+					t.Errorf("briefing = %d, %d schools behind", br.status, len(br.all(t, testid("briefing-env-school"))))
 				}
 				if r := principal.get(t, srv+"/orgs/"+itoa(f.county.ID)+"/env-compliance"); r.status != http.StatusNotFound {
 					t.Errorf("GET compliance (principal) = %d, want 404", r.status)
