@@ -156,10 +156,13 @@ type dashRow struct {
 	LowStock  int // supplies low (issue 13)
 	Signed    bool
 
-	Items, OverdueItems int    // rectification items open, and overdue (issue 12)
-	Directives          int    // directives not done (issue 12)
-	Env                 string // ventilation and disinfection compliance over the week before (issue 14), "" for none
-	EnvLow              bool
+	Items, OverdueItems int // rectification items open, and overdue (issue 12)
+	Directives          int // directives not done (issue 12)
+
+	// Env is the ventilation and disinfection compliance over the week
+	// before (issue 14), "" for none; EnvLow flags it below 80 %.
+	Env    string
+	EnvLow bool
 }
 
 // dashColumn is a column of the schools table that sorts.

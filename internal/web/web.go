@@ -66,9 +66,12 @@ type Config struct {
 	// Inspections serves inspections and rectification (issue 12); nil
 	// hides them.
 	Inspections campusguard.InspectionService
-	Directives  campusguard.DirectiveService   // the region's directives to schools (issue 12)
-	Environment campusguard.EnvironmentService // spaces, ventilation and disinfection logs (issue 14); nil hides them
+	Directives  campusguard.DirectiveService // the region's directives to schools (issue 12)
 	Logger      *slog.Logger
+
+	// Environment keeps spaces, schedules and the ventilation and
+	// disinfection logs (issue 14); nil hides them.
+	Environment campusguard.EnvironmentService
 
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64
