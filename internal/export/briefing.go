@@ -110,6 +110,9 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing) error {
 	if err := reopeningSheet(sheet, b.Reopening); err != nil {
 		return err
 	}
+	if err := environmentSheet(sheet, b.Environment); err != nil {
+		return err
+	}
 	f.SetActiveSheet(0)
 	return f.Write(w)
 }
