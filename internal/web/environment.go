@@ -293,6 +293,11 @@ func (s *Server) handleEnvLog(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.At = c.On(s.today())
 	}
+	if err == nil && up != nil {
+		// The post is checked before the photo is stored, so a refused one
+		// leaves no file behind (the store checks it again).
+		err = s.checkEnvLog(r, in)
+	}
 	if err == nil && up != nil && s.Files != nil {
 		var fl *campusguard.File
 		if fl, err = s.Files.PutFile(r.Context(), *up); err == nil {
@@ -320,6 +325,24 @@ func (s *Server) handleEnvLog(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.Logger.Info("environment logged", "school", id, "task", in.Task, "spaces", len(logs), "by", campusguard.ActorName(r.Context()))
 	return seeOther(w, r, environmentURL(id)+"?done="+strconv.Itoa(len(logs)))
+}
+
+// checkEnvLog checks a post against the school's spaces at the pages'
+// clock, as the store will.
+func (s *Server) checkEnvLog(r *http.Request, in campusguard.EnvLogInput) error {
+	spaces, err := s.Environment.Spaces(r.Context(), in.SchoolID)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*campusguard.Space{}
+	for _, sp := range spaces {
+		byID[sp.ID] = sp
+	}
+	now := s.Now()
+	if in.At.IsZero() {
+		in.At = now
+	}
+	return campusguard.CheckEnvLog(in, byID, now)
 }
 
 // ---- Spaces ----

@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -99,10 +102,23 @@ func TestEnvironmentPages(t *testing.T) {
 					!strings.Contains(r.text(t, testid("form-error")), "不是本校的场所") {
 					t.Errorf("log another school's space = %d %q", r.status, r.text(t, testid("form-error")))
 				}
+				// A refused post with a photo stores no file either.
+				var files0 int
+				if err := s.WriteDB().QueryRow(`SELECT COUNT(*) FROM files`).Scan(&files0); err != nil {
+					t.Fatal(err)
+				}
+				if r := postLog(t, caretaker, school+"/environment/logs", url.Values{"task": {"ventilation"}, "space": {itoa(foreign.ID)}},
+					pngPhoto(t)); r.status != http.StatusUnprocessableEntity {
+					t.Errorf("log another school's space with a photo = %d", r.status)
+				}
+				var files1 int
+				if err := s.WriteDB().QueryRow(`SELECT COUNT(*) FROM files`).Scan(&files1); err != nil || files1 != files0 {
+					t.Errorf("a refused post stored a photo: %d files, then %d (%v)", files0, files1, err)
+				}
 				if n := logs(); n != 0 {
 					t.Fatalf("refused posts left %d logs", n)
 				}
-				r := postLog(t, caretaker, school+"/environment/logs", url.Values{"task": {"ventilation"}, "space": rooms})
+				r := postLog(t, caretaker, school+"/environment/logs", url.Values{"task": {"ventilation"}, "space": rooms}, pngPhoto(t))
 				if r.status != http.StatusSeeOther {
 					t.Fatalf("log the corridor = %d %s", r.status, r.body[:min(300, len(r.body))])
 				}
@@ -113,8 +129,12 @@ func TestEnvironmentPages(t *testing.T) {
 				if got := len(p.all(t, testid("env-overdue-item"))); schoolDay && got != 1 || !schoolDay && got != 0 {
 					t.Errorf("overdue after the corridor = %d", got)
 				}
-				if len(p.all(t, testid("env-log-row"))) != 2 || p.text(t, testid("notice")) == "" {
-					t.Errorf("today's logs = %d rows", len(p.all(t, testid("env-log-row"))))
+				if len(p.all(t, testid("env-log-row"))) != 2 || p.text(t, testid("notice")) == "" || len(p.all(t, testid("env-photo"))) != 2 {
+					t.Errorf("today's logs = %d rows, %d photos", len(p.all(t, testid("env-log-row"))), len(p.all(t, testid("env-photo"))))
+				}
+				// The caretaker reads the photo of their log.
+				if ph := caretaker.get(t, srv+attr(p.all(t, testid("env-photo"))[0], "href")); ph.status != http.StatusOK {
+					t.Errorf("GET the log's photo = %d", ph.status)
 				}
 				if r := gate.get(t, school+"/environment"); r.status != http.StatusNotFound {
 					t.Errorf("GET environment (gate) = %d, want 404", r.status)
@@ -187,4 +207,20 @@ func postLog(tb testing.TB, b *browser, u string, form url.Values, photo ...[]by
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Add("Cookie", strings.TrimPrefix(b.cookie(), "Cookie: "))
 	return do(tb, req)
+}
+
+// pngPhoto is a small photo of a window.
+func pngPhoto(tb testing.TB) []byte {
+	tb.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
+	for y := 0; y < 24; y++ {
+		for x := 0; x < 32; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 8), uint8(y * 10), 180, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
