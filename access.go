@@ -89,7 +89,8 @@ func RoleCan(r AccessRole, a Action) bool {
 		slices.Contains(directiveRoleActions[r], a) ||
 		slices.Contains(accountabilityRoleActions[r], a) ||
 		slices.Contains(drillRoleActions[r], a) ||
-		slices.Contains(trainingRoleActions[r], a)
+		slices.Contains(trainingRoleActions[r], a) ||
+		slices.Contains(environmentRoleActions[r], a)
 }
 
 // The duties of a region viewer (SPEC §2): the department a liaison comes

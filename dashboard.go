@@ -34,6 +34,10 @@ type SchoolStatus struct {
 	// and of them those past their deadline.
 	Directives        int `json:"unanswered_directives"`
 	OverdueDirectives int `json:"overdue_directives"`
+	// EnvRate is the school's ventilation and disinfection compliance
+	// over EnvWeek, in percent; nil when nothing was due or for readers
+	// of no environment figures (issue 14).
+	EnvRate *int `json:"env_rate,omitempty"`
 }
 
 // LightOf decides a school's light: red for an overdue case or an open
@@ -108,6 +112,9 @@ type Briefing struct {
 	// Directives (issue 12): the region's directives some school has not
 	// yet done, nearest deadline first.
 	Directives []BriefingDirective `json:"directives,omitempty"`
+	// Environment (issue 14): ventilation and disinfection compliance over
+	// the week before the day.
+	Environment *BriefingEnv `json:"environment,omitempty"`
 }
 
 // BriefingDirective is a directive not yet done by every school.

@@ -56,6 +56,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		if err == nil {
 			err = app.DemoTraining(ctx, store, cfg) // issue 14: a round of staff training, attendance incomplete
 		}
+		if err == nil {
+			err = app.DemoEnvironment(ctx, store, cfg) // issue 14: spaces and a month of ventilation and disinfection logs
+		}
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: %w", err)

@@ -56,6 +56,8 @@ type Config struct {
 	Quality  campusguard.QualityService // data quality (issue 17)
 	// Inspections serves inspections and rectification (issue 12).
 	Inspections campusguard.InspectionService
+	// Environment keeps spaces, schedules and logs (issue 14).
+	Environment campusguard.EnvironmentService
 	// Directives serves the region's directives to schools (issue 12).
 	Directives campusguard.DirectiveService
 	// Drills serves the schools' emergency drills (issue 14).
@@ -216,7 +218,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/orgs/{id}/supply-template.xlsx", false, s.handleSupplyTemplateXLSX},
 		{"GET", "/api/v1/orgs/{id}/supplies.xlsx", false, s.handleSupplyExportXLSX},
 	}, append(append(append(append(s.readinessRoutes(), s.inspectionRoutes()...), s.directiveRoutes()...), s.accountabilityRoutes()...),
-		append(s.drillRoutes(), s.trainingRoutes()...)...)...)
+		append(append(s.drillRoutes(), s.trainingRoutes()...), s.environmentRoutes()...)...)...)
 }
 
 // Route is one URL of the API, for checks that walk every route of the

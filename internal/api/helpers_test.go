@@ -101,7 +101,7 @@ func newClient(t *testing.T, cfg Config, sessions authn.Sessions) *client {
 func newStoreClient(t *testing.T, s *sqlstore.Store) *client {
 	return newClient(t, Config{Orgs: s, People: s, Access: s, Health: s, Cases: s, Inbox: s, Webhooks: s, Alerts: s,
 		Dashboards: s, Policy: s, Transport: s, Export: s, System: s, Jobs: s, Files: s, Readiness: s, Supplies: s, Inspections: s,
-		Directives: s, Drills: s, Training: s}, s)
+		Directives: s, Drills: s, Training: s, Environment: s}, s)
 }
 
 // withToken returns a client that sends the API token secret.

@@ -166,8 +166,8 @@ func (m *Main) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/api/v1/", api.New(api.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store,
 		Cases: m.store, Inbox: m.store, Webhooks: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store, System: m.store,
-		Jobs: m.store, Files: m.store, Readiness: m.store, Supplies: m.store, Logger: m.Logger, Quality: m.store, Inspections: m.store, Directives: m.store, Drills: m.store, Training: m.store}))
-	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Inbox: m.store, Hooks: m.store, Settings: m.store, Cases: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store, Files: m.store, Readiness: m.store, Supplies: m.store, Inspections: m.store, Directives: m.store, Drills: m.store, Training: m.store, Now: m.Now,
+		Jobs: m.store, Files: m.store, Readiness: m.store, Supplies: m.store, Logger: m.Logger, Quality: m.store, Inspections: m.store, Directives: m.store, Drills: m.store, Training: m.store, Environment: m.store}))
+	mux.Handle("/", web.New(web.Config{Orgs: m.store, People: m.store, Access: m.store, Health: m.store, Inbox: m.store, Hooks: m.store, Settings: m.store, Cases: m.store, Alerts: m.store, Calendar: m.store, Dashboards: m.store, Policy: m.store, Transport: m.store, Export: m.store, Files: m.store, Readiness: m.store, Supplies: m.store, Inspections: m.store, Directives: m.store, Drills: m.store, Training: m.store, Environment: m.store, Now: m.Now,
 		System: web.SystemInfo{Service: m.store, BackupDir: m.Backup.Dir, BackupEvery: m.Backup.Every, BackupKeep: m.Backup.Keep},
 		Jobs:   m.store,
 		Logger: m.Logger, Quality: m.store}))

@@ -112,6 +112,9 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing, tr Translator) erro
 	if err := reopeningSheet(sheet, b.Reopening); err != nil {
 		return err
 	}
+	if err := environmentSheet(sheet, b.Environment); err != nil {
+		return err
+	}
 	if err := supervisionSheet(sheet, b, tr); err != nil {
 		return err
 	}

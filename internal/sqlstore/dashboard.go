@@ -158,6 +158,9 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 	if err := addDirectives(ctx, s.read, o.RegionID, day, byID); err != nil {
 		return nil, err
 	}
+	if err := addEnvRates(ctx, s.read, a, o, day, byID); err != nil {
+		return nil, err
+	}
 	// Each school is late by its own report deadline (its region's unless
 	// it set one).
 	book, err := regionDeadlines(ctx, s.read, o.RegionID)
@@ -247,6 +250,9 @@ func (s *Store) GenerateBriefing(ctx context.Context, regionID int64, day campus
 	if b.Directives, err = briefDirectives(ctx, s.read, o.RegionID); err != nil {
 		return nil, err
 	}
+	if b.Environment, err = briefEnvironment(ctx, s.read, o, day); err != nil {
+		return nil, err
+	}
 	body, err := json.Marshal(b)
 	if err != nil {
 		return nil, err
@@ -297,6 +303,9 @@ func (s *Store) FindBriefing(ctx context.Context, regionID int64, day campusguar
 	}
 	if !a.Can(campusguard.ReadInspections, o.Path) {
 		b.Inspections = nil
+	}
+	if !a.Can(campusguard.ReadEnvironment, o.Path) {
+		b.Environment = nil
 	}
 	return &b, nil
 }

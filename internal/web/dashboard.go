@@ -158,6 +158,11 @@ type dashRow struct {
 
 	Items, OverdueItems int // rectification items open, and overdue (issue 12)
 	Directives          int // directives not done (issue 12)
+
+	// Env is the ventilation and disinfection compliance over the week
+	// before (issue 14), "" for none; EnvLow flags it below 80 %.
+	Env    string
+	EnvLow bool
 }
 
 // dashColumn is a column of the schools table that sorts.
@@ -381,6 +386,9 @@ func newSchoolRow(l i18n.Lang, st *campusguard.SchoolStatus, past bool) dashRow 
 		LightText: tr(l, lightKey(st.Light)), Expected: f.Expected, Reported: f.Reported, Rate: ratePercent(f), rate: -1,
 		Fever: f.Fever, IllAbsent: f.IllAbsent, Cases: st.OpenCases, Overdue: st.OverdueCases, Alerts: st.OpenAlerts, LowStock: st.LowStock,
 		Signed: st.Signed, Items: st.OpenItems, OverdueItems: st.OverdueItems, Directives: st.Directives}
+	if st.EnvRate != nil {
+		row.Env, row.EnvLow = strconv.Itoa(*st.EnvRate)+"%", *st.EnvRate < campusguard.LowEnvRate
+	}
 	if f.Expected > 0 {
 		row.rate = min(f.Reported*100/f.Expected, 100)
 		row.Late = past && f.Reported < f.Expected

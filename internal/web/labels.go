@@ -43,7 +43,8 @@ var auditActions = []string{"login", "login_failed", "change_password", "reset_p
 	"send_directive", "acknowledge_directive", "complete_directive", "remind_directive",
 	"record_accountability", "set_reinspect", "open_reinspection", "reinspection_done",
 	"plan_drill", "start_drill", "inject_drill_case", "finish_drill",
-	"create_training", "set_training_attendance", "set_training_topics"}
+	"create_training", "set_training_attendance", "set_training_topics",
+	"create_space", "update_space", "set_env_schedule", "log_environment"}
 
 // relations are the choices of a guardian's relation to the student. The
 // value stored is the Chinese word schools use in their rosters.
@@ -71,6 +72,7 @@ func dynamicKeys() []string {
 	keys = append(keys, accountabilityDynamicKeys()...)
 	keys = append(keys, drillDynamicKeys()...)
 	keys = append(keys, trainingDynamicKeys()...)
+	keys = append(keys, environmentDynamicKeys()...)
 	for _, kind := range []string{"case", "alert"} { // newLifeline's headings
 		keys = append(keys, kind+".progress", kind+".steps")
 	}

@@ -51,6 +51,9 @@ type orgPage struct {
 	// SuppliesURL shows the holder's supplies to those who read them.
 	SuppliesURL string
 	TrainingURL string // training coverage (issue 14), to those who read it
+	// EnvironmentURL, SpacesURL and EnvComplianceURL: ventilation and
+	// disinfection (issue 14).
+	EnvironmentURL, SpacesURL, EnvComplianceURL string
 	// DashboardURL opens a region's or school's dashboard (总览).
 	DashboardURL string
 
@@ -241,6 +244,7 @@ func (s *Server) handleOrgView(w http.ResponseWriter, r *http.Request) error {
 	s.inspectionLinks(p, o)
 	s.directiveLinks(p, o)
 	s.drillLinks(p, o)
+	s.environmentLinks(p, o)
 	switch o.Kind {
 	case campusguard.KindRegion:
 		p.Region, err = s.regionView(ctx, r, p.Lang, o)

@@ -150,6 +150,7 @@ type userView struct {
 	Settings []navLink // the settings of the regions the user administers
 	System   bool      // the system administrator's page: backups, retention
 	Unread   int       // unread notifications, for the inbox badge
+	EnvURL   string    // the log page of ventilation and disinfection (issue 14), for a school's staff
 }
 
 // navLink is one link of the user menu.
@@ -191,6 +192,9 @@ func (s *Server) base(r *http.Request, titleKey string) basePage {
 			b.Me.Settings = settingsLinks(l, a)
 		}
 		b.Me.System = s.System.Service != nil && isSystemAdmin(a)
+		if s.Environment != nil {
+			b.Me.EnvURL = envLogURL(a)
+		}
 		if !isHTMX(r) { // the badge sits in the layout, which htmx answers leave out
 			b.Me.Unread = s.unread(r)
 		}

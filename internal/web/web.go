@@ -71,6 +71,10 @@ type Config struct {
 	Training    campusguard.TrainingService  // training sessions and coverage (issue 14); nil hides them
 	Logger      *slog.Logger
 
+	// Environment keeps spaces, schedules and the ventilation and
+	// disinfection logs (issue 14); nil hides them.
+	Environment campusguard.EnvironmentService
+
 	// MaxUpload bounds a roster upload in bytes; 0 means 20 MB.
 	MaxUpload int64
 	// Location is the time zone times are shown in; nil means China
