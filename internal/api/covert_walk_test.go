@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"campusguard"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -59,7 +60,7 @@ func TestCovertVisitWalk(t *testing.T) {
 		}
 		c := newClient(t, Config{Orgs: s, People: s, Access: s, Health: s, Cases: s, Inbox: s, Webhooks: s, Alerts: s,
 			Calendar: s, Dashboards: s, Policy: s, Transport: s, Export: s, System: s, Jobs: s, Files: s, Readiness: s,
-			Supplies: s, Quality: s, Inspections: s, Directives: s}, s)
+			Supplies: s, Quality: s, Inspections: s, Directives: s, Drills: s, Training: s, Environment: s}, s)
 		roles := make([]string, 0, len(w.Accounts))
 		clients := map[string]*client{}
 		for name, u := range w.Accounts {
@@ -75,24 +76,26 @@ func TestCovertVisitWalk(t *testing.T) {
 		orgs := []int64{w.County.ID, w.Town.ID, w.School.ID, w.Class1.ID}
 		wk := &apiWalk{t: t, c: c, ids: map[string][]int64{
 			"orgs": orgs, "schools": orgs, "classes": orgs,
-			"people":           {w.Teacher.ID, w.Student.ID},
-			"visits":           {w.AnnouncedVisit.ID},
-			"inspections":      {w.Announced.ID},
-			"rectifications":   {w.AnnouncedItem},
-			"files":            {w.AnnouncedPhoto},
-			"directives":       {w.Directive.ID},
-			"users":            {w.Accounts["principal"].ID},
-			"findings":         nil,
-			"accountability":   nil,
-			"alerts":           nil,
-			"cases":            nil,
-			"followups":        nil,
-			"quality-findings": nil,
-			"suspensions":      nil,
-			"supply-movements": nil,
-			"tokens":           nil,
-			"webhooks":         nil,
-			"inbox":            nil,
+			"people":            {w.Teacher.ID, w.Student.ID},
+			"visits":            {w.AnnouncedVisit.ID},
+			"inspections":       {w.Announced.ID},
+			"rectifications":    {w.AnnouncedItem},
+			"files":             {w.AnnouncedPhoto},
+			"directives":        {w.Directive.ID},
+			"drills":            nil,
+			"training-sessions": nil,
+			"users":             {w.Accounts["principal"].ID},
+			"findings":          nil,
+			"accountability":    nil,
+			"alerts":            nil,
+			"cases":             nil,
+			"followups":         nil,
+			"quality-findings":  nil,
+			"suspensions":       nil,
+			"supply-movements":  nil,
+			"tokens":            nil,
+			"webhooks":          nil,
+			"inbox":             nil,
 		}, query: map[string][]string{
 			"school_id": {itoa(w.School.ID)}, "org_id": {itoa(w.School.ID), itoa(w.County.ID)},
 			"under": {itoa(w.School.ID), itoa(w.County.ID)}, "parent_id": {itoa(w.School.ID), itoa(w.County.ID)},
@@ -103,6 +106,7 @@ func TestCovertVisitWalk(t *testing.T) {
 			"to": {w.Today.AddDays(6).String()}, "limit": {"200"}, "offset": {"0"}, "q": {"暗访", "郑"},
 			"actor": {"test"}, "action": {"visit.close"}, "object": {"visit"}, "kind": {"inspection"},
 			"state": {"open", "answered", "returned", "closed"}, "measure": {"talk", "criticism"},
+			"term": {campusguard.TermOf(w.Today).String()},
 		}, hidden: map[string]bool{}}
 		base := wk.walk(roles, clients)
 
@@ -222,6 +226,10 @@ func (wk *apiWalk) paths(rt Route) (keys, paths []string) {
 				vals = []string{"H1"} // a checklist item's code: the covert finding's
 			case "phase":
 				vals = []string{"1"}
+			case "kind":
+				vals = []string{"classroom"} // a kind of space (issue 14)
+			case "space":
+				vals = []string{itoa(walkMissingID)} // the school has no space in this world
 			default:
 				t.Errorf("%s %s: no values for {%s}: the walk cannot read this route", rt.Method, rt.Pattern, name)
 				return nil, nil

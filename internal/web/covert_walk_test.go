@@ -56,7 +56,7 @@ func TestCovertVisitWalk(t *testing.T) {
 		}
 		srv := newServerWith(t, s, web.Config{Orgs: s, People: s, Access: s, Health: s, Inbox: s, Hooks: s, Settings: s,
 			Cases: s, Alerts: s, Calendar: s, Dashboards: s, Policy: s, Transport: s, Export: s, Quality: s,
-			System: web.SystemInfo{Service: s}, Jobs: s, Files: s, Readiness: s, Supplies: s, Inspections: s, Directives: s,
+			System: web.SystemInfo{Service: s}, Jobs: s, Files: s, Readiness: s, Supplies: s, Inspections: s, Directives: s, Drills: s, Training: s, Environment: s,
 			Logger: discardLogger(), Now: func() time.Time { return sqlstoretest.SupervisionNow }}).URL
 		var roles []string
 		browsers := map[string]*browser{}
@@ -69,18 +69,20 @@ func TestCovertVisitWalk(t *testing.T) {
 		orgs := []int64{w.County.ID, w.Town.ID, w.School.ID, w.Class1.ID}
 		wk := &webWalk{t: t, srv: srv, ids: map[string][]int64{
 			"orgs": orgs, "schools": orgs,
-			"people":           {w.Teacher.ID, w.Student.ID},
-			"visits":           {w.AnnouncedVisit.ID},
-			"rectifications":   {w.AnnouncedItem},
-			"files":            {w.AnnouncedPhoto},
-			"directives":       {w.Directive.ID},
-			"users":            {w.Accounts["principal"].ID},
-			"accountability":   nil,
-			"alerts":           nil,
-			"cases":            nil,
-			"followups":        nil,
-			"quality-findings": nil,
-			"webhooks":         nil,
+			"people":            {w.Teacher.ID, w.Student.ID},
+			"visits":            {w.AnnouncedVisit.ID},
+			"rectifications":    {w.AnnouncedItem},
+			"files":             {w.AnnouncedPhoto},
+			"directives":        {w.Directive.ID},
+			"drills":            nil,
+			"training-sessions": nil,
+			"users":             {w.Accounts["principal"].ID},
+			"accountability":    nil,
+			"alerts":            nil,
+			"cases":             nil,
+			"followups":         nil,
+			"quality-findings":  nil,
+			"webhooks":          nil,
 		}, day: w.Today.String(), hidden: map[string]bool{}, crawled: map[string][]string{}}
 		wk.routes = http.NewServeMux()
 		for _, rt := range web.Routes() {
