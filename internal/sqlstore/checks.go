@@ -332,6 +332,9 @@ func (s *Store) FindChecks(ctx context.Context, f campusguard.CheckFilter) ([]*c
 	if !f.History {
 		sq.and("c.current = TRUE")
 	}
+	// A drill's synthetic check is never current, and its history is the
+	// drill's and its case's (both marked as a drill), not the person's.
+	sq.and("c.drill_id IS NULL")
 	if f.PersonID != nil {
 		sq.and("c.person_id = " + sq.arg(*f.PersonID))
 	}

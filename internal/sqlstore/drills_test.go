@@ -124,6 +124,8 @@ func TestDrillKeepsRealFigures(t *testing.T) {
 			put("held at gate", held, err)
 			checks, n, err := s.FindChecks(w.bureau, campusguard.CheckFilter{SchoolID: &w.school.ID, Day: &day, Limit: 1000})
 			put("checks", []any{checks, n}, err)
+			hist, hn, err := s.FindChecks(w.bureau, campusguard.CheckFilter{SchoolID: &w.school.ID, History: true, Limit: 1000})
+			put("check history", []any{hist, hn}, err)
 			put("deliveries", []int{countRows(t, s, "deliveries"), countRows(t, s, "events")}, nil)
 			put("person days", countRows(t, s, "person_days"), nil)
 			return out
