@@ -88,7 +88,9 @@ func cmdDemo(ctx context.Context, env environment, args []string) error {
 		return store.Close()
 	}
 	tuneGC()
-	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env), Open: store}
+	logger, flush := newLogger(env)
+	defer flush()
+	m := &app.Main{DB: c.db, Addr: *addr, Logger: logger, Open: store}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}

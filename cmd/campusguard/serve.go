@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"campusguard/internal/app"
+	"campusguard/internal/logbuf"
 )
 
 // cmdServe runs the web server until ctx is done.
@@ -33,7 +34,9 @@ func cmdServe(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	tuneGC()
-	m := &app.Main{DB: c.db, Addr: *addr, Logger: newLogger(env), Backup: cfg, Now: serveClock}
+	logger, flush := newLogger(env)
+	defer flush()
+	m := &app.Main{DB: c.db, Addr: *addr, Logger: logger, Backup: cfg, Now: serveClock}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -82,6 +85,13 @@ func tuneGC() {
 // sets a fake one shared by several server processes.
 var serveClock func() time.Time
 
-func newLogger(env environment) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// logInterval is how long a serving process's log may hold lines under a
+// burst (see internal/logbuf): its access log is a line a request.
+const logInterval = 100 * time.Millisecond
+
+// newLogger returns the serving process's logger and the flush to call
+// before the process ends.
+func newLogger(env environment) (*slog.Logger, func()) {
+	w := logbuf.New(env.stderr, logInterval)
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { w.Flush() }
 }
