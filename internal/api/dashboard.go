@@ -129,7 +129,9 @@ func (s *Server) handleBriefingView(w http.ResponseWriter, r *http.Request) erro
 
 // handleBriefingXLSX handles "GET /api/v1/orgs/{id}/briefings/{day}/xlsx":
 // the stored briefing as a workbook. The path ends in /xlsx rather than
-// .xlsx because a ServeMux wildcard is a whole segment.
+// .xlsx because a ServeMux wildcard is a whole segment. The workbook and
+// its file name are in the language asked for (lang, else
+// Accept-Language, else Simplified Chinese).
 func (s *Server) handleBriefingXLSX(w http.ResponseWriter, r *http.Request) error {
 	id, day, err := pathIDAndPathDay(r)
 	if err != nil {
@@ -148,6 +150,6 @@ func (s *Server) handleBriefingXLSX(w http.ResponseWriter, r *http.Request) erro
 	if err := export.WriteBriefingXLSX(&buf, b, t); err != nil {
 		return err
 	}
-	writeDownload(w, b.RegionName+"日研判"+day.String()+".xlsx", xlsxType, buf.Bytes())
+	writeDownload(w, t("briefing.xlsx.file", b.RegionName, day.String())+".xlsx", xlsxType, buf.Bytes())
 	return nil
 }

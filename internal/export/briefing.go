@@ -1,7 +1,6 @@
 package export
 
 import (
-	"fmt"
 	"io"
 	"slices"
 
@@ -10,29 +9,18 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Chinese labels of the briefing's workbook. The workbook goes to the
-// bureau's superiors, who read Chinese, whatever the reader's language.
-var (
-	ruleNames = map[campusguard.AlertRule]string{
-		campusguard.RuleClassDay: "同班（宿舍）单日聚集", campusguard.RuleClassDays: "同班连续三日聚集",
-		campusguard.RuleHighFever: "不明原因高热", campusguard.RuleAbsenceRate: "因病缺勤率超限",
-		campusguard.RuleEpidemicFever: "疫情期间发热", campusguard.RuleAberration: "统计异常（EARS）",
-	}
-	stateNames = map[campusguard.CaseState]string{
-		campusguard.CaseDetected: "发现", campusguard.CaseReported: "已上报", campusguard.CaseIsolated: "已隔离",
-		campusguard.CaseReferred: "已转诊", campusguard.CaseOutcome: "已有结论", campusguard.CaseCleared: "已复课查验",
-		campusguard.CaseClosed: "已结案",
-	}
-	alertStateNames = map[campusguard.AlertState]string{campusguard.AlertOpen: "新预警", campusguard.AlertAcknowledged: "已确认",
-		campusguard.AlertInvestigated: "已调查", campusguard.AlertClosed: "已关闭"}
-)
-
 // WriteBriefingXLSX writes a region's daily briefing: a summary sheet with
 // the day's figures against the day before and the cases by state, then
 // the alerts, the overdue cases, the schools still incomplete or not
-// signed off, the reopening, and supervision (issue 12). Supervision's
-// sheet is in the language of tr, as the briefing page's lines are; the
-// sheets before it keep their Chinese labels.
+// signed off, the reopening, the environment and supervision (issue 12).
+//
+// Every sheet is in the language of tr, the reader's: the product's users
+// choose among Simplified Chinese, Traditional Chinese and English, and a
+// workbook half in one language and half in another serves none of them.
+// The labels were once fixed in Chinese, for superiors who read Chinese;
+// Simplified Chinese is the default and keeps those texts word for word,
+// so a reader who chose no language sends up the same workbook as before.
+// The data (names of schools, people, problems) is written as it is.
 func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing, tr Translator) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -59,23 +47,24 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing, tr Translator) erro
 	}
 	t, y := b.Today, b.Yesterday
 	summary := [][]any{
-		{"应到", t.Expected, y.Expected, t.Expected - y.Expected},
-		{"已报", t.Reported, y.Reported, t.Reported - y.Reported},
-		{"未报", t.Missing, y.Missing, t.Missing - y.Missing},
-		{"异常", t.Abnormal, y.Abnormal, t.Abnormal - y.Abnormal},
-		{"发热", t.Fever, y.Fever, t.Fever - y.Fever},
-		{"缺勤", t.Absent, y.Absent, t.Absent - y.Absent},
-		{"因病缺勤", t.IllAbsent, y.IllAbsent, t.IllAbsent - y.IllAbsent},
-		{"待随访", t.OpenFollowUps, y.OpenFollowUps, t.OpenFollowUps - y.OpenFollowUps},
+		{tr("dash.fig.expected"), t.Expected, y.Expected, t.Expected - y.Expected},
+		{tr("dash.fig.reported"), t.Reported, y.Reported, t.Reported - y.Reported},
+		{tr("dash.fig.missing"), t.Missing, y.Missing, t.Missing - y.Missing},
+		{tr("dash.fig.abnormal"), t.Abnormal, y.Abnormal, t.Abnormal - y.Abnormal},
+		{tr("dash.fig.fever"), t.Fever, y.Fever, t.Fever - y.Fever},
+		{tr("dash.fig.absent"), t.Absent, y.Absent, t.Absent - y.Absent},
+		{tr("dash.fig.ill_absent"), t.IllAbsent, y.IllAbsent, t.IllAbsent - y.IllAbsent},
+		{tr("figures.open_followups"), t.OpenFollowUps, y.OpenFollowUps, t.OpenFollowUps - y.OpenFollowUps},
 		{},
-		{"新预警", len(b.NewAlerts)}, {"未关闭预警", len(b.OpenAlerts)}, {"超时未上报病例", len(b.Overdue)},
-		{"未签发日报学校", len(b.Unsigned)},
+		{tr("briefing.xlsx.new_alerts"), len(b.NewAlerts)}, {tr("dash.col.alerts"), len(b.OpenAlerts)},
+		{tr("briefing.xlsx.overdue_cases"), len(b.Overdue)}, {tr("briefing.xlsx.unsigned_schools"), len(b.Unsigned)},
 	}
 	for _, st := range campusguard.CaseStates[:len(campusguard.CaseStates)-1] {
-		summary = append(summary, []any{"病例：" + stateNames[st], b.CasesByState[st]})
+		summary = append(summary, []any{tr("briefing.xlsx.cases_in", tr(caseStateKey(st))), b.CasesByState[st]})
 	}
-	title := fmt.Sprintf("%s %s 日研判", b.RegionName, b.Day)
-	if err := sheet("研判", []string{title, "今日", "上一上学日", "变化"}, summary); err != nil {
+	title := tr("briefing.xlsx.summary_title", b.RegionName, b.Day.String())
+	if err := sheet(tr("briefing.xlsx.summary"), []string{title, tr("briefing.xlsx.today"), tr("briefing.xlsx.previous_day"),
+		tr("briefing.xlsx.change")}, summary); err != nil {
 		return err
 	}
 	f.DeleteSheet("Sheet1")
@@ -83,36 +72,40 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing, tr Translator) erro
 	for _, a := range b.OpenAlerts {
 		isNew := ""
 		if slices.Contains(b.NewAlerts, a) || a.FirstDay == b.Day {
-			isNew = "新"
+			isNew = tr("briefing.xlsx.new")
 		}
-		alerts = append(alerts, []any{isNew, ruleNames[a.Rule], a.OrgName, string(a.Symptom) + string(a.Series), a.FirstDay.String(),
-			a.LastDay.String(), a.Days, a.Count, a.Threshold, alertStateNames[a.State]})
+		alerts = append(alerts, []any{isNew, tr("alert.rule." + string(a.Rule)), a.OrgName, string(a.Symptom) + string(a.Series),
+			a.FirstDay.String(), a.LastDay.String(), a.Days, a.Count, a.Threshold, tr("alert.state." + string(a.State))})
 	}
-	if err := sheet("预警", []string{"", "规则", "单位", "症状/指标", "首日", "末日", "天数", "数值", "阈值", "状态"}, alerts); err != nil {
+	if err := sheet(tr("briefing.xlsx.alerts"), []string{"", tr("briefing.rule"), tr("briefing.node"), tr("briefing.xlsx.measure"),
+		tr("briefing.xlsx.first_day"), tr("briefing.xlsx.last_day"), tr("alert.days"), tr("briefing.value"), tr("briefing.xlsx.threshold"),
+		tr("briefing.state")}, alerts); err != nil {
 		return err
 	}
 	var overdue [][]any
 	for _, k := range b.Overdue {
 		overdue = append(overdue, []any{k.PersonName, k.OnsetDay.String(), k.DetectedAt.In(campusguard.China).Format("2006-01-02 15:04"),
-			k.ReportDue.In(campusguard.China).Format("2006-01-02 15:04"), stateNames[k.State]})
+			k.ReportDue.In(campusguard.China).Format("2006-01-02 15:04"), tr(caseStateKey(k.State))})
 	}
-	if err := sheet("超时病例", []string{"姓名", "发病日", "发现时间", "应上报时间", "状态"}, overdue); err != nil {
+	if err := sheet(tr("briefing.xlsx.overdue"), []string{tr("briefing.person"), tr("export.onset"), tr("briefing.detected"),
+		tr("briefing.xlsx.report_due"), tr("briefing.state")}, overdue); err != nil {
 		return err
 	}
 	var schools [][]any
 	for _, s := range b.Incomplete {
-		schools = append(schools, []any{s.Town, s.Name, s.Rollup.Expected, s.Rollup.Reported, s.Rollup.Missing, signedText(s.Signed)})
+		schools = append(schools, []any{s.Town, s.Name, s.Rollup.Expected, s.Rollup.Reported, s.Rollup.Missing, signedText(s.Signed, tr)})
 	}
 	for _, name := range b.Unsigned {
-		schools = append(schools, []any{"", name, "", "", "", "未签发"})
+		schools = append(schools, []any{"", name, "", "", "", signedText(false, tr)})
 	}
-	if err := sheet("未报齐与未签发", []string{"乡镇", "学校", "应到", "已报", "未报", "日报签发"}, schools); err != nil {
+	if err := sheet(tr("briefing.xlsx.schools_sheet"), []string{tr("dash.col.town"), tr("briefing.xlsx.school"), tr("dash.col.expected"),
+		tr("dash.col.reported"), tr("dash.fig.missing"), tr("dash.col.signed")}, schools); err != nil {
 		return err
 	}
-	if err := reopeningSheet(sheet, b.Reopening); err != nil {
+	if err := reopeningSheet(sheet, b.Reopening, tr); err != nil {
 		return err
 	}
-	if err := environmentSheet(sheet, b.Environment); err != nil {
+	if err := environmentSheet(sheet, b.Environment, tr); err != nil {
 		return err
 	}
 	if err := supervisionSheet(sheet, b, tr); err != nil {
@@ -122,29 +115,37 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing, tr Translator) erro
 	return f.Write(w)
 }
 
-// reopeningNames are the Chinese names of the schools' reopening statuses.
-var reopeningNames = map[string]string{"not_submitted": "未提交", "in_review": "审核中", "approved": "已批准未开学",
-	"partly_open": "部分复课", "open": "全部复课", "suspended": "有停课班级"}
+// caseStateKey is the catalogue's key of a case state, the one the case
+// pages show.
+func caseStateKey(st campusguard.CaseState) string { return "case.state." + string(st) }
+
+// reopeningKey is the catalogue's key of a school's reopening status in the
+// workbook. The workbook has its own words for them ("部分复课" where the
+// pages say "部分开学"), kept from before it was translated.
+func reopeningKey(status string) string { return "briefing.xlsx.reopening." + status }
 
 // reopeningSheet writes a briefing's reopening (issue 11): the open
 // classes and students against all, the schools by status, and every
 // school's line. A briefing generated before it was kept has none.
-func reopeningSheet(sheet func(string, []string, [][]any) error, r *campusguard.BriefingReopening) error {
+func reopeningSheet(sheet func(string, []string, [][]any) error, r *campusguard.BriefingReopening, tr Translator) error {
 	if r == nil {
 		return nil
 	}
 	f := r.Figures
 	rows := [][]any{
-		{"复课班级", f.OpenClasses, f.Classes}, {"复课学生", f.OpenStudents, f.Students}, {"停课班级", f.Suspended, f.Classes}, {},
+		{tr("briefing.xlsx.open_classes"), f.OpenClasses, f.Classes}, {tr("briefing.xlsx.open_students"), f.OpenStudents, f.Students},
+		{tr("briefing.xlsx.suspended_classes"), f.Suspended, f.Classes}, {},
 	}
 	for _, k := range append(slices.Clone(campusguard.ReopeningStatuses), "suspended") {
-		rows = append(rows, []any{"学校：" + reopeningNames[k], r.Counts[k]})
+		rows = append(rows, []any{tr("briefing.xlsx.schools_in", tr(reopeningKey(k))), r.Counts[k]})
 	}
-	rows = append(rows, []any{}, []any{"学校", "复课状态", "复课班级", "班级", "停课班级"})
+	rows = append(rows, []any{}, toAny([]string{tr("briefing.xlsx.school"), tr("briefing.xlsx.reopening_status"),
+		tr("briefing.xlsx.open_classes"), tr("briefing.xlsx.classes"), tr("briefing.xlsx.suspended_classes")}))
 	for _, s := range r.Schools {
-		rows = append(rows, []any{s.Name, reopeningNames[s.Reopening], s.OpenClasses, s.Classes, s.Suspended})
+		rows = append(rows, []any{s.Name, tr(reopeningKey(s.Reopening)), s.OpenClasses, s.Classes, s.Suspended})
 	}
-	return sheet("复课", []string{"复课情况", "数", "总数"}, rows)
+	return sheet(tr("briefing.xlsx.reopening"), []string{tr("briefing.xlsx.reopening_title"), tr("briefing.xlsx.number"),
+		tr("briefing.xlsx.total")}, rows)
 }
 
 // supervisionSheet writes the briefing page's supervision lines (issue
@@ -176,11 +177,11 @@ func supervisionSheet(sheet func(string, []string, [][]any) error, b *campusguar
 	return sheet(t("briefing.xlsx.supervision"), []string{t("briefing.xlsx.supervision_title", b.RegionName, b.Day.String()), ""}, rows)
 }
 
-func signedText(ok bool) string {
+func signedText(ok bool, tr Translator) string {
 	if ok {
-		return "已签发"
+		return tr("dash.signed")
 	}
-	return "未签发"
+	return tr("dash.unsigned")
 }
 
 func toAny(ss []string) []any {

@@ -10,7 +10,7 @@ import (
 // compliance (issue 14): the week's logs done against due, the rate, and
 // the schools below campusguard.LowEnvRate, lowest first. A briefing
 // generated before it was kept has none.
-func environmentSheet(sheet func(string, []string, [][]any) error, e *campusguard.BriefingEnv) error {
+func environmentSheet(sheet func(string, []string, [][]any) error, e *campusguard.BriefingEnv, tr Translator) error {
 	if e == nil {
 		return nil
 	}
@@ -19,12 +19,12 @@ func environmentSheet(sheet func(string, []string, [][]any) error, e *campusguar
 		rate = strconv.Itoa(r) + "%"
 	}
 	rows := [][]any{
-		{"期间", e.From.String() + " 至 " + e.To.String()},
-		{"应做（次）", e.Total.Due}, {"已做（次）", e.Total.Done}, {"落实率", rate},
-		{"有应做项目的学校", e.Rated}, {"落实率低于 " + strconv.Itoa(campusguard.LowEnvRate) + "% 的学校", e.Low},
+		{tr("briefing.xlsx.period"), tr("briefing.xlsx.period_span", e.From.String(), e.To.String())},
+		{tr("briefing.xlsx.env_due"), e.Total.Due}, {tr("briefing.xlsx.env_done"), e.Total.Done}, {tr("env.rate"), rate},
+		{tr("briefing.xlsx.env_rated"), e.Rated}, {tr("briefing.xlsx.env_low", campusguard.LowEnvRate), e.Low},
 	}
 	for _, name := range e.Behind {
-		rows = append(rows, []any{"落实率偏低", name})
+		rows = append(rows, []any{tr("briefing.xlsx.env_behind"), name})
 	}
-	return sheet("通风消毒", []string{"通风消毒落实", ""}, rows)
+	return sheet(tr("briefing.xlsx.environment"), []string{tr("briefing.environment"), ""}, rows)
 }
