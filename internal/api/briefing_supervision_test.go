@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"mime"
 	"slices"
 	"testing"
 	"time"
@@ -18,7 +19,8 @@ import (
 // supervision lines the briefing page shows, from a real store: the
 // month's inspection coverage, the item overdue on the day and the
 // directive no school has done, in the language asked for (lang, else
-// Accept-Language, else Simplified Chinese).
+// Accept-Language, else Simplified Chinese), as is the whole workbook and
+// its file's name.
 func TestBriefingXLSXSupervision(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		w := sqlstoretest.MustSupervision(t, s)
@@ -35,11 +37,12 @@ func TestBriefingXLSXSupervision(t *testing.T) {
 		for _, c := range []struct {
 			name, query, accept string
 			lang                i18n.Lang
+			first, file         string // the first sheet's name, the file's name after the county's
 		}{
-			{"default", "", "", i18n.Hans},
-			{"zh-Hant asked", "?lang=zh-Hant", "", i18n.Hant},
-			{"en asked", "?lang=en", "zh-CN", i18n.En},
-			{"en accepted", "", "en-GB,en;q=0.8", i18n.En},
+			{"default", "", "", i18n.Hans, "研判", "日研判" + day.String() + ".xlsx"},
+			{"zh-Hant asked", "?lang=zh-Hant", "", i18n.Hant, "研判", "日研判" + day.String() + ".xlsx"},
+			{"en asked", "?lang=en", "zh-CN", i18n.En, "Summary", " daily briefing " + day.String() + ".xlsx"},
+			{"en accepted", "", "en-GB,en;q=0.8", i18n.En, "Summary", " daily briefing " + day.String() + ".xlsx"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				res := bureau.do(req{method: "GET", path: path + c.query, header: map[string]string{"Accept-Language": c.accept}})
@@ -51,6 +54,14 @@ func TestBriefingXLSXSupervision(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer f.Close()
+				// The whole workbook is in the language, not its last sheet alone.
+				if first := f.GetSheetName(0); first != c.first {
+					t.Errorf("first sheet = %q, want %q", first, c.first)
+				}
+				_, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+				if want := w.County.Name + c.file; err != nil || params["filename"] != want {
+					t.Errorf("Content-Disposition = %q (%v), want the file name %q", res.Header.Get("Content-Disposition"), err, want)
+				}
 				tr := func(key string, args ...any) string { return i18n.T(c.lang, key, args...) }
 				rows, err := f.GetRows(tr("briefing.xlsx.supervision"))
 				if err != nil {

@@ -113,6 +113,26 @@ func TestBriefingXLSXReopening(t *testing.T) {
 			t.Errorf("reopening sheet lacks %v: %v", want, rows)
 		}
 	}
+	// In English, the same lines in English; the schools' names stay.
+	buf.Reset()
+	if err := export.WriteBriefingXLSX(&buf, b, func(key string, args ...any) string { return i18n.T(i18n.En, key, args...) }); err != nil {
+		t.Fatal(err)
+	}
+	g, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if rows, err = g.GetRows("Reopening"); err != nil {
+		t.Fatalf("no English reopening sheet: %v (sheets %v)", err, g.GetSheetList())
+	}
+	for _, want := range [][]string{{"Classes open", "31", "40"}, {"Students back", "1390", "1800"}, {"Schools: partly open", "1"},
+		{"Schools: with suspended classes", "1"}, {"School", "Reopening status", "Classes open", "Classes", "Classes suspended"},
+		{"云霄县实验小学", "partly open", "11", "12", "1"}, {"云陵镇中心小学", "in review", "0", "8", "0"}} {
+		if !has(want...) {
+			t.Errorf("English reopening sheet lacks %v: %v", want, rows)
+		}
+	}
 }
 
 // TestBriefingXLSXSupervision: the supervision sheet holds the briefing
@@ -432,6 +452,29 @@ func TestBriefingXLSXSheetNames(t *testing.T) {
 		for i, n := range names {
 			if utf8.RuneCountInString(n) > 31 || strings.ContainsAny(n, `:\/?*[]`) || slices.Contains(names[:i], n) {
 				t.Errorf("%s: sheet name %q is not one Excel accepts, or is twice", l, n)
+			}
+		}
+	}
+}
+
+// TestBriefingXLSXNamesEveryRule: each rule's alert is named in the
+// workbook by the name the alert pages give it; the ILI suspension rule
+// (issue 11), which the workbook's own list of names once lacked, too.
+func TestBriefingXLSXNamesEveryRule(t *testing.T) {
+	b := fullBriefing()
+	b.OpenAlerts = nil
+	for _, r := range campusguard.AlertRules {
+		b.OpenAlerts = append(b.OpenAlerts, &campusguard.Alert{Rule: r, OrgName: "一年级1班", FirstDay: b.Day, LastDay: b.Day,
+			Days: 1, State: campusguard.AlertOpen})
+	}
+	for _, l := range []i18n.Lang{i18n.Hans, i18n.En} {
+		rows, err := openWorkbook(t, b, l).GetRows(i18n.T(l, "briefing.xlsx.alerts"))
+		if err != nil || len(rows) != len(campusguard.AlertRules)+1 {
+			t.Fatalf("%s: alerts = %q (%v)", l, rows, err)
+		}
+		for i, r := range campusguard.AlertRules {
+			if got, want := rows[i+1][1], i18n.T(l, "alert.rule."+string(r)); got != want || got == "" {
+				t.Errorf("%s: rule %s is named %q, want %q", l, r, got, want)
 			}
 		}
 	}
