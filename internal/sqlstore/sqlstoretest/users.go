@@ -35,7 +35,14 @@ var HashParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
 // ProductionHashParams are the costs the program itself hashes with.
 var ProductionHashParams = auth.DefaultParams
 
-func init() { auth.DefaultParams = HashParams }
+func init() {
+	// Never in a program that is not a test: its passwords would be stored
+	// with the tests' costs.
+	if !testing.Testing() {
+		panic("sqlstoretest imported by a program that is not a test")
+	}
+	auth.DefaultParams = HashParams
+}
 
 // MustUser creates an account with the given grants (an org id of 0 for a
 // system admin) and returns it; its password is Password.
