@@ -83,18 +83,50 @@ func newClient(t *testing.T, cfg Config, sessions authn.Sessions) *client {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET openapi.json = %d %s", res.StatusCode, b)
 	}
-	c.doc, err = openapi3.NewLoader().LoadFromData(b)
+	c.doc, c.router = loadServedDoc(t, b)
+	return c
+}
+
+// servedDocs are the documents servers served, loaded, validated and
+// routed, by their bytes. Every server serves the same bytes, and loading
+// and validating them again for each test's server was a quarter of the
+// CPU of this package's tests; nothing changes a loaded document.
+var servedDocs struct {
+	sync.Mutex
+	byBody map[string]*servedDoc
+}
+
+type servedDoc struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// loadServedDoc loads the served document b, checks that it is valid
+// OpenAPI and builds the router that finds each request's operation; the
+// same bytes a second time give the same document and router.
+func loadServedDoc(t *testing.T, b []byte) (*openapi3.T, routers.Router) {
+	t.Helper()
+	servedDocs.Lock()
+	defer servedDocs.Unlock()
+	if d, ok := servedDocs.byBody[string(b)]; ok {
+		return d.doc, d.router
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(b)
 	if err != nil {
 		t.Fatalf("load served OpenAPI document: %v", err)
 	}
-	if err := c.doc.Validate(ctx); err != nil {
+	if err := doc.Validate(ctx); err != nil {
 		t.Fatalf("served OpenAPI document: Validate() = %v", err)
 	}
-	c.router, err = legacy.NewRouter(c.doc)
+	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		t.Fatalf("legacy.NewRouter() = %v", err)
 	}
-	return c
+	if servedDocs.byBody == nil {
+		servedDocs.byBody = map[string]*servedDoc{}
+	}
+	servedDocs.byBody[string(b)] = &servedDoc{doc: doc, router: router}
+	return doc, router
 }
 
 // newStoreClient is an anonymous newClient over a real store.

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -103,6 +104,13 @@ func TestChangePasswordThrottle(t *testing.T) {
 // wait for a few slots, and a wrong code is refused before any hashing.
 // Unbounded, 300 sign-ins took 300 × 19 MiB.
 func TestParallelSignInsMemoryBounded(t *testing.T) {
+	// The sign-ins are of unknown logins, checked against the dummy hash:
+	// it must have the production costs, not the tests' cheap ones
+	// (sqlstoretest.HashParams), for the bound to mean anything.
+	p := sqlstoretest.ProductionHashParams
+	if want := fmt.Sprintf("$m=%d,t=%d,p=%d$", p.Memory, p.Time, p.Threads); !strings.Contains(sqlstore.DummyHash(), want) {
+		t.Fatalf("dummy hash %q, want the production costs %s", sqlstore.DummyHash(), want)
+	}
 	sqlstoretest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		mustWorld(t, s)
 		var mu sync.Mutex

@@ -111,16 +111,11 @@ func New(c Config) *Server {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	st, err := loadStatic()
+	st, pages, err := loadEmbedded()
 	if err != nil {
 		panic(fmt.Sprintf("web: %v", err))
 	}
-	s := &Server{Config: c, mux: http.NewServeMux(), static: st}
-	pages, err := parsePages(s.templateFuncs())
-	if err != nil {
-		panic(fmt.Sprintf("web: %v", err))
-	}
-	s.pages = pages
+	s := &Server{Config: c, mux: http.NewServeMux(), static: st, pages: pages}
 	s.routes()
 	return s
 }

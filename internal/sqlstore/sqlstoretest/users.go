@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"campusguard"
+	"campusguard/internal/auth"
 	"campusguard/internal/sqlstore"
 )
 
@@ -17,6 +18,31 @@ var Ctx = campusguard.SystemContext(context.Background(), "test")
 const Password = "test-password-42"
 
 var userSeq atomic.Int64
+
+// HashParams are the argon2id costs of the passwords hashed in a test
+// process that imports this package: the least argon2id allows. The
+// production costs (auth.DefaultParams: 19 MiB and 2 passes, about 30 ms
+// of CPU) made every account the tests create and every sign-in they make
+// cost that much, and hashing became most of the quick suite's time.
+// Hashes still go through the same argon2id code, the hashing slots and
+// the same checks; what the costs themselves guarantee (memory per hash,
+// the bound on parallel hashes) is tested at the production costs in
+// package auth, and in package sqlstore with its dummy hash, which
+// sqlstore computes at its own initialisation, before this package's init
+// runs (a package's imports are initialised first).
+var HashParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
+
+// ProductionHashParams are the costs the program itself hashes with.
+var ProductionHashParams = auth.DefaultParams
+
+func init() {
+	// Never in a program that is not a test: its passwords would be stored
+	// with the tests' costs.
+	if !testing.Testing() {
+		panic("sqlstoretest imported by a program that is not a test")
+	}
+	auth.DefaultParams = HashParams
+}
 
 // MustUser creates an account with the given grants (an org id of 0 for a
 // system admin) and returns it; its password is Password.
