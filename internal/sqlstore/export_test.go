@@ -71,3 +71,7 @@ func WriterCacheSize(s *Store) (people, days int) {
 	defer s.wcache.mu.Unlock()
 	return len(s.wcache.people), len(s.wcache.days)
 }
+
+// Unpipelined makes s write check groups statement by statement on
+// PostgreSQL, as before the pipeline, so a test can run both ways at once.
+func Unpipelined(s *Store) { s.unpipelined = true }
