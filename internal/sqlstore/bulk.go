@@ -22,15 +22,34 @@ func insertMany(ctx context.Context, q queryer, table string, cols []string, n i
 	if tx, ok := q.(*Tx); ok && !tx.s.dialect.postgres {
 		return insertPrepared(ctx, tx, table, cols, n, row, suffix)
 	}
+	for _, st := range insertStatements(table, cols, n, row, suffix) {
+		if _, err := q.ExecContext(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// statement is a statement's text and its arguments, to run or to send in
+// a pipeline.
+type statement struct {
+	sql  string
+	args []any
+}
+
+// insertStatements returns the multi-row VALUES statements that insert n
+// rows into table, as many rows per statement as the parameter limit
+// allows ($N placeholders, for PostgreSQL or a one-off SQLite statement).
+func insertStatements(table string, cols []string, n int, row func(i int) []any, suffix string) []statement {
 	per := maxParams / len(cols)
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	var out []statement
 	var b strings.Builder
-	args := make([]any, 0, per*len(cols))
 	for start := 0; start < n; start += per {
 		end := min(start+per, n)
 		b.Reset()
 		b.WriteString(head)
-		args = args[:0]
+		args := make([]any, 0, (end-start)*len(cols))
 		for i := start; i < end; i++ {
 			if i > start {
 				b.WriteByte(',')
@@ -48,11 +67,9 @@ func insertMany(ctx context.Context, q queryer, table string, cols []string, n i
 			b.WriteByte(')')
 		}
 		b.WriteString(suffix)
-		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
+		out = append(out, statement{b.String(), args})
 	}
-	return nil
+	return out
 }
 
 // insertPrepared inserts row by row with one prepared statement: SQLite

@@ -328,7 +328,7 @@ func emit(ctx context.Context, tx *Tx, region int64, path, kind string, payload 
 			rows.Close()
 			return err
 		}
-		if strings.HasPrefix(path, hookPath) && slices.Contains(strings.Split(events, ","), kind) {
+		if hookTakes(hookPath, events, path, kind) {
 			hooks = append(hooks, id)
 		}
 	}
@@ -340,11 +340,7 @@ func emit(ctx context.Context, tx *Tx, region int64, path, kind string, payload 
 		return nil // nobody listens: no event to keep
 	}
 	var id int64
-	body := map[string]any{"event": kind, "at": tx.now}
-	for k, v := range payload {
-		body[k] = v
-	}
-	data, err := json.Marshal(body)
+	data, err := eventBody(kind, tx.now, payload)
 	if err != nil {
 		return err
 	}
@@ -354,6 +350,22 @@ func emit(ctx context.Context, tx *Tx, region int64, path, kind string, payload 
 	}
 	return insertMany(ctx, tx, "deliveries", []string{"region_id", "webhook_id", "event_id", "next_at", "created_at"},
 		len(hooks), func(i int) []any { return []any{region, hooks[i], id, tx.now, tx.now} }, "")
+}
+
+// hookTakes reports whether a webhook on hookPath taking events (a comma
+// list) takes an event of kind about something at path.
+func hookTakes(hookPath, events, path, kind string) bool {
+	return strings.HasPrefix(path, hookPath) && slices.Contains(strings.Split(events, ","), kind)
+}
+
+// eventBody is what the outbox keeps of an event: its kind, its time and
+// its payload.
+func eventBody(kind string, at time.Time, payload map[string]any) ([]byte, error) {
+	body := map[string]any{"event": kind, "at": at}
+	for k, v := range payload {
+		body[k] = v
+	}
+	return json.Marshal(body)
 }
 
 // OpenCase opens a case by hand.

@@ -204,10 +204,14 @@ func (s *Store) commitGroup(group []*groupRequest) {
 		defer cancel()
 		var err error
 		for try := 0; ; try++ {
-			err = s.inTx(ctx, func(tx *Tx) error {
-				tx.keepsCache = true // what it writes, it gives back to the cache after its commit
-				return s.recordBatch(ctx, tx, subs)
-			})
+			if s.dialect.postgres && !s.unpipelined {
+				err = s.recordPipelined(ctx, subs)
+			} else {
+				err = s.inTx(ctx, func(tx *Tx) error {
+					tx.keepsCache = true // what it writes, it gives back to the cache after its commit
+					return s.recordBatch(ctx, tx, subs)
+				})
+			}
 			if try == 2 || !retryable(err) {
 				return err
 			}

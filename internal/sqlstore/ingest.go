@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"campusguard"
 )
@@ -85,6 +86,38 @@ func chunks(ids []int64, fn func(part []int64) error) error {
 	return nil
 }
 
+// batch is a batch of checks on its way through the store: what it read,
+// what its rows did in memory, and what it writes. recordBatch reads and
+// writes it statement by statement; on PostgreSQL, recordPipelined sends
+// its reads together and its writes together (pipeline.go). Both apply
+// the rows in memory with the same code.
+type batch struct {
+	subs   []*submission
+	people map[int64]located
+	seen   map[string]*campusguard.Check // stored or earlier in the batch, by keyOf
+	days   map[dayKey]*personDay
+
+	added      []*campusguard.Check // the new rows, in order
+	superseded []int64              // stored rows that stop being current
+	changed    []dayRow             // the person-days to write
+	deltas     map[nodeDay]campusguard.Rollup
+}
+
+type dayRow struct {
+	pd  *personDay
+	day campusguard.Date
+	now campusguard.DayStatus
+}
+
+func newBatch(subs []*submission) *batch {
+	return &batch{subs: subs, people: make(map[int64]located, len(subs)), seen: map[string]*campusguard.Check{},
+		days: make(map[dayKey]*personDay, len(subs))}
+}
+
+// keyOf is the key of a client key in batch.seen: client keys are unique
+// within a region.
+func keyOf(region int64, key string) string { return strconv.FormatInt(region, 10) + "\x00" + key }
+
 // recordBatch stores a batch of validated checks in one transaction with
 // everything they change, reading what it needs in a few set queries and
 // writing each person's day once and each roll-up node once, whatever the
@@ -110,12 +143,12 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	if err != nil {
 		return err
 	}
+	b := newBatch(subs)
 	var ids []int64
-	people := make(map[int64]located, len(subs))
 	for _, sb := range subs {
 		id := sb.check.PersonID
 		if l, ok := view.person(id); ok {
-			people[id] = l
+			b.people[id] = l
 			continue
 		}
 		ids = append(ids, id)
@@ -131,40 +164,16 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 			return fmt.Errorf("batch people: %w", err)
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var path string
-			p, err := scanPerson(rows, &path)
-			if err != nil {
-				return err
-			}
-			people[p.ID] = located{p, path}
-		}
-		return rows.Err()
+		return b.scanPeople(rows)
 	})
 	if err != nil {
 		return err
 	}
 
 	// 2. Access, per row.
-	byRegion := map[int64][]string{}
-	for _, sb := range subs {
-		c := sb.check
-		l, ok := people[c.PersonID]
-		if !ok || !sb.actor.CanPerson(campusguard.ListPeople, l.p.ID, l.path) && !sb.actor.CanRecordCheck(c.Kind, l.p.ID, l.path) {
-			sb.err = &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
-				Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.not_found"}}}
-			continue
-		}
-		if !sb.actor.CanRecordCheck(c.Kind, l.p.ID, l.path) {
-			sb.err = forbidden()
-			continue
-		}
-		byRegion[l.p.RegionID] = append(byRegion[l.p.RegionID], c.ClientKey)
-	}
+	byRegion := b.access()
 
 	// 3. Submissions seen before, by client key.
-	seen := map[string]*campusguard.Check{}
-	keyOf := func(region int64, key string) string { return strconv.FormatInt(region, 10) + "\x00" + key }
 	for region, keys := range byRegion {
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
@@ -175,36 +184,19 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 			if err != nil {
 				return fmt.Errorf("batch keys: %w", err)
 			}
-			for rows.Next() {
-				c, err := scanCheck(rows)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				seen[keyOf(c.RegionID, c.ClientKey)] = c
-			}
+			err = b.scanSeen(rows)
 			rows.Close()
-			if err := rows.Err(); err != nil {
+			if err != nil {
 				return err
 			}
 		}
 	}
 
 	// 4. The days the batch touches: current checks and stored status.
-	byDay := map[campusguard.Date][]int64{}
-	for _, sb := range subs {
-		if sb.err == nil {
-			byDay[sb.check.Day] = append(byDay[sb.check.Day], sb.check.PersonID)
-		}
-	}
-	days := make(map[dayKey]*personDay, len(subs))
-	for day, all := range byDay {
-		slices.Sort(all)
-		all = slices.Compact(all)
+	for day, all := range b.byDay() {
 		var pids []int64 // the days to read: those not cached
 		for _, id := range all {
-			pd := &personDay{person: people[id].p, path: people[id].path}
-			days[dayKey{id, day}] = pd
+			pd := b.days[dayKey{id, day}]
 			if current, was, stored, ok := view.day(dayKey{id, day}); ok {
 				pd.current, pd.was, pd.stored = current, was, stored
 				continue
@@ -222,17 +214,9 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 			if err != nil {
 				return fmt.Errorf("batch current checks: %w", err)
 			}
-			for rows.Next() {
-				c, err := scanCheck(rows)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				pd := days[dayKey{c.PersonID, day}]
-				pd.current = append(pd.current, c)
-			}
+			err = b.scanCurrent(rows, day)
 			rows.Close()
-			if err := rows.Err(); err != nil {
+			if err != nil {
 				return err
 			}
 			rows, err = tx.QueryContext(ctx, `SELECT person_id, reported, abnormal, fever, absent, ill_absent FROM person_days
@@ -241,16 +225,7 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 				return fmt.Errorf("batch person days: %w", err)
 			}
 			defer rows.Close()
-			for rows.Next() {
-				var id int64
-				var st campusguard.DayStatus
-				if err := rows.Scan(&id, &st.Reported, &st.Abnormal, &st.Fever, &st.Absent, &st.IllAbsent); err != nil {
-					return err
-				}
-				pd := days[dayKey{id, day}]
-				pd.was, pd.stored = st, true
-			}
-			return rows.Err()
+			return b.scanDays(rows, day)
 		})
 		if err != nil {
 			return err
@@ -258,27 +233,171 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	}
 
 	// 5. Each row in order, in memory; then the new rows in one go.
-	candidates := 0
-	for _, sb := range subs {
-		if sb.err == nil {
-			candidates++
-		}
-	}
-	newIDs, err := s.allocCheckIDs(ctx, tx, candidates)
+	newIDs, err := s.allocCheckIDs(ctx, tx, b.candidates())
 	if err != nil {
 		return err
 	}
-	fresh := make(map[int64]bool, candidates) // ids of this batch's rows
-	var added []*campusguard.Check
-	var superseded []int64            // stored rows that stop being current
-	thresholds := map[int64]float64{} // by region: a batch may hold several
-	for _, sb := range subs {
+	err = b.apply(tx.now, newIDs, func(region int64) (float64, error) { return s.feverThreshold(ctx, tx, region) })
+	if err != nil {
+		return err
+	}
+	for _, st := range b.superseding() {
+		if _, err := tx.ExecContext(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("supersede checks: %w", err)
+		}
+	}
+	if err := b.checkRows().exec(ctx, tx); err != nil {
+		return err
+	}
+	// An abnormal check opens its person's case, or joins the open one.
+	if err := s.casesFromChecks(ctx, tx, b.added, b.people); err != nil {
+		return err
+	}
+
+	// 6. Each touched day once, and each roll-up node once.
+	if err := b.summarize(ctx, tx); err != nil {
+		return err
+	}
+	if err := b.dayRows().exec(ctx, tx); err != nil {
+		return err
+	}
+	if err := b.rollupRows().exec(ctx, tx); err != nil {
+		return err
+	}
+	if view != nil {
+		tx.afterCommit = append(tx.afterCommit, func() { view.committed(b.people, b.days) })
+	}
+	return nil
+}
+
+// rowScanner is what database/sql's and pgx's rows both offer.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanPeople adds the people of rows (personColumns and the path).
+func (b *batch) scanPeople(rows rowScanner) error {
+	for rows.Next() {
+		var path string
+		p, err := scanPerson(rows, &path)
+		if err != nil {
+			return err
+		}
+		b.people[p.ID] = located{p, path}
+	}
+	return rows.Err()
+}
+
+// scanSeen adds the stored checks of rows to those seen by client key.
+func (b *batch) scanSeen(rows rowScanner) error {
+	for rows.Next() {
+		c, err := scanCheck(rows)
+		if err != nil {
+			return err
+		}
+		b.seen[keyOf(c.RegionID, c.ClientKey)] = c
+	}
+	return rows.Err()
+}
+
+// scanCurrent adds the current checks of rows to their person's day.
+func (b *batch) scanCurrent(rows rowScanner, day campusguard.Date) error {
+	for rows.Next() {
+		c, err := scanCheck(rows)
+		if err != nil {
+			return err
+		}
+		if pd := b.days[dayKey{c.PersonID, day}]; pd != nil {
+			pd.current = append(pd.current, c)
+		}
+	}
+	return rows.Err()
+}
+
+// scanDays sets the stored status of the person-days of rows.
+func (b *batch) scanDays(rows rowScanner, day campusguard.Date) error {
+	for rows.Next() {
+		var id int64
+		var st campusguard.DayStatus
+		if err := rows.Scan(&id, &st.Reported, &st.Abnormal, &st.Fever, &st.Absent, &st.IllAbsent); err != nil {
+			return err
+		}
+		if pd := b.days[dayKey{id, day}]; pd != nil {
+			pd.was, pd.stored = st, true
+		}
+	}
+	return rows.Err()
+}
+
+// access checks each row's actor against its person, keeping a row error
+// for those refused, and returns the client keys of the others by region.
+func (b *batch) access() map[int64][]string {
+	byRegion := map[int64][]string{}
+	for _, sb := range b.subs {
+		c := sb.check
+		l, ok := b.people[c.PersonID]
+		if !ok || !sb.actor.CanPerson(campusguard.ListPeople, l.p.ID, l.path) && !sb.actor.CanRecordCheck(c.Kind, l.p.ID, l.path) {
+			sb.err = &campusguard.Error{Code: campusguard.NotFound, Message: "error.not_found",
+				Fields: []campusguard.FieldError{{Field: "person_id", Msg: "error.not_found"}}}
+			continue
+		}
+		if !sb.actor.CanRecordCheck(c.Kind, l.p.ID, l.path) {
+			sb.err = forbidden()
+			continue
+		}
+		byRegion[l.p.RegionID] = append(byRegion[l.p.RegionID], c.ClientKey)
+	}
+	return byRegion
+}
+
+// byDay returns the people of the rows still standing by day, sorted, and
+// makes their (empty) person-days.
+func (b *batch) byDay() map[campusguard.Date][]int64 {
+	out := map[campusguard.Date][]int64{}
+	for _, sb := range b.subs {
+		if sb.err == nil {
+			out[sb.check.Day] = append(out[sb.check.Day], sb.check.PersonID)
+		}
+	}
+	for day, all := range out {
+		slices.Sort(all)
+		all = slices.Compact(all)
+		out[day] = all
+		for _, id := range all {
+			if _, ok := b.days[dayKey{id, day}]; !ok {
+				b.days[dayKey{id, day}] = &personDay{person: b.people[id].p, path: b.people[id].path}
+			}
+		}
+	}
+	return out
+}
+
+// candidates is the number of rows still standing: the most new rows.
+func (b *batch) candidates() int {
+	n := 0
+	for _, sb := range b.subs {
+		if sb.err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// apply applies each row still standing, in order, to its person's day in
+// memory, giving new rows the ids in newIDs. threshold gives a region's
+// fever threshold.
+func (b *batch) apply(now time.Time, newIDs []int64, threshold func(region int64) (float64, error)) error {
+	fresh := make(map[int64]bool, len(newIDs)) // ids of this batch's rows
+	thresholds := map[int64]float64{}          // by region: a batch may hold several
+	for _, sb := range b.subs {
 		if sb.err != nil {
 			continue
 		}
 		c := sb.check
-		p := people[c.PersonID].p
-		if prev, ok := seen[keyOf(p.RegionID, c.ClientKey)]; ok {
+		p := b.people[c.PersonID].p
+		if prev, ok := b.seen[keyOf(p.RegionID, c.ClientKey)]; ok {
 			if !campusguard.SameSubmission(prev, c) {
 				sb.err = &campusguard.Error{Code: campusguard.Conflict, Message: "error.client_key_reused",
 					Fields: []campusguard.FieldError{{Field: "client_key", Msg: "error.client_key_reused"}}}
@@ -287,60 +406,95 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 			sb.out = prev
 			continue
 		}
-		if err := campusguard.CheckDayAllowed(sb.actor, c.Day, tx.now); err != nil {
+		if err := campusguard.CheckDayAllowed(sb.actor, c.Day, now); err != nil {
 			sb.err = err
 			continue
 		}
-		taken, err := campusguard.TakenTime(c.Day, c.At, tx.now)
+		taken, err := campusguard.TakenTime(c.Day, c.At, now)
 		if err != nil {
 			sb.err = err
 			continue
 		}
 		c.ID, newIDs = newIDs[0], newIDs[1:]
-		c.RegionID, c.SchoolID, c.ClassID, c.At, c.ReceivedAt = p.RegionID, p.SchoolID, p.ClassID, taken, tx.now
+		c.RegionID, c.SchoolID, c.ClassID, c.At, c.ReceivedAt = p.RegionID, p.SchoolID, p.ClassID, taken, now
 		c.ReportedBy, c.Current, c.Version, c.Supersedes = sb.by, true, 1, nil
-		threshold, ok := thresholds[p.RegionID]
+		th, ok := thresholds[p.RegionID]
 		if !ok {
-			if threshold, err = s.feverThreshold(ctx, tx, p.RegionID); err != nil {
+			if th, err = threshold(p.RegionID); err != nil {
 				return err
 			}
-			thresholds[p.RegionID] = threshold
+			thresholds[p.RegionID] = th
 		}
-		c.Evaluate(threshold)
+		c.Evaluate(th)
 		if c.Symptoms == nil {
 			c.Symptoms = []campusguard.Symptom{}
 		}
-		pd := days[dayKey{p.ID, c.Day}]
+		pd := b.days[dayKey{p.ID, c.Day}]
 		if i := slices.IndexFunc(pd.current, func(o *campusguard.Check) bool { return o.Kind == c.Kind }); i >= 0 {
 			old := pd.current[i]
 			c.Version, c.Supersedes = old.Version+1, &old.ID
 			if fresh[old.ID] {
 				old.Current = false // not written yet: written as it ends
 			} else {
-				superseded = append(superseded, old.ID)
+				b.superseded = append(b.superseded, old.ID)
 			}
 			pd.current = slices.Delete(pd.current, i, i+1)
 		}
 		fresh[c.ID] = true
-		added = append(added, c)
+		b.added = append(b.added, c)
 		pd.current = append(pd.current, c)
 		pd.touched = true
-		seen[keyOf(p.RegionID, c.ClientKey)] = c
+		b.seen[keyOf(p.RegionID, c.ClientKey)] = c
 		sb.out, sb.created = c, true
 	}
-	err = chunks(superseded, func(part []int64) error {
-		in, args := inList(1, part)
-		_, err := tx.ExecContext(ctx, `UPDATE checks SET current = FALSE WHERE id IN (`+in+`)`, args...)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("supersede checks: %w", err)
+	return nil
+}
+
+// opensCases reports whether a new row of the batch is abnormal, so that
+// it opens or joins a case.
+func (b *batch) opensCases() bool {
+	return slices.ContainsFunc(b.added, func(c *campusguard.Check) bool { return c.Abnormal && c.Current })
+}
+
+// superseding returns the statements that mark the stored rows the batch
+// supersedes as no longer current.
+func (b *batch) superseding() []statement {
+	var out []statement
+	for start := 0; start < len(b.superseded); start += inChunk {
+		in, args := inList(1, b.superseded[start:min(start+inChunk, len(b.superseded))])
+		out = append(out, statement{`UPDATE checks SET current = FALSE WHERE id IN (` + in + `)`, args})
 	}
-	err = insertMany(ctx, tx, "checks", []string{"id", "region_id", "person_id", "school_id", "class_id", "day", "kind", "at",
+	return out
+}
+
+// rowsInsert is an insert of many rows, run by insertMany or sent as its
+// statements in a pipeline.
+type rowsInsert struct {
+	table  string
+	cols   []string
+	n      int
+	row    func(i int) []any
+	suffix string
+}
+
+func (r rowsInsert) exec(ctx context.Context, tx *Tx) error {
+	return insertMany(ctx, tx, r.table, r.cols, r.n, r.row, r.suffix)
+}
+
+func (r rowsInsert) statements() []statement {
+	if r.n == 0 {
+		return nil
+	}
+	return insertStatements(r.table, r.cols, r.n, r.row, r.suffix)
+}
+
+// checkRows inserts the batch's new rows.
+func (b *batch) checkRows() rowsInsert {
+	return rowsInsert{"checks", []string{"id", "region_id", "person_id", "school_id", "class_id", "day", "kind", "at",
 		"temperature", "symptoms", "health_code", "household_unwell", "risk_exposure", "attendance", "absence_reason", "mask",
 		"bus_route_id", "note", "client_key", "version", "supersedes", "current", "reported_by", "fever", "abnormal", "received_at"},
-		len(added), func(i int) []any {
-			c := added[i]
+		len(b.added), func(i int) []any {
+			c := b.added[i]
 			var temp, mask any
 			if c.Temperature != nil {
 				temp = *c.Temperature
@@ -352,18 +506,27 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 				joinSymptoms(c.Symptoms), c.HealthCode, c.HouseholdUnwell, c.RiskExposure, c.Attendance, c.AbsenceReason, mask,
 				nullID(c.BusRouteID), c.Note, c.ClientKey, c.Version, nullID(c.Supersedes), c.Current, c.ReportedBy, c.Fever,
 				c.Abnormal, c.ReceivedAt}
-		}, "")
-	if err != nil {
-		return err
-	}
-	// An abnormal check opens its person's case, or joins the open one.
-	if err := s.casesFromChecks(ctx, tx, added, people); err != nil {
-		return err
-	}
+		}, ""}
+}
 
-	// 6. Each touched day once, and each roll-up node once.
-	touched := make([]dayKey, 0, len(days))
-	for k, pd := range days {
+// changesFollowUps reports whether a touched student's day starts or stops
+// being an illness absence, which opens or drops its follow-up.
+func (b *batch) changesFollowUps() bool {
+	for _, pd := range b.days {
+		if pd.touched && pd.person.Kind == campusguard.Student &&
+			campusguard.SummarizeDay(pd.current).IllAbsent != pd.was.IllAbsent {
+			return true
+		}
+	}
+	return false
+}
+
+// summarize works out each touched day's new status and the roll-ups'
+// differences, opening or dropping follow-ups through tx as it goes (a
+// follow-up counts in the roll-ups only if this batch opened it).
+func (b *batch) summarize(ctx context.Context, tx *Tx) error {
+	touched := make([]dayKey, 0, len(b.days))
+	for k, pd := range b.days {
 		if pd.touched {
 			touched = append(touched, k)
 		}
@@ -374,20 +537,14 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		}
 		return int(a.person - b.person)
 	})
-	type dayRow struct {
-		pd  *personDay
-		day campusguard.Date
-		now campusguard.DayStatus
-	}
-	var changed []dayRow
-	deltas := map[nodeDay]campusguard.Rollup{}
+	b.deltas = map[nodeDay]campusguard.Rollup{}
 	for _, k := range touched {
-		pd := days[k]
+		pd := b.days[k]
 		now := campusguard.SummarizeDay(pd.current)
 		if pd.stored && now == pd.was {
 			continue
 		}
-		changed = append(changed, dayRow{pd, k.day, now})
+		b.changed = append(b.changed, dayRow{pd, k.day, now})
 		p := pd.person
 		if p.Kind != campusguard.Student {
 			continue // roll-ups count students
@@ -415,45 +572,45 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		}
 		for _, org := range campusguard.PathIDs(pd.path) {
 			k := nodeDay{p.RegionID, org, k.day}
-			deltas[k] = deltas[k].Add(d)
+			b.deltas[k] = b.deltas[k].Add(d)
 		}
 	}
-	err = insertMany(ctx, tx, "person_days", []string{"region_id", "person_id", "day", "class_id", "school_id", "reported",
-		"abnormal", "fever", "absent", "ill_absent"}, len(changed), func(i int) []any {
-		r := changed[i]
+	return nil
+}
+
+// dayRows writes the batch's person-days.
+func (b *batch) dayRows() rowsInsert {
+	return rowsInsert{"person_days", []string{"region_id", "person_id", "day", "class_id", "school_id", "reported",
+		"abnormal", "fever", "absent", "ill_absent"}, len(b.changed), func(i int) []any {
+		r := b.changed[i]
 		p := r.pd.person
 		return []any{p.RegionID, p.ID, r.day, nullID(p.ClassID), p.SchoolID, r.now.Reported, r.now.Abnormal, r.now.Fever,
 			r.now.Absent, r.now.IllAbsent}
 	}, ` ON CONFLICT (person_id, day) DO UPDATE SET reported = excluded.reported, abnormal = excluded.abnormal,
-		fever = excluded.fever, absent = excluded.absent, ill_absent = excluded.ill_absent`)
-	if err != nil {
-		return err
-	}
-	nodes := make([]nodeDay, 0, len(deltas))
-	for k, d := range deltas {
+		fever = excluded.fever, absent = excluded.absent, ill_absent = excluded.ill_absent`}
+}
+
+// rollupRows adds the batch's differences to the roll-ups, node by node in
+// a fixed order (no deadlocks between writers on PostgreSQL).
+func (b *batch) rollupRows() rowsInsert {
+	nodes := make([]nodeDay, 0, len(b.deltas))
+	for k, d := range b.deltas {
 		if d != (campusguard.Rollup{}) {
 			nodes = append(nodes, k)
 		}
 	}
-	slices.SortFunc(nodes, func(a, b nodeDay) int { // a fixed order: no deadlocks between writers on PostgreSQL
+	slices.SortFunc(nodes, func(a, b nodeDay) int {
 		if c := a.day.Compare(b.day); c != 0 {
 			return c
 		}
 		return int(a.org - b.org)
 	})
-	err = insertMany(ctx, tx, "rollups", []string{"region_id", "org_id", "day", "reported", "abnormal", "fever", "absent",
+	return rowsInsert{"rollups", []string{"region_id", "org_id", "day", "reported", "abnormal", "fever", "absent",
 		"ill_absent", "open_followups"}, len(nodes), func(i int) []any {
 		k := nodes[i]
-		d := deltas[k]
+		d := b.deltas[k]
 		return []any{k.region, k.org, k.day, d.Reported, d.Abnormal, d.Fever, d.Absent, d.IllAbsent, d.OpenFollowUps}
-	}, rollupAdd)
-	if err != nil {
-		return err
-	}
-	if view != nil {
-		tx.afterCommit = append(tx.afterCommit, func() { view.committed(people, days) })
-	}
-	return nil
+	}, rollupAdd}
 }
 
 // allocCheckIDs reserves n ids for new checks. On PostgreSQL they come

@@ -31,11 +31,15 @@ type Store struct {
 	dialect dialect
 	target  string // the database, with any password removed, for logs
 	group   groupCommit
-	stmts   stmtCache
-	tokens  tokenCache
-	fever   feverCache
-	ckpt    *checkpointer // SQLite: checkpoints off the write path
-	wcache  writerCache   // SQLite: what check batches read, see writercache.go
+	// unpipelined makes check groups on PostgreSQL go statement by
+	// statement, as on SQLite, rather than in a pipeline (pipeline.go):
+	// only tests set it, to run both ways against each other.
+	unpipelined bool
+	stmts       stmtCache
+	tokens      tokenCache
+	fever       feverCache
+	ckpt        *checkpointer // SQLite: checkpoints off the write path
+	wcache      writerCache   // SQLite: what check batches read, see writercache.go
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -213,6 +217,9 @@ func (s *Store) WriteDB() *sql.DB {
 // per connection, so queries go straight through.
 type Tx struct {
 	*sql.Tx
+	// conn, when set, is the PostgreSQL connection of a transaction begun
+	// and ended in a pipeline (pipeline.go); Tx is nil then.
+	conn   *sql.Conn
 	now    time.Time
 	s      *Store
 	stmts  map[string]*sql.Stmt
@@ -303,7 +310,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stm
 // several statements (a migration) must use tx.Tx.ExecContext.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if tx.s.dialect.postgres {
-		return tx.Tx.ExecContext(ctx, query, args...)
+		return tx.pg().ExecContext(ctx, query, args...)
 	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
@@ -315,7 +322,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 // QueryContext runs a query prepared once per transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if tx.s.dialect.postgres {
-		return tx.Tx.QueryContext(ctx, query, args...)
+		return tx.pg().QueryContext(ctx, query, args...)
 	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
@@ -327,13 +334,21 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 // QueryRowContext runs a one-row query prepared once per transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if tx.s.dialect.postgres {
-		return tx.Tx.QueryRowContext(ctx, query, args...)
+		return tx.pg().QueryRowContext(ctx, query, args...)
 	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return tx.Tx.QueryRowContext(ctx, query, args...) // reports the same error through Scan
 	}
 	return st.QueryRowContext(ctx, args...)
+}
+
+// pg is what a PostgreSQL transaction's statements go through.
+func (tx *Tx) pg() queryer {
+	if tx.conn != nil {
+		return tx.conn
+	}
+	return tx.Tx
 }
 
 // inTx runs fn in a write transaction and commits when it returns nil.
