@@ -74,6 +74,7 @@ func WriterCacheSize(s *Store) (people, days int) {
 
 // DummyHash is the hash a sign-in with an unknown login is checked against.
 func DummyHash() string { return dummyHash }
+
 // Unpipelined makes s write check groups statement by statement on
 // PostgreSQL, as before the pipeline, so a test can run both ways at once.
 func Unpipelined(s *Store) { s.unpipelined = true }
