@@ -110,16 +110,12 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	if err != nil {
 		return err
 	}
-	var ids []int64
-	people := make(map[int64]located, len(subs))
+	ids := make([]int64, 0, len(subs))
 	for _, sb := range subs {
-		id := sb.check.PersonID
-		if l, ok := view.person(id); ok {
-			people[id] = l
-			continue
-		}
-		ids = append(ids, id)
+		ids = append(ids, sb.check.PersonID)
 	}
+	people := make(map[int64]located, len(subs))
+	ids = view.cachedPeople(ids, people)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	err = chunks(ids, func(part []int64) error {
@@ -201,16 +197,13 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 	for day, all := range byDay {
 		slices.Sort(all)
 		all = slices.Compact(all)
-		var pids []int64 // the days to read: those not cached
+		byDay[day] = all
 		for _, id := range all {
-			pd := &personDay{person: people[id].p, path: people[id].path}
-			days[dayKey{id, day}] = pd
-			if current, was, stored, ok := view.day(dayKey{id, day}); ok {
-				pd.current, pd.was, pd.stored = current, was, stored
-				continue
-			}
-			pids = append(pids, id)
+			days[dayKey{id, day}] = &personDay{person: people[id].p, path: people[id].path}
 		}
+	}
+	// The days to read: those not cached.
+	for day, pids := range view.cachedDays(byDay, days) {
 		if len(pids) == 0 {
 			continue
 		}
