@@ -532,6 +532,8 @@ func (s *Server) handleTrainingCreate(w http.ResponseWriter, r *http.Request) er
 	if cerr == nil {
 		return seeOther(w, r, trainingSessionURL(x.ID)+"?done=recorded")
 	}
+	// Only a refusal of the input shows the form again; any other error
+	// goes to the error page before the form is built.
 	if code := campusguard.ErrorCode(cerr); code != campusguard.Invalid && code != campusguard.Conflict {
 		return cerr
 	}
@@ -654,6 +656,7 @@ func (s *Server) handleTrainingAttendance(w http.ResponseWriter, r *http.Request
 	if err == nil {
 		return seeOther(w, r, trainingSessionURL(id)+"?done=attendance")
 	}
+	// As for a new session: only a refusal of the input shows the page again.
 	if code := campusguard.ErrorCode(err); code != campusguard.Invalid && code != campusguard.Conflict {
 		return err
 	}
