@@ -250,7 +250,7 @@ func (s *Store) detectSignals(ctx context.Context, q queryer, regionID int64, da
 	}
 	rows, err := q.QueryContext(ctx, `SELECT k.id, k.school_id, k.class_id, p.dorm_room_id, k.onset_day, k.symptoms,
 		k.temperature, k.outcome FROM cases k JOIN people p ON p.id = k.person_id
-		WHERE k.region_id = $1 AND k.onset_day >= $2 AND k.onset_day <= $3 AND k.drill_id IS NULL`, regionID, day.AddDays(-14), day)
+		WHERE k.region_id = $1 AND k.onset_day >= $2 AND k.onset_day <= $3 AND `+notDrill("k"), regionID, day.AddDays(-14), day)
 	if err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
 	}

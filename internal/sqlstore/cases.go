@@ -138,7 +138,7 @@ func (s *Store) casesFromChecks(ctx context.Context, tx *Tx, added []*campusguar
 	open := map[int64]*campusguard.Case{}
 	err := chunks(ids, func(part []int64) error {
 		in, args := inList(1, part)
-		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state <> 'closed' AND k.drill_id IS NULL
+		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state <> 'closed' AND `+notDrill("k")+`
 			AND k.person_id IN (`+in+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("open cases: %w", err)
@@ -393,7 +393,7 @@ func (s *Store) OpenCase(ctx context.Context, n campusguard.NewCase) (*campusgua
 		}
 		var open int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE person_id = $1 AND state <> 'closed'
-			AND drill_id IS NULL`, p.ID).Scan(&open); err != nil {
+			AND `+notDrill(""), p.ID).Scan(&open); err != nil {
 			return err
 		}
 		if open > 0 {
@@ -519,7 +519,7 @@ func (s *Store) FindCases(ctx context.Context, f campusguard.CaseFilter) ([]*cam
 			" OR k.class_id IN (SELECT id FROM orgs WHERE kind = 'class' AND " + pathRanges("path", []string{o.Path}, sq.arg) + "))")
 	}
 	if !f.WithDrills { // drill cases only in the lists that mark them (issue 14)
-		sq.and("k.drill_id IS NULL")
+		sq.and(notDrill("k"))
 	}
 	if f.PersonID != nil {
 		sq.and("k.person_id = " + sq.arg(*f.PersonID))
@@ -642,7 +642,7 @@ func (s *Store) EscalateOverdue(ctx context.Context) (int, error) {
 	n := 0
 	err := s.inTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.state = 'detected' AND k.escalated = $1
-			AND k.report_due < $2 AND k.drill_id IS NULL ORDER BY k.id`, false, tx.now)
+			AND k.report_due < $2 AND `+notDrill("k")+` ORDER BY k.id`, false, tx.now)
 		if err != nil {
 			return err
 		}
@@ -697,7 +697,7 @@ func (s *Store) HeldAtGate(ctx context.Context, schoolID int64) (map[int64]campu
 		return nil, notFound("org")
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT person_id, state FROM cases WHERE school_id = $1
-		AND state NOT IN ('cleared', 'closed') AND drill_id IS NULL`, schoolID)
+		AND state NOT IN ('cleared', 'closed') AND `+notDrill(""), schoolID)
 	if err != nil {
 		return nil, fmt.Errorf("held at gate: %w", err)
 	}

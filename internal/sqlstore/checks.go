@@ -259,7 +259,7 @@ func (s *Store) RebuildRollups(ctx context.Context, regionID int64, day campusgu
 			open_followups = 0 WHERE region_id = $1 AND day = $2`, regionID, day); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM checks WHERE region_id = $1 AND day = $2 AND drill_id IS NULL`, regionID, day)
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT person_id FROM checks WHERE region_id = $1 AND day = $2 AND `+notDrill(""), regionID, day)
 		if err != nil {
 			return err
 		}
@@ -334,7 +334,7 @@ func (s *Store) FindChecks(ctx context.Context, f campusguard.CheckFilter) ([]*c
 	}
 	// A drill's synthetic check is never current, and its history is the
 	// drill's and its case's (both marked as a drill), not the person's.
-	sq.and("c.drill_id IS NULL")
+	sq.and(notDrill("c"))
 	if f.PersonID != nil {
 		sq.and("c.person_id = " + sq.arg(*f.PersonID))
 	}

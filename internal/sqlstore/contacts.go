@@ -156,7 +156,7 @@ func (s *Store) CaseContacts(ctx context.Context, id int64) ([]*campusguard.Cont
 			return err
 		}
 		in, args = inList(1, part)
-		rows, err = s.read.QueryContext(ctx, `SELECT DISTINCT person_id FROM cases WHERE state <> 'closed' AND drill_id IS NULL AND person_id IN (`+in+`)`, args...)
+		rows, err = s.read.QueryContext(ctx, `SELECT DISTINCT person_id FROM cases WHERE state <> 'closed' AND `+notDrill("")+` AND person_id IN (`+in+`)`, args...)
 		if err != nil {
 			return err
 		}

@@ -100,7 +100,7 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64, day campusguard.Date
 		d.CasesByState = map[campusguard.CaseState]int{}
 		rows, err := hotReads{s}.QueryContext(ctx, `SELECT k.school_id, k.state, COUNT(*),
 			SUM(CASE WHEN k.state = 'detected' AND k.report_due < $1 THEN 1 ELSE 0 END)
-			FROM cases k JOIN orgs s ON s.id = k.school_id WHERE k.state <> 'closed' AND k.drill_id IS NULL AND s.path >= $2 AND s.path < $3
+			FROM cases k JOIN orgs s ON s.id = k.school_id WHERE k.state <> 'closed' AND `+notDrill("k")+` AND s.path >= $2 AND s.path < $3
 			GROUP BY k.school_id, k.state`, now, lo, hi)
 		if err != nil {
 			return nil, fmt.Errorf("dashboard cases: %w", err)

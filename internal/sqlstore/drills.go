@@ -16,7 +16,23 @@ import (
 // stored with current = FALSE and its drill, so no person-day, roll-up or
 // "current" reader sees it, and the case is opened by insertCase, the
 // real opening, with the drill on it (no webhook event; every figure
-// filters drill_id IS NULL).
+// filters with notDrill).
+
+// notDrill is the condition that keeps a drill's synthetic check and case
+// out of a query of real ones, on the table alias given ("" for none). A
+// drill's rows carry their drill_id and are stored as real rows are, so
+// that the case pages work on them unchanged; they belong to the drill,
+// which reads them by its id. Every other reader of checks or cases
+// passes this: a figure, a list, a person's history or export, or the
+// detector that counted them would show the drill as an outbreak or a
+// person's illness; the retention sweep leaves them to their drill,
+// whose page shows them.
+func notDrill(alias string) string {
+	if alias == "" {
+		return "drill_id IS NULL"
+	}
+	return alias + ".drill_id IS NULL"
+}
 
 const drillColumns = `d.id, d.region_id, d.school_id, s.name, d.scenario, d.planned_day, d.participants, d.participant_count,
 	d.state, d.started_at, d.finished_at, d.created_by, s.path`

@@ -48,7 +48,7 @@ func (s *Store) ExportPersonFile(ctx context.Context, personID int64) (*campusgu
 	if out.Guardians, err = s.guardiansOf(ctx, p.ID); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks c WHERE c.person_id = $1 AND c.drill_id IS NULL
+	rows, err := s.read.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks c WHERE c.person_id = $1 AND `+notDrill("c")+`
 		ORDER BY c.day, c.at, c.id LIMIT $2`, p.ID, maxExportChecks)
 	if err != nil {
 		return nil, fmt.Errorf("export: checks: %w", err)
@@ -83,7 +83,7 @@ func (s *Store) ExportPersonFile(ctx context.Context, personID int64) (*campusgu
 		return nil, err
 	}
 	now := s.Now().UTC()
-	rows, err = s.read.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.person_id = $1 AND k.drill_id IS NULL ORDER BY k.detected_at, k.id`, p.ID)
+	rows, err = s.read.QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE k.person_id = $1 AND `+notDrill("k")+` ORDER BY k.detected_at, k.id`, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("export: cases: %w", err)
 	}
@@ -100,7 +100,7 @@ func (s *Store) ExportPersonFile(ctx context.Context, personID int64) (*campusgu
 		return nil, err
 	}
 	rows, err = s.read.QueryContext(ctx, `SELECT t.id, t.case_id, t.from_state, t.to_state, t.at, t.by_name, t.note
-		FROM case_steps t JOIN cases k ON k.id = t.case_id WHERE k.person_id = $1 AND k.drill_id IS NULL ORDER BY t.case_id, t.id`, p.ID)
+		FROM case_steps t JOIN cases k ON k.id = t.case_id WHERE k.person_id = $1 AND `+notDrill("k")+` ORDER BY t.case_id, t.id`, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("export: case steps: %w", err)
 	}

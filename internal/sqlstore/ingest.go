@@ -144,15 +144,11 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		return err
 	}
 	b := newBatch(subs)
-	var ids []int64
+	ids := make([]int64, 0, len(subs))
 	for _, sb := range subs {
-		id := sb.check.PersonID
-		if l, ok := view.person(id); ok {
-			b.people[id] = l
-			continue
-		}
-		ids = append(ids, id)
+		ids = append(ids, sb.check.PersonID)
 	}
+	ids = view.cachedPeople(ids, b.people)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	err = chunks(ids, func(part []int64) error {
@@ -192,17 +188,9 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		}
 	}
 
-	// 4. The days the batch touches: current checks and stored status.
-	for day, all := range b.byDay() {
-		var pids []int64 // the days to read: those not cached
-		for _, id := range all {
-			pd := b.days[dayKey{id, day}]
-			if current, was, stored, ok := view.day(dayKey{id, day}); ok {
-				pd.current, pd.was, pd.stored = current, was, stored
-				continue
-			}
-			pids = append(pids, id)
-		}
+	// 4. The days the batch touches: current checks and stored status,
+	// read for the days the cache does not hold.
+	for day, pids := range view.cachedDays(b.byDay(), b.days) {
 		if len(pids) == 0 {
 			continue
 		}

@@ -66,7 +66,7 @@ func (s *Store) pipelinedCases(ctx context.Context, pc *pgx.Conn, b *batch, chec
 	for _, st := range checks {
 		bt.Queue(st.sql, st.args...)
 	}
-	bt.Queue(`SELECT `+caseColumns+caseFrom+` WHERE k.state <> 'closed' AND k.drill_id IS NULL AND k.person_id = ANY($1)`, persons)
+	bt.Queue(`SELECT `+caseColumns+caseFrom+` WHERE k.state <> 'closed' AND `+notDrill("k")+` AND k.person_id = ANY($1)`, persons)
 	bt.Queue(`SELECT region_id, report_within_minutes FROM region_settings WHERE region_id = ANY($1)`, regions)
 	bt.Queue(`SELECT w.id, w.region_id, o.path, w.events FROM webhooks w JOIN orgs o ON o.id = w.org_id
 		WHERE w.region_id = ANY($1) AND w.active = $2`, regions, true)

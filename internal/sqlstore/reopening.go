@@ -614,7 +614,7 @@ func classILI(ctx context.Context, q queryer, regionID int64, path string, day c
 	}
 	hosp := map[int64]int{}
 	rows, err := q.QueryContext(ctx, `SELECT p.class_id, COUNT(*) FROM cases k JOIN people p ON p.id = k.person_id
-		WHERE k.region_id = $1 AND k.outcome = 'confirmed' AND k.drill_id IS NULL AND k.onset_day >= $2 AND k.onset_day <= $3 AND p.class_id IS NOT NULL
+		WHERE k.region_id = $1 AND k.outcome = 'confirmed' AND `+notDrill("k")+` AND k.onset_day >= $2 AND k.onset_day <= $3 AND p.class_id IS NOT NULL
 		GROUP BY p.class_id`, regionID, day.AddDays(-6), day)
 	if err != nil {
 		return nil, fmt.Errorf("ili: %w", err)

@@ -173,7 +173,7 @@ func splitStatements(s string) []string {
 // deleteClosedCases deletes cases closed before cut, with their steps and
 // their links to checks, in batches.
 func (s *Store) deleteClosedCases(ctx context.Context, regionID int64, cut time.Time) (int, error) {
-	n, err := s.deleteBatches(ctx, `SELECT id FROM cases WHERE region_id = $1 AND state = 'closed' AND closed_at < $2 AND drill_id IS NULL
+	n, err := s.deleteBatches(ctx, `SELECT id FROM cases WHERE region_id = $1 AND state = 'closed' AND closed_at < $2 AND `+notDrill("")+`
 		ORDER BY id LIMIT $3`, []any{regionID, cut.UTC()},
 		`DELETE FROM case_steps WHERE case_id IN (%[1]s); DELETE FROM case_checks WHERE case_id IN (%[1]s); DELETE FROM cases WHERE id IN (%[1]s) AND state = 'closed'`)
 	if err != nil {

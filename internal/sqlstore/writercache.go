@@ -131,40 +131,60 @@ func (s *Store) beginCacheView(ctx context.Context, tx *Tx) (*batchView, error) 
 	return &batchView{w: w, gen: w.gen, people: w.people, days: w.days}, nil
 }
 
-// person returns a cached person with their path.
-func (v *batchView) person(id int64) (located, bool) {
+// cachedPeople puts those of ids the cache holds into people and returns
+// the others, to be read from the database. It takes the cache's lock once
+// for the whole batch, so a batch of a class's checks does not take it per
+// row, and sees one state of the cache.
+func (v *batchView) cachedPeople(ids []int64, people map[int64]located) (missing []int64) {
 	if v == nil {
-		return located{}, false
+		return ids
 	}
 	v.w.mu.Lock()
 	defer v.w.mu.Unlock()
 	if v.w.gen != v.gen {
-		return located{}, false
+		return ids
 	}
-	l, ok := v.people[id]
-	return l, ok
+	for _, id := range ids {
+		if l, ok := v.people[id]; ok {
+			people[id] = l
+			continue
+		}
+		missing = append(missing, id)
+	}
+	return missing
 }
 
-// day returns a cached person-day, its checks copied so that the batch may
-// change them.
-func (v *batchView) day(k dayKey) (current []*campusguard.Check, status campusguard.DayStatus, stored, ok bool) {
+// cachedDays fills in the person-days of days that the cache holds, for
+// the people of each day in byDay, their checks copied so that the batch
+// may change them; it returns the others by day, in byDay's order, to be
+// read from the database. Like cachedPeople it takes the lock once.
+func (v *batchView) cachedDays(byDay map[campusguard.Date][]int64, days map[dayKey]*personDay) (missing map[campusguard.Date][]int64) {
 	if v == nil {
-		return nil, status, false, false
+		return byDay
 	}
 	v.w.mu.Lock()
 	defer v.w.mu.Unlock()
 	if v.w.gen != v.gen {
-		return nil, status, false, false
+		return byDay
 	}
-	d, ok := v.days[k]
-	if !ok {
-		return nil, status, false, false
+	missing = make(map[campusguard.Date][]int64, len(byDay))
+	for day, ids := range byDay {
+		for _, id := range ids {
+			k := dayKey{id, day}
+			d, ok := v.days[k]
+			if !ok {
+				missing[day] = append(missing[day], id)
+				continue
+			}
+			pd := days[k]
+			for i := range d.current {
+				c := d.current[i]
+				pd.current = append(pd.current, &c)
+			}
+			pd.was, pd.stored = d.status, d.stored
+		}
 	}
-	for i := range d.current {
-		c := d.current[i]
-		current = append(current, &c)
-	}
-	return current, d.status, d.stored, true
+	return missing
 }
 
 // committed gives the batch's people and final days back to the cache,

@@ -147,15 +147,9 @@ func (s *Server) handleSchoolDrills(w http.ResponseWriter, r *http.Request) erro
 
 // handleDrillPlan handles "POST /schools/{id}/drills".
 func (s *Server) handleDrillPlan(w http.ResponseWriter, r *http.Request) error {
-	if s.Drills == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Drills != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := r.PostForm
 	n := campusguard.NewDrill{SchoolID: id, Scenario: campusguard.DrillScenario(f.Get("scenario")), Participants: f.Get("participants")}
@@ -180,11 +174,7 @@ func (s *Server) handleDrillPlan(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Form.Scenario, p.Form.Day, p.Form.Participants, p.Form.Count = f.Get("scenario"), f.Get("planned_day"),
 			f.Get("participants"), f.Get("participant_count")
-		status, ok := formFailedAs(p.Lang, err, &p.formState, drillFields)
-		if !ok {
-			return err
-		}
-		return s.render(w, r, status, "school_drills", p)
+		return s.renderRefused(w, r, err, p.Lang, &p.formState, drillFields, "school_drills", p)
 	}
 	return seeOther(w, r, drillURL(d.ID))
 }
@@ -287,11 +277,7 @@ func (s *Server) drillFailed(w http.ResponseWriter, r *http.Request, failed erro
 	if err != nil {
 		return err
 	}
-	status, ok := formFailedAs(p.Lang, failed, &p.formState, drillFields)
-	if !ok {
-		return failed
-	}
-	return s.render(w, r, status, "drill", p)
+	return s.renderRefused(w, r, failed, p.Lang, &p.formState, drillFields, "drill", p)
 }
 
 // handleDrillStart handles "POST /drills/{id}/start".
@@ -312,15 +298,9 @@ func (s *Server) handleDrillStart(w http.ResponseWriter, r *http.Request) error 
 // handleDrillInject handles "POST /drills/{id}/inject": the synthetic
 // case opens, and its page follows, where the normal steps go on.
 func (s *Server) handleDrillInject(w http.ResponseWriter, r *http.Request) error {
-	if s.Drills == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Drills != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	person, _ := strconv.ParseInt(r.PostForm.Get("person_id"), 10, 64)
 	k, err := s.Drills.InjectDrillCase(r.Context(), id, campusguard.DrillInjection{PersonID: person})
@@ -334,15 +314,9 @@ func (s *Server) handleDrillInject(w http.ResponseWriter, r *http.Request) error
 // problems found, each with its severity, deadline and responsible
 // person; rows left without a problem are not problems.
 func (s *Server) handleDrillFinish(w http.ResponseWriter, r *http.Request) error {
-	if s.Drills == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Drills != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := r.PostForm
 	var problems []campusguard.DrillProblemInput

@@ -317,11 +317,7 @@ func (s *Server) handleEnvLog(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		status, ok := formFailedAs(p.Lang, err, &p.Form.State, envFields)
-		if !ok {
-			return err
-		}
-		return s.render(w, r, status, "environment", p)
+		return s.renderRefused(w, r, err, p.Lang, &p.Form.State, envFields, "environment", p)
 	}
 	s.Logger.Info("environment logged", "school", id, "task", in.Task, "spaces", len(logs), "by", campusguard.ActorName(r.Context()))
 	return seeOther(w, r, environmentURL(id)+"?done="+strconv.Itoa(len(logs)))
@@ -463,15 +459,9 @@ func (s *Server) spacesPage(r *http.Request, f spaceForm) (*spacesPage, error) {
 // handleSpaceCreate handles "POST /orgs/{id}/spaces": the principal adds
 // a space.
 func (s *Server) handleSpaceCreate(w http.ResponseWriter, r *http.Request) error {
-	if s.Environment == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Environment != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	f := spaceForm{Kind: r.PostForm.Get("kind"), Name: strings.TrimSpace(r.PostForm.Get("name"))}
 	f.ClassID, _ = strconv.ParseInt(r.PostForm.Get("class_id"), 10, 64)
@@ -492,19 +482,13 @@ func (s *Server) handleSpaceCreate(w http.ResponseWriter, r *http.Request) error
 // handleSpaceUpdate handles "POST /orgs/{id}/spaces/{space}": a space's
 // own schedule, or back to the region's (own absent).
 func (s *Server) handleSpaceUpdate(w http.ResponseWriter, r *http.Request) error {
-	if s.Environment == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Environment != nil)
 	if err != nil {
 		return err
 	}
 	spaceID, err := pathID(r, "space")
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	spaces, err := s.Environment.Spaces(r.Context(), id)
 	if err != nil {
@@ -556,6 +540,8 @@ func parseSchedule(r *http.Request) (campusguard.Schedule, error) {
 	return sc, nil
 }
 
+// spaceFailed shows the spaces page again with a refused form, or returns
+// an error that is not the input's.
 func (s *Server) spaceFailed(w http.ResponseWriter, r *http.Request, f spaceForm, err error) error {
 	code := campusguard.ErrorCode(err)
 	if code != campusguard.Invalid && code != campusguard.Conflict {
@@ -565,11 +551,7 @@ func (s *Server) spaceFailed(w http.ResponseWriter, r *http.Request, f spaceForm
 	if perr != nil {
 		return perr
 	}
-	status, ok := formFailedAs(p.Lang, err, &p.Form.State, envFields)
-	if !ok {
-		return err
-	}
-	return s.render(w, r, status, "spaces", p)
+	return s.renderRefused(w, r, err, p.Lang, &p.Form.State, envFields, "spaces", p)
 }
 
 // ---- The region's compliance ----
@@ -695,15 +677,9 @@ func (s *Server) envCompliancePage(r *http.Request) (*envCompliancePage, error) 
 // handleEnvScheduleSet handles "POST /orgs/{id}/env-schedules": a
 // region's default schedule of one kind.
 func (s *Server) handleEnvScheduleSet(w http.ResponseWriter, r *http.Request) error {
-	if s.Environment == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Environment != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	sc, err := parseSchedule(r)
 	if err == nil {
@@ -711,19 +687,16 @@ func (s *Server) handleEnvScheduleSet(w http.ResponseWriter, r *http.Request) er
 			Schedule: sc})
 	}
 	if err != nil {
-		code := campusguard.ErrorCode(err)
-		if code != campusguard.Invalid {
+		// Only an input error shows the form again; a conflict goes to the
+		// error page, as any other refusal.
+		if campusguard.ErrorCode(err) != campusguard.Invalid {
 			return err
 		}
 		p, perr := s.envCompliancePage(r)
 		if perr != nil {
 			return perr
 		}
-		status, ok := formFailedAs(p.Lang, err, &p.Form, envFields)
-		if !ok {
-			return err
-		}
-		return s.render(w, r, status, "env_compliance", p)
+		return s.renderRefused(w, r, err, p.Lang, &p.Form, envFields, "env_compliance", p)
 	}
 	return seeOther(w, r, orgURL(id)+"/env-compliance?done=1")
 }

@@ -291,15 +291,9 @@ func (s *Server) regionTraining(w http.ResponseWriter, r *http.Request, o *campu
 // topic's code, a new row gets the next free "tN", an emptied row drops
 // its topic.
 func (s *Server) handleTrainingTopics(w http.ResponseWriter, r *http.Request) error {
-	if s.Training == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Training != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	term, ok := campusguard.ParseTerm(r.PostForm.Get("term"))
 	if !ok {
@@ -384,16 +378,22 @@ type trainingNewPage struct {
 
 // handleTrainingNew handles "GET /orgs/{id}/training/new?kind=&class_id=".
 func (s *Server) handleTrainingNew(w http.ResponseWriter, r *http.Request) error {
-	return s.trainingNew(w, r, http.StatusOK, trainingForm{Day: s.today().String()}, nil)
+	p, err := s.trainingNewPageFor(r, trainingForm{Day: s.today().String()}, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "training_new", p)
 }
 
-func (s *Server) trainingNew(w http.ResponseWriter, r *http.Request, status int, f trainingForm, checked map[int64]bool) error {
+// trainingNewPageFor builds the form with what it was given and the
+// people ticked.
+func (s *Server) trainingNewPageFor(r *http.Request, f trainingForm, checked map[int64]bool) (*trainingNewPage, error) {
 	if s.Training == nil {
-		return errNotFound
+		return nil, errNotFound
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q := r.URL.Query()
 	if r.Method == http.MethodPost {
@@ -414,7 +414,7 @@ func (s *Server) trainingNew(w http.ResponseWriter, r *http.Request, status int,
 		roster, err = s.Training.TrainingRoster(ctx, id, kind, nil)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &trainingNewPage{basePage: s.base(r, "page.training_new.title"), SchoolName: roster.SchoolName, Kind: string(kind),
 		KindName: tr(s.lang(r), "training.kind."+string(kind)), Form: f, Action: trainingURL(id), Back: trainingURL(id),
@@ -449,7 +449,7 @@ func (s *Server) trainingNew(w http.ResponseWriter, r *http.Request, status int,
 	// class teacher) may write.
 	p.CanUpload = s.Files != nil && slices.Contains(roster.Kinds, campusguard.StaffTraining)
 	p.MaxMB = campusguard.MaxFileSize >> 20
-	return s.render(w, r, status, "training_new", p)
+	return p, nil
 }
 
 // canReadSchool reports whether the actor reads the school's training
@@ -532,11 +532,16 @@ func (s *Server) handleTrainingCreate(w http.ResponseWriter, r *http.Request) er
 	if cerr == nil {
 		return seeOther(w, r, trainingSessionURL(x.ID)+"?done=recorded")
 	}
-	status, ok := formFailedAs(s.lang(r), cerr, &f.State, trainingFields)
-	if !ok {
+	// Only a refusal of the input shows the form again; any other error
+	// goes to the error page before the form is built.
+	if code := campusguard.ErrorCode(cerr); code != campusguard.Invalid && code != campusguard.Conflict {
 		return cerr
 	}
-	return s.trainingNew(w, r, status, f, checked)
+	p, err := s.trainingNewPageFor(r, f, checked)
+	if err != nil {
+		return err
+	}
+	return s.renderRefused(w, r, cerr, p.Lang, &p.Form.State, trainingFields, "training_new", p)
 }
 
 // trainingSessionPage is one session, its attendance ticked, to correct.
@@ -557,27 +562,33 @@ type trainingSessionPage struct {
 
 // handleTrainingSession handles "GET /training-sessions/{id}".
 func (s *Server) handleTrainingSession(w http.ResponseWriter, r *http.Request) error {
-	return s.trainingSession(w, r, http.StatusOK, formState{}, nil)
+	p, err := s.trainingSessionPageFor(r, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "training_session", p)
 }
 
-func (s *Server) trainingSession(w http.ResponseWriter, r *http.Request, status int, f formState, checked map[int64]bool) error {
+// trainingSessionPageFor builds the session's page, with the people in
+// checked ticked instead of those who attended when checked is not nil.
+func (s *Server) trainingSessionPageFor(r *http.Request, checked map[int64]bool) (*trainingSessionPage, error) {
 	if s.Training == nil {
-		return errNotFound
+		return nil, errNotFound
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx := r.Context()
 	x, err := s.Training.FindTrainingSession(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	topics, err := s.Training.TrainingTopics(ctx, x.RegionID, campusguard.TermOf(x.Day))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p := &trainingSessionPage{basePage: s.base(r, "page.training_session.title"), Session: x, Form: f, Attended: len(x.Attendees),
+	p := &trainingSessionPage{basePage: s.base(r, "page.training_session.title"), Session: x, Attended: len(x.Attendees),
 		Kind: tr(s.lang(r), "training.kind."+string(x.Kind)), Action: trainingSessionURL(id) + "/attendance"}
 	p.Topic = sessionTopic(p.Lang, topics, x)
 	p.Crumbs = []crumb{{Name: x.SchoolName}, {Name: p.Title}}
@@ -608,7 +619,7 @@ func (s *Server) trainingSession(w http.ResponseWriter, r *http.Request, status 
 			p.People = append(p.People, box)
 		}
 	} else if code := campusguard.ErrorCode(err); code != campusguard.Forbidden && code != campusguard.NotFound && code != campusguard.Invalid {
-		return err
+		return nil, err
 	}
 	if !p.CanEdit {
 		for _, a := range x.Attendees {
@@ -621,21 +632,15 @@ func (s *Server) trainingSession(w http.ResponseWriter, r *http.Request, status 
 	case "attendance":
 		p.Notice = p.T("training.done_attendance")
 	}
-	return s.render(w, r, status, "training_session", p)
+	return p, nil
 }
 
 // handleTrainingAttendance handles "POST /training-sessions/{id}/attendance":
 // the attendance ticked again.
 func (s *Server) handleTrainingAttendance(w http.ResponseWriter, r *http.Request) error {
-	if s.Training == nil {
-		return errNotFound
-	}
-	id, err := pathID(r, "id")
+	id, err := formPost(r, s.Training != nil)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
 	}
 	ids := []int64{}
 	checked := map[int64]bool{}
@@ -651,10 +656,13 @@ func (s *Server) handleTrainingAttendance(w http.ResponseWriter, r *http.Request
 	if err == nil {
 		return seeOther(w, r, trainingSessionURL(id)+"?done=attendance")
 	}
-	var f formState
-	status, ok := formFailedAs(s.lang(r), err, &f, trainingFields)
-	if !ok {
+	// As for a new session: only a refusal of the input shows the page again.
+	if code := campusguard.ErrorCode(err); code != campusguard.Invalid && code != campusguard.Conflict {
 		return err
 	}
-	return s.trainingSession(w, r, status, f, checked)
+	p, perr := s.trainingSessionPageFor(r, checked)
+	if perr != nil {
+		return perr
+	}
+	return s.renderRefused(w, r, err, p.Lang, &p.Form, trainingFields, "training_session", p)
 }
