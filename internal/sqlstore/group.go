@@ -113,14 +113,16 @@ func (s *Store) submit(ctx context.Context, subs []*submission) error {
 // Committers is the number of group committers on PostgreSQL. There,
 // several servers write at once anyway, and a check batch locks its
 // people's rows (see recordBatch), so several committers per server are as
-// safe as several servers, and while one waits for its commit's WAL flush
-// the next group can be written. Measured, it gains nothing: every group
-// adds to the same roll-up rows (the region's day above all) and holds
-// them until its commit is flushed, so commits stay one at a time, and
-// more committers only make each group smaller, which costs more CPU per
-// report (docs/benchmarks.md). So one, as on SQLite, unless
-// CAMPUSGUARD_PG_COMMITTERS says otherwise.
-var Committers = 1
+// safe as several servers, and while one group waits for its pipeline's
+// answers (pipeline.go) or its commit's WAL flush, the next can be
+// written. Before the pipeline, measured, a second committer gained
+// nothing; with it, two measured about a fifth faster than one (quiet
+// machine, docs/benchmarks.md, issue 15), three no better than two, four
+// slower: every group adds to the same roll-up rows (the region's day
+// above all) and holds them until its commit is flushed, and more
+// committers make each group smaller. So two, unless
+// CAMPUSGUARD_PG_COMMITTERS says otherwise; SQLite has one writer.
+var Committers = 2
 
 func (s *Store) committers() int {
 	if !s.dialect.postgres {
