@@ -228,7 +228,7 @@ var hansWorkbook = []struct {
 	}},
 	{"预警", [][]string{
 		{"", "规则", "单位", "症状/指标", "首日", "末日", "天数", "数值", "阈值", "状态"},
-		{"新", "同班连续三日聚集", "一年级1班", "cough", "2026-11-27", "2026-11-27", "1", "7", "5", "新预警"},
+		{"新", "同班连续三日聚集", "一年级1班", "咳嗽", "2026-11-27", "2026-11-27", "1", "7", "5", "新预警"}, // the symptom by name, as the alert pages give it (it was the code "cough")
 		{"", "因病缺勤率超限", "云霄县实验小学", "", "2026-11-25", "2026-11-27", "3", "12", "10", "已确认"},
 	}},
 	{"超时病例", [][]string{
@@ -431,7 +431,8 @@ func TestBriefingXLSXEnglish(t *testing.T) {
 		}
 	}
 	alerts, _ := f.GetRows("Alerts")
-	if len(alerts) != 3 || alerts[1][0] != "New" || alerts[1][1] != "cluster in a class within 3 days" || alerts[2][9] != "acknowledged" {
+	if len(alerts) != 3 || alerts[1][0] != "New" || alerts[1][1] != "cluster in a class within 3 days" || alerts[1][3] != "Cough" ||
+		alerts[2][9] != "acknowledged" {
 		t.Errorf("alerts = %q", alerts)
 	}
 	schools, _ := f.GetRows("Incomplete or not signed off")
