@@ -334,6 +334,20 @@ type AlertMove struct {
 	Note string     `json:"note"`
 }
 
+// SignalKey is the message key of what an alert watches: the shared
+// symptom of a cluster ("symptom.cough"), else its daily count
+// ("series.fever"); "" for neither. The alert pages and the briefing's
+// workbook name it through it.
+func (a *Alert) SignalKey() string {
+	switch {
+	case a.Symptom != "":
+		return "symptom." + string(a.Symptom)
+	case a.Series != "":
+		return "series." + string(a.Series)
+	}
+	return ""
+}
+
 // Apply checks m against the alert's state and moves it. Closing needs a
 // note: the conclusion.
 func (a *Alert) Apply(m AlertMove, by string, at time.Time) (AlertStep, error) {

@@ -163,3 +163,19 @@ func TestRuleConfigValidate(t *testing.T) {
 		t.Errorf("Validate = %v, want method, baseline and absence_rate", fe)
 	}
 }
+
+func TestAlertSignalKey(t *testing.T) {
+	for _, c := range []struct {
+		a    Alert
+		want string
+	}{
+		{Alert{Symptom: SymCough}, "symptom.cough"},
+		{Alert{Series: SeriesIllAbsent}, "series.ill_absent"},
+		{Alert{Symptom: SymCough, Series: SeriesFever}, "symptom.cough"}, // a cluster's symptom first
+		{Alert{}, ""},
+	} {
+		if got := c.a.SignalKey(); got != c.want {
+			t.Errorf("%+v: SignalKey() = %q, want %q", c.a, got, c.want)
+		}
+	}
+}

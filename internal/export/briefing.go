@@ -74,7 +74,7 @@ func WriteBriefingXLSX(w io.Writer, b *campusguard.Briefing, tr Translator) erro
 		if slices.Contains(b.NewAlerts, a) || a.FirstDay == b.Day {
 			isNew = tr("briefing.xlsx.new")
 		}
-		alerts = append(alerts, []any{isNew, tr("alert.rule." + string(a.Rule)), a.OrgName, alertSignal(tr, a),
+		alerts = append(alerts, []any{isNew, tr("alert.rule." + string(a.Rule)), a.OrgName, signal(tr, a),
 			a.FirstDay.String(), a.LastDay.String(), a.Days, a.Count, a.Threshold, tr("alert.state." + string(a.State))})
 	}
 	if err := sheet(tr("briefing.xlsx.alerts"), []string{"", tr("briefing.rule"), tr("briefing.node"), tr("briefing.xlsx.measure"),
@@ -123,18 +123,6 @@ func caseStateKey(st campusguard.CaseState) string { return "case.state." + stri
 // workbook. The workbook has its own words for them ("部分复课" where the
 // pages say "部分开学"), kept from before it was translated.
 func reopeningKey(status string) string { return "briefing.xlsx.reopening." + status }
-
-// alertSignal names what an alert watches, as the alert pages do: the
-// shared symptom of a cluster, else the daily count.
-func alertSignal(tr Translator, a *campusguard.Alert) string {
-	switch {
-	case a.Symptom != "":
-		return tr("symptom." + string(a.Symptom))
-	case a.Series != "":
-		return tr("series." + string(a.Series))
-	}
-	return ""
-}
 
 // reopeningSheet writes a briefing's reopening (issue 11): the open
 // classes and students against all, the schools by status, and every
@@ -202,4 +190,12 @@ func toAny(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// signal names what an alert watches, as the alert pages do.
+func signal(tr Translator, a *campusguard.Alert) string {
+	if k := a.SignalKey(); k != "" {
+		return tr(k)
+	}
+	return ""
 }

@@ -497,18 +497,6 @@ func (b *batch) checkRows() rowsInsert {
 		}, ""}
 }
 
-// changesFollowUps reports whether a touched student's day starts or stops
-// being an illness absence, which opens or drops its follow-up.
-func (b *batch) changesFollowUps() bool {
-	for _, pd := range b.days {
-		if pd.touched && pd.person.Kind == campusguard.Student &&
-			campusguard.SummarizeDay(pd.current).IllAbsent != pd.was.IllAbsent {
-			return true
-		}
-	}
-	return false
-}
-
 // summarize works out each touched day's new status and the roll-ups'
 // differences, opening or dropping follow-ups through tx as it goes (a
 // follow-up counts in the roll-ups only if this batch opened it).

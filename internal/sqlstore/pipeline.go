@@ -124,6 +124,31 @@ func send(ctx context.Context, pc *pgx.Conn, statements []statement) error {
 	return pc.SendBatch(ctx, bt).Close()
 }
 
+// readNext reads the next query's rows of a pipeline with scan.
+func readNext(br pgx.BatchResults, what string, scan func(rows pgx.Rows) error) error {
+	rows, err := br.Query()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	if err := scan(rows); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return rows.Err()
+}
+
+// eachRow is a scan of readNext that calls row for each row.
+func eachRow(row func(rows pgx.Rows) error) func(rows pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		for rows.Next() {
+			if err := row(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}
+
 // pipelinedReads sends BEGIN and the batch's reads in one pipeline: its
 // people, locked in id order as recordBatch locks them (the statements
 // after it run once the locks are held, each seeing what committed before
@@ -174,17 +199,7 @@ func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch, thre
 	if _, err := br.Exec(); err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	read := func(what string, scan func(rows pgx.Rows) error) error {
-		rows, err := br.Query()
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		defer rows.Close()
-		if err := scan(rows); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		return nil
-	}
+	read := func(what string, scan func(rows pgx.Rows) error) error { return readNext(br, what, scan) }
 	if err := read("batch people", func(rows pgx.Rows) error { return b.scanPeople(rows) }); err != nil {
 		return nil, err
 	}

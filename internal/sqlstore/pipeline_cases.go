@@ -83,19 +83,7 @@ func (s *Store) pipelinedCases(ctx context.Context, pc *pgx.Conn, b *batch, chec
 		}
 	}
 	in := caseInputs{open: map[int64]*campusguard.Case{}, within: map[int64]time.Duration{}, grants: map[int64][]grantee{}}
-	read := func(what string, scan func(rows pgx.Rows) error) error {
-		rows, err := br.Query()
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return fmt.Errorf("%s: %w", what, err)
-			}
-		}
-		return rows.Err()
-	}
+	read := func(what string, row func(rows pgx.Rows) error) error { return readNext(br, what, eachRow(row)) }
 	err := read("open cases", func(rows pgx.Rows) error {
 		k, _, err := scanCase(rows, now)
 		if err == nil {
@@ -131,10 +119,8 @@ func (s *Store) pipelinedCases(ctx context.Context, pc *pgx.Conn, b *batch, chec
 	}
 	for _, ids := range []*[]int64{&in.ids.cases, &in.ids.steps, &in.ids.events} {
 		if err == nil {
-			err = read("ids", func(rows pgx.Rows) error {
-				var id int64
-				err := rows.Scan(&id)
-				*ids = append(*ids, id)
+			err = readNext(br, "ids", func(rows pgx.Rows) (err error) {
+				*ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 				return err
 			})
 		}

@@ -72,14 +72,10 @@ func alertFormFailed(l i18n.Lang, err error, f *formState) (int, bool) {
 	}), f, caseFieldsAs)
 }
 
-// alertSignal names what an alert watches: the shared symptom of a
-// cluster, else the daily count.
+// alertSignal names what an alert watches in the reader's language.
 func alertSignal(l i18n.Lang, a *campusguard.Alert) string {
-	switch {
-	case a.Symptom != "":
-		return tr(l, symptomKey(a.Symptom))
-	case a.Series != "":
-		return tr(l, seriesKey(a.Series))
+	if k := a.SignalKey(); k != "" {
+		return tr(l, k)
 	}
 	return ""
 }
