@@ -149,6 +149,17 @@ func eachRow(row func(rows pgx.Rows) error) func(rows pgx.Rows) error {
 	}
 }
 
+// genericPlans makes PostgreSQL plan the writer's statements once per
+// connection and reuse the plan, rather than plan them again for each group
+// with its parameters (by default it does so for a prepared statement's
+// first five runs, then keeps doing so while a custom plan looks cheaper,
+// which for an insert of rows or a lookup by keys it always does). Every
+// statement of a group finds rows by key, so one plan serves every group;
+// planning was a tenth of PostgreSQL's CPU under home reports (perf,
+// docs/benchmarks.md, issue 15). LOCAL: the setting ends with the group's
+// transaction, so the pool's other uses keep PostgreSQL's choice.
+const genericPlans = `SET LOCAL plan_cache_mode = force_generic_plan`
+
 // pipelinedReads sends BEGIN and the batch's reads in one pipeline: its
 // people, locked in id order as recordBatch locks them (the statements
 // after it run once the locks are held, each seeing what committed before
@@ -179,6 +190,7 @@ func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch, thre
 
 	bt := &pgx.Batch{}
 	bt.Queue("BEGIN")
+	bt.Queue(genericPlans)
 	bt.Queue(`SELECT `+personColumns+`, COALESCE(c.path, s.path) FROM people p
 		JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE p.id = ANY($1)
 		ORDER BY p.id`+s.dialect.lockRows, people)
@@ -196,8 +208,10 @@ func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch, thre
 
 	br := pc.SendBatch(ctx, bt)
 	defer br.Close()
-	if _, err := br.Exec(); err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
 	}
 	read := func(what string, scan func(rows pgx.Rows) error) error { return readNext(br, what, scan) }
 	if err := read("batch people", func(rows pgx.Rows) error { return b.scanPeople(rows) }); err != nil {

@@ -169,6 +169,20 @@ func TestSeveralWritersMatchRebuild(t *testing.T) {
 			if diff := cmp.Diff(incremental, read()); diff != "" {
 				t.Errorf("roll-ups kept by %d concurrent writers differ from rebuilt ones (-incremental +rebuilt):\n%s", servers, diff)
 			}
+			// On PostgreSQL checks and person_days carry no foreign keys to
+			// people and orgs (migration 0033): the writers keep them whole.
+			var orphans int
+			err := s.DB().QueryRowContext(ctx, `SELECT
+				(SELECT COUNT(*) FROM checks c WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = c.person_id AND p.school_id = c.school_id
+					AND p.class_id IS NOT DISTINCT FROM c.class_id))
+				+ (SELECT COUNT(*) FROM checks c WHERE c.class_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM orgs o WHERE o.id = c.class_id))
+				+ (SELECT COUNT(*) FROM person_days d WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = d.person_id AND p.school_id = d.school_id))`).Scan(&orphans)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if orphans != 0 {
+				t.Errorf("%d checks or person-days name a person, school or class that is not theirs", orphans)
+			}
 		})
 	}
 }
