@@ -11,15 +11,17 @@ import (
 	"campusguard"
 	"campusguard/internal/app"
 	"campusguard/internal/export"
+	"campusguard/internal/i18n"
 )
 
-// cmdExport writes a region's daily report to .xlsx or .csv.
+// cmdExport writes a region's daily report to .xlsx or .csv, in the
+// language of --lang (CAMPUSGUARD_LANG), as the other commands speak.
 func cmdExport(ctx context.Context, env environment, args []string) error {
 	fs, c := env.flags("export")
 	org := fs.String("org", "1", "the region or school (code or id)")
 	dayFlag := fs.String("day", "", "the day, YYYY-MM-DD (default: today in China)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: campusguard export [--org CODE|ID] [--day YYYY-MM-DD] [--db URL] FILE.xlsx|FILE.csv")
+		fmt.Fprintln(fs.Output(), "Usage: campusguard export [--org CODE|ID] [--day YYYY-MM-DD] [--lang zh-Hans|zh-Hant|en] [--db URL] FILE.xlsx|FILE.csv")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -60,10 +62,12 @@ func cmdExport(ctx context.Context, env environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	lang := cliLang(c)
+	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	if ext == ".xlsx" {
-		err = export.WriteXLSX(f, rep)
+		err = export.WriteXLSX(f, rep, t)
 	} else {
-		err = export.WriteCSV(f, rep)
+		err = export.WriteCSV(f, rep, t)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

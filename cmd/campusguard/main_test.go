@@ -12,6 +12,8 @@ import (
 	"campusguard"
 	"campusguard/internal/app"
 	"campusguard/internal/importer"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // runCmd runs the program with args and returns its output.
@@ -223,6 +225,47 @@ func TestExportCommand(t *testing.T) {
 		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() < 100 {
 			t.Errorf("export %s wrote %v, %v", name, st, err)
 		}
+	}
+	// The report is in the language the other commands speak: --lang,
+	// else CAMPUSGUARD_LANG, else Simplified Chinese.
+	for _, c := range []struct {
+		name  string
+		env   map[string]string
+		args  []string
+		first string // the workbook's first sheet
+		csv   string // the CSV's first line's start
+	}{
+		{"default", nil, nil, "汇总", "\uFEFF日期,学段,"},
+		{"env", map[string]string{"CAMPUSGUARD_LANG": "zh-Hant"}, nil, "匯總", "\uFEFF日期,學段,"},
+		{"flag over env", map[string]string{"CAMPUSGUARD_LANG": "zh-Hant"}, []string{"--lang", "en"}, "Summary", "\uFEFFDate,School level,"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, name := range []string{"l.xlsx", "l.csv"} {
+				path := filepath.Join(dir, name)
+				args := append(append([]string{"export", "--db", db, "--day", "2026-11-30"}, c.args...), path)
+				if out, _, err := runCmd(t, c.env, args...); err != nil {
+					t.Fatalf("export %v = %q, %v", args, out, err)
+				}
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if name == "l.csv" {
+					if !strings.HasPrefix(string(b), c.csv) {
+						t.Errorf("csv starts %q, want %q", b[:min(len(b), 40)], c.csv)
+					}
+					continue
+				}
+				f, err := excelize.OpenReader(bytes.NewReader(b))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first := f.GetSheetName(0); first != c.first {
+					t.Errorf("first sheet = %q, want %q", first, c.first)
+				}
+				f.Close()
+			}
+		})
 	}
 	if _, _, err := runCmd(t, nil, "export", "--db", db, filepath.Join(dir, "r.pdf")); err == nil {
 		t.Errorf("export .pdf = nil error")

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -46,6 +47,44 @@ func TestDailyReportDownload(t *testing.T) {
 		wantStatus(t, r, http.StatusOK)
 		if !strings.Contains(string(r.Body), "云陵中心小学") {
 			t.Errorf("csv lacks the school:\n%s", r.Body)
+		}
+		// The report and its file's name are in the language asked for
+		// (lang, else Accept-Language, else Simplified Chinese).
+		path := fmt.Sprintf("/api/v1/orgs/%d/daily-report", tr.County.ID)
+		for _, c2 := range []struct {
+			name, query, accept string
+			first, csvHeader    string // the workbook's first sheet, the CSV's first line
+			file                string // the file's name after the county's, before the extension
+		}{
+			{"default", "", "", "汇总", "\uFEFF日期,学段,学校代码,学校,", "日报2026-11-30"},
+			{"zh-Hant asked", "&lang=zh-Hant", "en", "匯總", "\uFEFF日期,學段,學校代碼,學校,", "日報2026-11-30"},
+			{"en asked", "&lang=en", "zh-CN", "Summary", "\uFEFFDate,School level,School code,School,", " daily report 2026-11-30"},
+			{"en accepted", "", "en-GB,en;q=0.8", "Summary", "\uFEFFDate,School level,School code,School,", " daily report 2026-11-30"},
+		} {
+			t.Run(c2.name, func(t *testing.T) {
+				for _, ext := range []string{".xlsx", ".csv"} {
+					res := c.do(req{method: "GET", path: path + ext + "?day=2026-11-30" + c2.query, header: map[string]string{"Accept-Language": c2.accept}})
+					wantStatus(t, res, http.StatusOK)
+					_, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+					if want := tr.County.Name + c2.file + ext; err != nil || params["filename"] != want {
+						t.Errorf("%s: Content-Disposition = %q (%v), want the file name %q", ext, res.Header.Get("Content-Disposition"), err, want)
+					}
+					if ext == ".csv" {
+						if !strings.HasPrefix(string(res.Body), c2.csvHeader) {
+							t.Errorf("csv = %q, want it to start %q", res.Body, c2.csvHeader)
+						}
+						continue
+					}
+					f, err := excelize.OpenReader(bytes.NewReader(res.Body))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if first := f.GetSheetName(0); first != c2.first {
+						t.Errorf("first sheet = %q, want %q", first, c2.first)
+					}
+					f.Close()
+				}
+			})
 		}
 		teacher := newStoreClient(t, s).as(t, s, campusguard.ClassTeacher, tr.Class1)
 		wantError(t, teacher.get(fmt.Sprintf("/api/v1/orgs/%d/daily-report.xlsx", tr.County.ID)), http.StatusNotFound, campusguard.NotFound)

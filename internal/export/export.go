@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"campusguard"
@@ -22,24 +23,27 @@ type Report struct {
 	Lines  []*campusguard.SchoolDay
 }
 
-// levelNames are the sheet names of the school levels, in order.
-var levelNames = []struct {
-	t    campusguard.SchoolType
-	name string
-}{
-	{campusguard.Kindergarten, "幼儿园"}, {campusguard.Primary, "小学"}, {campusguard.Junior, "初中"},
-	{campusguard.Senior, "高中"}, {campusguard.Vocational, "职业学校"}, {campusguard.Special, "特殊教育学校"},
+// header is a school level's sheet's header row; the CSV's columns after
+// the day and the level.
+func header(tr Translator) []string {
+	return []string{tr("dailyreport.code"), tr("dailyreport.school"), tr("dash.fig.expected"), tr("dash.fig.reported"),
+		tr("dash.fig.missing"), tr("dash.fig.abnormal"), tr("dash.fig.fever"), tr("dash.fig.absent"), tr("dash.fig.ill_absent"),
+		tr("figures.open_followups"), tr("dash.col.signed")}
 }
 
-var header = []string{"学校代码", "学校", "应到", "已报", "未报", "异常", "发热", "缺勤", "因病缺勤", "待随访", "日报签发"}
-
-func line(d *campusguard.SchoolDay) []any {
-	r := d.Rollup
-	signed := "未签发"
-	if d.Signed {
-		signed = "已签发"
+// levelName is a school level's name, the pages' name for it; in the
+// workbook, also its sheet's. A school of no known level has none.
+func levelName(t campusguard.SchoolType, tr Translator) string {
+	if !slices.Contains(campusguard.SchoolTypes, t) {
+		return ""
 	}
-	return []any{d.Code, d.Name, r.Expected, r.Reported, r.Missing, r.Abnormal, r.Fever, r.Absent, r.IllAbsent, r.OpenFollowUps, signed}
+	return tr("school_type." + string(t))
+}
+
+func line(d *campusguard.SchoolDay, tr Translator) []any {
+	r := d.Rollup
+	return []any{d.Code, d.Name, r.Expected, r.Reported, r.Missing, r.Abnormal, r.Fever, r.Absent, r.IllAbsent, r.OpenFollowUps,
+		signedText(d.Signed, tr)}
 }
 
 func sum(lines []*campusguard.SchoolDay) (campusguard.Rollup, int) {
@@ -62,73 +66,77 @@ func sum(lines []*campusguard.SchoolDay) (campusguard.Rollup, int) {
 	return t, signed
 }
 
-// WriteXLSX writes the report as a workbook: 汇总 (the region and each
-// level), then a sheet per level that has schools.
-func WriteXLSX(w io.Writer, rep *Report) error {
+// WriteXLSX writes the report as a workbook: a summary sheet (the region
+// and each level), then a sheet per level that has schools.
+//
+// Its sheets' names and labels are in the language of tr, the reader's, as
+// the briefing's are (WriteBriefingXLSX). They were once fixed in Chinese;
+// Simplified Chinese keeps those texts word for word. The data (the
+// region's and the schools' names and codes) is written as it is.
+func WriteXLSX(w io.Writer, rep *Report, tr Translator) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	summary := "汇总"
-	f.SetSheetName("Sheet1", summary)
+	summary := tr("dailyreport.summary")
+	if err := f.SetSheetName("Sheet1", summary); err != nil {
+		return err
+	}
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	f.SetCellValue(summary, "A1", fmt.Sprintf("%s 学校疫情防控日报 %s", rep.Region, rep.Day))
+	f.SetCellValue(summary, "A1", tr("dailyreport.title", rep.Region, rep.Day.String()))
 	f.SetCellStyle(summary, "A1", "A1", bold)
-	f.SetSheetRow(summary, "A3", &[]any{"学段", "学校数", "应到", "已报", "未报", "异常", "发热", "缺勤", "因病缺勤", "待随访", "已签发学校"})
+	f.SetSheetRow(summary, "A3", &[]any{tr("dailyreport.level"), tr("dailyreport.schools"), tr("dash.fig.expected"),
+		tr("dash.fig.reported"), tr("dash.fig.missing"), tr("dash.fig.abnormal"), tr("dash.fig.fever"), tr("dash.fig.absent"),
+		tr("dash.fig.ill_absent"), tr("figures.open_followups"), tr("dailyreport.signed_schools")})
 	f.SetCellStyle(summary, "A3", "K3", bold)
+	hdr := toAny(header(tr))
 	row := 4
-	for _, lv := range levelNames {
+	for _, lv := range campusguard.SchoolTypes {
 		var lines []*campusguard.SchoolDay
 		for _, d := range rep.Lines {
-			if d.Type == lv.t {
+			if d.Type == lv {
 				lines = append(lines, d)
 			}
 		}
 		if len(lines) == 0 {
 			continue
 		}
+		name := levelName(lv, tr)
 		t, signed := sum(lines)
-		f.SetSheetRow(summary, "A"+strconv.Itoa(row), &[]any{lv.name, len(lines), t.Expected, t.Reported, t.Missing,
+		f.SetSheetRow(summary, "A"+strconv.Itoa(row), &[]any{name, len(lines), t.Expected, t.Reported, t.Missing,
 			t.Abnormal, t.Fever, t.Absent, t.IllAbsent, t.OpenFollowUps, signed})
 		row++
-		if _, err := f.NewSheet(lv.name); err != nil {
+		if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
-		hdr := make([]any, len(header))
-		for i, h := range header {
-			hdr[i] = h
-		}
-		f.SetSheetRow(lv.name, "A1", &hdr)
-		f.SetCellStyle(lv.name, "A1", "K1", bold)
-		f.SetColWidth(lv.name, "B", "B", 28)
+		f.SetSheetRow(name, "A1", &hdr)
+		f.SetCellStyle(name, "A1", "K1", bold)
+		f.SetColWidth(name, "B", "B", 28)
 		for i, d := range lines {
-			v := line(d)
-			f.SetSheetRow(lv.name, "A"+strconv.Itoa(i+2), &v)
+			v := line(d, tr)
+			f.SetSheetRow(name, "A"+strconv.Itoa(i+2), &v)
 		}
 	}
 	t := rep.Total
 	_, signed := sum(rep.Lines)
-	f.SetSheetRow(summary, "A"+strconv.Itoa(row), &[]any{"合计", len(rep.Lines), t.Expected, t.Reported, t.Missing,
+	f.SetSheetRow(summary, "A"+strconv.Itoa(row), &[]any{tr("dailyreport.total"), len(rep.Lines), t.Expected, t.Reported, t.Missing,
 		t.Abnormal, t.Fever, t.Absent, t.IllAbsent, t.OpenFollowUps, signed})
 	f.SetCellStyle(summary, "A"+strconv.Itoa(row), "K"+strconv.Itoa(row), bold)
 	f.SetColWidth(summary, "A", "A", 14)
 	return f.Write(w)
 }
 
-// WriteCSV writes one line per school, UTF-8 with a byte-order mark so
-// that Excel opens it in Chinese.
-func WriteCSV(w io.Writer, rep *Report) error {
+// WriteCSV writes one line per school, its header in the language of tr
+// (as WriteXLSX), UTF-8 with a byte-order mark so that Excel opens it as
+// UTF-8 rather than the system's code page (Chinese included).
+func WriteCSV(w io.Writer, rep *Report, tr Translator) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	cw.Write(append([]string{"日期", "学段"}, header...))
-	names := map[campusguard.SchoolType]string{}
-	for _, lv := range levelNames {
-		names[lv.t] = lv.name
-	}
+	cw.Write(append([]string{tr("dailyreport.day"), tr("dailyreport.level")}, header(tr)...))
 	for _, d := range rep.Lines {
-		rec := []string{rep.Day.String(), names[d.Type]}
-		for _, v := range line(d) {
+		rec := []string{rep.Day.String(), levelName(d.Type, tr)}
+		for _, v := range line(d, tr) {
 			rec = append(rec, campusguard.CSVCell(fmt.Sprint(v))) // a school's name is typed by people
 		}
 		cw.Write(rec)

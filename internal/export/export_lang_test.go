@@ -2,11 +2,17 @@ package export_test
 
 import (
 	"bytes"
+	"encoding/csv"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"campusguard"
 	"campusguard/internal/export"
+	"campusguard/internal/i18n"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -87,11 +93,22 @@ const hansReportCSV = "\uFEFF" +
 	"2026-11-30,职业学校,35062240,云霄县职业技术学校,400,390,10,0,0,4,1,0,已签发\r\n" +
 	"2026-11-30,特殊教育学校,35062250,云霄县特殊教育学校,60,58,2,0,0,0,0,0,未签发\r\n"
 
-// openReport writes rep as a workbook and opens it.
-func openReport(t *testing.T, rep *export.Report) *excelize.File {
+// strict translates into l, failing on any key the report asks for that
+// l's catalogue lacks.
+func strict(t *testing.T, l i18n.Lang) export.Translator {
+	return func(key string, args ...any) string {
+		if !i18n.Has(l, key) {
+			t.Errorf("%s lacks the daily report's key %q", l, key)
+		}
+		return i18n.T(l, key, args...)
+	}
+}
+
+// openReport writes rep as a workbook in the language l and opens it.
+func openReport(t *testing.T, rep *export.Report, l i18n.Lang) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := export.WriteXLSX(&buf, rep); err != nil {
+	if err := export.WriteXLSX(&buf, rep, strict(t, l)); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -102,11 +119,21 @@ func openReport(t *testing.T, rep *export.Report) *excelize.File {
 	return f
 }
 
+// reportCSV writes rep as CSV in the language l.
+func reportCSV(t *testing.T, rep *export.Report, l i18n.Lang) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := export.WriteCSV(&b, rep, strict(t, l)); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
 // TestDailyReportHans: in Simplified Chinese, the default, the workbook is
 // what it was when its labels were fixed in Chinese: the same sheets, in
 // the same order, and the same cells; and the CSV the same bytes.
 func TestDailyReportHans(t *testing.T) {
-	f := openReport(t, fullReport())
+	f := openReport(t, fullReport(), i18n.Hans)
 	var names []string
 	for _, s := range hansReport {
 		names = append(names, s.name)
@@ -123,11 +150,110 @@ func TestDailyReportHans(t *testing.T) {
 			t.Errorf("sheet %s:\n got %q\nwant %q", s.name, rows, s.rows)
 		}
 	}
-	var b bytes.Buffer
-	if err := export.WriteCSV(&b, fullReport()); err != nil {
-		t.Fatal(err)
-	}
-	if got := b.String(); got != hansReportCSV {
+	if got := reportCSV(t, fullReport(), i18n.Hans); got != hansReportCSV {
 		t.Errorf("WriteCSV =\n%q\nwant\n%q", got, hansReportCSV)
+	}
+}
+
+// TestDailyReportEnglish: in English, every sheet's name and label, and the
+// CSV's header and levels, are English: the only Han characters left are
+// the report's data (the region's and the schools' names).
+func TestDailyReportEnglish(t *testing.T) {
+	rep := fullReport()
+	f := openReport(t, rep, i18n.En)
+	header := []string{"School code", "School", "Expected", "Reported", "Not reported", "Abnormal", "Fever", "Absent", "Absent ill",
+		"Open follow-ups", "Signed off"}
+	names := []string{"Summary", "Kindergarten", "Primary school", "Junior secondary school", "Senior secondary school",
+		"Vocational school", "Special education school"}
+	if got := f.GetSheetList(); !slices.Equal(got, names) {
+		t.Fatalf("sheets = %q, want %q", got, names)
+	}
+	data := []string{rep.Region}
+	for _, d := range rep.Lines {
+		data = append(data, d.Name)
+	}
+	// The longest first, so that the region's name does not cut a
+	// school's ("云霄县实验小学") into a stray remainder.
+	slices.SortFunc(data, func(a, b string) int { return len(b) - len(a) })
+	label := func(where, cell string) {
+		rest := cell
+		for _, d := range data {
+			rest = strings.ReplaceAll(rest, d, "")
+		}
+		if strings.ContainsFunc(rest, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Errorf("%s: %q is a label left in Chinese", where, cell)
+		}
+	}
+	for _, name := range names {
+		rows, err := f.GetRows(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			for j, cell := range r {
+				label(fmt.Sprintf("sheet %s, row %d, column %d", name, i+1, j+1), cell)
+			}
+		}
+		if name != "Summary" && (len(rows) < 2 || !slices.Equal(rows[0], header)) {
+			t.Errorf("sheet %s: rows = %q, want the header %q and the schools", name, rows, header)
+		}
+	}
+	sum, _ := f.GetRows("Summary")
+	for i, want := range [][]string{
+		{"云霄县 schools' epidemic prevention daily report 2026-11-30"},
+		nil,
+		{"School level", "Schools", "Expected", "Reported", "Not reported", "Abnormal", "Fever", "Absent", "Absent ill", "Open follow-ups",
+			"Schools signed off"},
+		{"Kindergarten", "1", "120", "120", "0", "0", "0", "1", "0", "0", "1"},
+		{"Primary school", "2", "1000", "970", "30", "4", "3", "7", "5", "1", "1"},
+	} {
+		if i >= len(sum) || !slices.Equal(sum[i], want) {
+			t.Errorf("Summary row %d = %q, want %q", i+1, sum[min(i, len(sum)-1)], want)
+		}
+	}
+	if last := sum[len(sum)-1]; !slices.Equal(last, []string{"Total", "7", "3280", "3188", "92", "7", "4", "21", "11", "4", "4"}) {
+		t.Errorf("Summary's last row = %q, want the total", last)
+	}
+	primary, _ := f.GetRows("Primary school")
+	if len(primary) != 3 || primary[1][10] != "Signed" || primary[2][10] != "Not signed" || primary[2][1] != "云陵镇中心小学" {
+		t.Errorf("Primary school = %q", primary)
+	}
+
+	c := reportCSV(t, rep, i18n.En)
+	if !strings.HasPrefix(c, "\uFEFF") {
+		t.Errorf("the CSV has no byte-order mark: %q", c[:min(len(c), 20)])
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(c, "\uFEFF"))).ReadAll()
+	if err != nil || len(recs) != len(rep.Lines)+1 {
+		t.Fatalf("CSV = %q, %v", recs, err)
+	}
+	if want := append([]string{"Date", "School level"}, header...); !slices.Equal(recs[0], want) {
+		t.Errorf("CSV header = %q, want %q", recs[0], want)
+	}
+	if want := []string{"2026-11-30", "Kindergarten", "35062210", "云霄县第一幼儿园", "120", "120", "0", "0", "0", "1", "0", "0", "Signed"}; !slices.Equal(recs[2], want) {
+		t.Errorf("CSV line 2 = %q, want %q", recs[2], want)
+	}
+	for i, r := range recs {
+		for j, cell := range r {
+			label(fmt.Sprintf("CSV line %d, column %d", i+1, j+1), cell)
+		}
+	}
+}
+
+// TestDailyReportSheetNames: in every language each sheet's name is one
+// Excel accepts (at most 31 characters, none of : \ / ? * [ ]), and the
+// names differ, as Excel compares them (ignoring case).
+func TestDailyReportSheetNames(t *testing.T) {
+	for _, l := range i18n.Langs {
+		names := openReport(t, fullReport(), l).GetSheetList()
+		if len(names) != len(hansReport) {
+			t.Errorf("%s: sheets = %q, want %d", l, names, len(hansReport))
+		}
+		for i, n := range names {
+			if n == "" || utf8.RuneCountInString(n) > 31 || strings.ContainsAny(n, `:\/?*[]`) ||
+				slices.ContainsFunc(names[:i], func(m string) bool { return strings.EqualFold(m, n) }) {
+				t.Errorf("%s: sheet name %q is not one Excel accepts, or is twice", l, n)
+			}
+		}
 	}
 }

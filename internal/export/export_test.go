@@ -51,7 +51,7 @@ func TestDailyReport(t *testing.T) {
 		}
 		rep := mustReport(t, s, tr.County.ID, day)
 		var xlsx bytes.Buffer
-		if err := export.WriteXLSX(&xlsx, rep); err != nil {
+		if err := export.WriteXLSX(&xlsx, rep, hans); err != nil {
 			t.Fatal(err)
 		}
 		f, err := excelize.OpenReader(&xlsx)
@@ -79,7 +79,7 @@ func TestDailyReport(t *testing.T) {
 			t.Errorf("合计 = %v, want the county's roll-up %+v and 1 signed", last, rep.Total)
 		}
 		var c bytes.Buffer
-		if err := export.WriteCSV(&c, rep); err != nil {
+		if err := export.WriteCSV(&c, rep, hans); err != nil {
 			t.Fatal(err)
 		}
 		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.String(), "\uFEFF"))).ReadAll()

@@ -67,8 +67,9 @@ func TestSignOff(t *testing.T) {
 		if got := region.texts(t, testid("unsigned-school")); len(got) != 1 || got[0] != school2.Name {
 			t.Errorf("unsigned schools = %q, want only %s", got, school2.Name)
 		}
-		if links := region.all(t, testid("report-xlsx")); len(links) != 1 || attr(links[0], "href") != "/api/v1/orgs/"+itoa(f.county.ID)+"/daily-report.xlsx" {
-			t.Errorf("daily report links = %d, want one to the county's report", len(links))
+		// The report is in the reader's language, the page's.
+		if links := region.all(t, testid("report-xlsx")); len(links) != 1 || attr(links[0], "href") != "/api/v1/orgs/"+itoa(f.county.ID)+"/daily-report.xlsx?lang=zh-Hans" {
+			t.Errorf("daily report links = %d, want one to the county's report in zh-Hans", len(links))
 		}
 
 		// Gate staff may not sign off; another school's principal does not
