@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -108,4 +110,28 @@ func (s *Store) Ready(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// MigrationsDigest returns a hex digest of a dialect's embedded migrations,
+// their names and contents: two builds with the same digest migrate a
+// database to the same schema. The tests name their migrated PostgreSQL
+// template by it (sqlstoretest).
+func MigrationsDigest(dialect string) (string, error) {
+	names, err := migrationNames(dialect)
+	if err != nil {
+		return "", err
+	}
+	if len(names) == 0 {
+		return "", fmt.Errorf("no migrations for %q", dialect)
+	}
+	h := sha256.New()
+	for _, name := range names {
+		body, err := migrationFiles.ReadFile("migrations/" + dialect + "/" + name)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(body))
+		h.Write(body)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -15,8 +15,11 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"campusguard/internal/sqlstore"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // EnvPostgres names the variable that holds the PostgreSQL server's URL.
@@ -48,7 +51,8 @@ func Each(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
 
 // OpenDialect returns a migrated store on a fresh database of the dialect.
 // A SQLite database starts as a copy of one migrated in this process (see
-// migratedSQLite); Migrate still runs on it and finds nothing to apply.
+// migratedSQLite), a PostgreSQL one as a copy of a migrated template (see
+// migratedPostgres); Migrate still runs on it and finds nothing to apply.
 func OpenDialect(tb testing.TB, dialect string) *sqlstore.Store {
 	tb.Helper()
 	var dsn string
@@ -63,7 +67,11 @@ func OpenDialect(tb testing.TB, dialect string) *sqlstore.Store {
 		}
 		dsn = "sqlite:" + path
 	} else {
-		dsn = NewDSN(tb, dialect)
+		tmpl, err := migratedPostgres()
+		if err != nil {
+			tb.Fatalf("migrate the PostgreSQL template: %v", err)
+		}
+		dsn = newPostgres(tb, tmpl)
 	}
 	ctx := context.Background()
 	s, err := sqlstore.Open(ctx, dsn)
@@ -105,6 +113,14 @@ func NewDSN(tb testing.TB, dialect string) string {
 	if dialect == "sqlite" {
 		return "sqlite:" + filepath.Join(tb.TempDir(), "test.db")
 	}
+	return newPostgres(tb, "")
+}
+
+// newPostgres creates a PostgreSQL database, a copy of template (empty:
+// PostgreSQL's own, an empty database), removed when the test ends, and
+// returns its address.
+func newPostgres(tb testing.TB, template string) string {
+	tb.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
 		tb.Fatalf("%s is not set", EnvPostgres)
@@ -117,7 +133,11 @@ func NewDSN(tb testing.TB, dialect string) string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "cgtest_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+	create := `CREATE DATABASE ` + name
+	if template != "" {
+		create += ` TEMPLATE ` + template
+	}
+	if _, err := admin.Exec(create); err != nil {
 		tb.Fatalf("create database: %v", err)
 	}
 	tb.Cleanup(func() {
@@ -180,4 +200,114 @@ func migratedSQLite() ([]byte, error) {
 		t.img, t.err = os.ReadFile(path)
 	})
 	return t.img, t.err
+}
+
+// postgresTemplate is the name of the migrated PostgreSQL database that
+// OpenDialect copies (CREATE DATABASE ... TEMPLATE), found or made once per
+// test process. Migrating a new database took about a second of wall time,
+// its migrations each a transaction with its own flush, for each of the
+// hundreds of stores the PostgreSQL half of the suite opens; a copy takes a
+// quarter of that.
+var postgresTemplate struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+// templateLock is the advisory lock (in the server's administrative
+// database) under which one test process makes the template while the
+// others wait for it.
+const templateLock = 74319
+
+// migratedPostgres returns the name of a migrated, empty PostgreSQL
+// database to copy. It is named by the digest of the migrations, so every
+// test process of a run, and every run of the same migrations, shares it,
+// and a build with other migrations makes its own. It is made under a
+// different name and renamed when migrated, so that no process ever copies
+// one half made; nothing connects to it after that (PostgreSQL refuses to
+// copy a database in use). Templates of other migrations are dropped when
+// a new one is made, so that a developer's server keeps one.
+func migratedPostgres() (string, error) {
+	t := &postgresTemplate
+	t.once.Do(func() { t.name, t.err = makePostgresTemplate(os.Getenv(EnvPostgres)) })
+	return t.name, t.err
+}
+
+func makePostgresTemplate(base string) (string, error) {
+	if base == "" {
+		return "", fmt.Errorf("%s is not set", EnvPostgres)
+	}
+	digest, err := sqlstore.MigrationsDigest("postgres")
+	if err != nil {
+		return "", err
+	}
+	name := "cgtmpl_" + digest[:16]
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	conn, err := admin.Conn(ctx) // an advisory lock belongs to its session
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, templateLock); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, templateLock)
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'cgtmpl\_%'`)
+	if err != nil {
+		return "", err
+	}
+	var stale []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return "", err
+		}
+		stale = append(stale, n)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return "", err
+	}
+	for _, n := range stale {
+		if _, err := conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+pgx.Identifier{n}.Sanitize()+` WITH (FORCE)`); err != nil {
+			return "", err
+		}
+	}
+	build := name + "_build"
+	if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+build); err != nil {
+		return "", err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + build
+	s, err := sqlstore.Open(ctx, u.String())
+	if err != nil {
+		return "", err
+	}
+	_, err = s.Migrate(ctx)
+	if err = errors.Join(err, s.Close()); err != nil {
+		return "", fmt.Errorf("migrate %s: %w", build, err)
+	}
+	// The closed store's server processes end a moment after it closes.
+	for range 100 {
+		if _, err = conn.ExecContext(ctx, `ALTER DATABASE `+build+` RENAME TO `+name); err == nil {
+			return name, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return "", fmt.Errorf("rename %s: %w", build, err)
 }
