@@ -200,10 +200,7 @@ func supervisionRows(t *testing.T, b *campusguard.Briefing, tr export.Translator
 // hansWorkbook is the whole workbook of fullBriefing in Simplified Chinese,
 // sheet by sheet, as it was written before its labels were translated: the
 // default reader's workbook must not change by a character.
-var hansWorkbook = []struct {
-	name string
-	rows [][]string
-}{
+var hansWorkbook = []sheetRows{
 	{"研判", [][]string{
 		{"云霄县 2026-11-27 日研判", "今日", "上一上学日", "变化"},
 		{"应到", "3000", "3000", "0"},
@@ -350,15 +347,27 @@ func openWorkbook(t *testing.T, b *campusguard.Briefing, l i18n.Lang) *excelize.
 // the workbook is what it was when its labels were fixed in Chinese: the
 // same names, in the same order, and the same cells.
 func TestBriefingXLSXHans(t *testing.T) {
-	f := openWorkbook(t, fullBriefing(), i18n.Hans)
+	checkSheets(t, openWorkbook(t, fullBriefing(), i18n.Hans), hansWorkbook)
+}
+
+// sheetRows is a sheet of a workbook, its name and its cells' text.
+type sheetRows struct {
+	name string
+	rows [][]string
+}
+
+// checkSheets fails t unless f has exactly the sheets of want, in order,
+// each with exactly its rows.
+func checkSheets(t *testing.T, f *excelize.File, want []sheetRows) {
+	t.Helper()
 	var names []string
-	for _, s := range hansWorkbook {
+	for _, s := range want {
 		names = append(names, s.name)
 	}
 	if got := f.GetSheetList(); !slices.Equal(got, names) {
 		t.Fatalf("sheets = %q, want %q", got, names)
 	}
-	for _, s := range hansWorkbook {
+	for _, s := range want {
 		rows, err := f.GetRows(s.name)
 		if err != nil {
 			t.Fatal(err)

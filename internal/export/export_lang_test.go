@@ -44,10 +44,7 @@ var hansReportHeader = []string{"学校代码", "学校", "应到", "已报", "�
 // hansReport is fullReport's workbook in Simplified Chinese, sheet by
 // sheet, as it was written when its labels were fixed in Chinese: the
 // default reader's report must not change by a character.
-var hansReport = []struct {
-	name string
-	rows [][]string
-}{
+var hansReport = []sheetRows{
 	{"汇总", [][]string{
 		{"云霄县 学校疫情防控日报 2026-11-30"},
 		nil,
@@ -133,23 +130,7 @@ func reportCSV(t *testing.T, rep *export.Report, l i18n.Lang) string {
 // what it was when its labels were fixed in Chinese: the same sheets, in
 // the same order, and the same cells; and the CSV the same bytes.
 func TestDailyReportHans(t *testing.T) {
-	f := openReport(t, fullReport(), i18n.Hans)
-	var names []string
-	for _, s := range hansReport {
-		names = append(names, s.name)
-	}
-	if got := f.GetSheetList(); !slices.Equal(got, names) {
-		t.Fatalf("sheets = %q, want %q", got, names)
-	}
-	for _, s := range hansReport {
-		rows, err := f.GetRows(s.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.EqualFunc(rows, s.rows, slices.Equal) {
-			t.Errorf("sheet %s:\n got %q\nwant %q", s.name, rows, s.rows)
-		}
-	}
+	checkSheets(t, openReport(t, fullReport(), i18n.Hans), hansReport)
 	if got := reportCSV(t, fullReport(), i18n.Hans); got != hansReportCSV {
 		t.Errorf("WriteCSV =\n%q\nwant\n%q", got, hansReportCSV)
 	}
