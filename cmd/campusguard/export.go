@@ -11,7 +11,6 @@ import (
 	"campusguard"
 	"campusguard/internal/app"
 	"campusguard/internal/export"
-	"campusguard/internal/i18n"
 )
 
 // cmdExport writes a region's daily report to .xlsx or .csv, in the
@@ -62,8 +61,7 @@ func cmdExport(ctx context.Context, env environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	lang := cliLang(c)
-	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	t := cliLang(c).T
 	if ext == ".xlsx" {
 		err = export.WriteXLSX(f, rep, t)
 	} else {

@@ -7,7 +7,6 @@ import (
 
 	"campusguard"
 	"campusguard/internal/export"
-	"campusguard/internal/i18n"
 )
 
 // shownDashboard returns d ready to render: cases by state as an object,
@@ -137,16 +136,16 @@ func (s *Server) handleBriefingXLSX(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	lang, err := downloadLang(r)
+	if err != nil {
+		return err
+	}
 	b, err := s.Dashboards.FindBriefing(r.Context(), id, day)
 	if err != nil {
 		return err
 	}
-	lang, ok := i18n.Parse(r.URL.Query().Get("lang"))
-	if !ok {
-		lang = i18n.Match(r.Header.Get("Accept-Language"))
-	}
 	var buf bytes.Buffer
-	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	t := lang.T
 	if err := export.WriteBriefingXLSX(&buf, b, t); err != nil {
 		return err
 	}

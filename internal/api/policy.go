@@ -178,7 +178,7 @@ func (s *Server) handlePersonExportXLSX(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	var buf bytes.Buffer
-	t := func(key string, args ...any) string { return i18n.T(i18n.Hans, key, args...) }
+	t := i18n.Hans.T
 	if err := export.WritePersonXLSX(&buf, e, t); err != nil {
 		return err
 	}

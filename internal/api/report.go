@@ -26,15 +26,15 @@ func (s *Server) dailyReport(w http.ResponseWriter, r *http.Request, ext string)
 	if err != nil {
 		return err
 	}
+	lang, err := downloadLang(r)
+	if err != nil {
+		return err
+	}
 	rep, err := export.Build(r.Context(), s.Orgs, s.Health, id, day)
 	if err != nil {
 		return err
 	}
-	lang, ok := i18n.Parse(r.URL.Query().Get("lang"))
-	if !ok {
-		lang = i18n.Match(r.Header.Get("Accept-Language"))
-	}
-	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	t := lang.T
 	var buf bytes.Buffer
 	contentType := csvType
 	if ext == ".xlsx" {
@@ -48,4 +48,21 @@ func (s *Server) dailyReport(w http.ResponseWriter, r *http.Request, ext string)
 	}
 	writeDownload(w, t("dailyreport.file", rep.Region, day.String())+ext, contentType, buf.Bytes())
 	return nil
+}
+
+// downloadLang is the language of a workbook or CSV the caller downloads:
+// the lang parameter, for a link that carries its page's language; else
+// Accept-Language; else Simplified Chinese. A lang that names no language
+// of the product is refused, naming the field, as the document says.
+func downloadLang(r *http.Request) (i18n.Lang, error) {
+	q := newQuery(r)
+	code, ok := q.get("lang")
+	if !ok || code == "" {
+		return i18n.Match(r.Header.Get("Accept-Language")), nil
+	}
+	l, ok := i18n.Parse(code)
+	if !ok {
+		q.fail("lang", "error.bad_choice")
+	}
+	return l, q.err()
 }

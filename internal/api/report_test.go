@@ -86,6 +86,14 @@ func TestDailyReportDownload(t *testing.T) {
 				}
 			})
 		}
+		// A lang the product does not speak is refused, naming the field.
+		for _, ext := range []string{".xlsx", ".csv"} {
+			res := c.get(path + ext + "?day=2026-11-30&lang=xx")
+			wantError(t, res, http.StatusBadRequest, campusguard.Invalid)
+			if !strings.Contains(string(res.Body), `"field":"lang"`) {
+				t.Errorf("%s with lang=xx: %s, want the field lang named", ext, res.Body)
+			}
+		}
 		teacher := newStoreClient(t, s).as(t, s, campusguard.ClassTeacher, tr.Class1)
 		wantError(t, teacher.get(fmt.Sprintf("/api/v1/orgs/%d/daily-report.xlsx", tr.County.ID)), http.StatusNotFound, campusguard.NotFound)
 	})

@@ -129,6 +129,10 @@ func T(l Lang, key string, args ...any) string {
 	return s
 }
 
+// T is T in l: the method value l.T is a translator for code that takes
+// one (the workbooks of internal/export).
+func (l Lang) T(key string, args ...any) string { return T(l, key, args...) }
+
 // Has reports whether key is in l's catalogue.
 func Has(l Lang, key string) bool {
 	_, ok := catalogs[l][key]
