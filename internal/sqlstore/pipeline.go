@@ -47,24 +47,20 @@ func (s *Store) recordPipelined(ctx context.Context, subs []*submission) (err er
 	}()
 	b := newBatch(subs)
 	var ids []int64
-	thresholds := map[int64]float64{}
 	err = pipeline(ctx, conn, func(pc *pgx.Conn) error {
 		open = true
 		var err error
-		ids, err = s.pipelinedReads(ctx, pc, b, thresholds)
+		ids, err = s.pipelinedReads(ctx, pc, b)
 		return err
 	})
 	if err != nil {
 		return mapError(err)
 	}
-	err = b.apply(tx.now, ids, func(region int64) (float64, error) {
-		if t, ok := thresholds[region]; ok {
-			return t, nil
-		}
-		return campusguard.DefaultFeverThreshold, nil
-	})
+	// The fever threshold as recordBatch reads it: from the store's cache,
+	// or on a miss (once a region and 30 s) in the transaction.
+	err = b.apply(tx.now, ids, func(region int64) (float64, error) { return s.feverThreshold(ctx, tx, region) })
 	if err != nil {
-		return err
+		return mapError(err)
 	}
 	var writes []statement
 	checks := append(b.superseding(), b.checkRows().statements()...)
@@ -165,9 +161,9 @@ const genericPlans = `SET LOCAL plan_cache_mode = force_generic_plan`
 // people, locked in id order as recordBatch locks them (the statements
 // after it run once the locks are held, each seeing what committed before
 // it began); the checks already stored under its client keys; the current
-// checks and stored status of the days it touches; the fever thresholds of
-// its regions; and ids for its new rows. It returns the ids.
-func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch, thresholds map[int64]float64) ([]int64, error) {
+// checks and stored status of the days it touches; and ids for its new
+// rows. It returns the ids.
+func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch) ([]int64, error) {
 	var people []int64
 	var keys []string
 	days := map[campusguard.Date][]int64{}
@@ -203,8 +199,6 @@ func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch, thre
 		bt.Queue(`SELECT person_id, reported, abnormal, fever, absent, ill_absent FROM person_days
 			WHERE day = $1 AND person_id = ANY($2)`, day, days[day])
 	}
-	bt.Queue(`SELECT r.region_id, r.fever_threshold FROM region_settings r
-		WHERE r.region_id IN (SELECT region_id FROM people WHERE id = ANY($1)) AND r.fever_threshold IS NOT NULL`, people)
 	bt.Queue(`SELECT nextval(pg_get_serial_sequence('checks', 'id')) FROM generate_series(1, $1)`, len(b.subs))
 
 	br := pc.SendBatch(ctx, bt)
@@ -234,22 +228,8 @@ func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch, thre
 			return nil, err
 		}
 	}
-	err := read("fever thresholds", func(rows pgx.Rows) error {
-		for rows.Next() {
-			var region int64
-			var t float64
-			if err := rows.Scan(&region, &t); err != nil {
-				return err
-			}
-			thresholds[region] = t
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, err
-	}
 	var ids []int64
-	err = read("check ids", func(rows pgx.Rows) (err error) {
+	err := read("check ids", func(rows pgx.Rows) (err error) {
 		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 		return err
 	})

@@ -17,7 +17,8 @@ import (
 // follow-ups. The groups hold what takes the pipeline's other ways: a case
 // opened and joined within one group, a case joined across groups, a
 // correction, an illness absence opening and then dropping its follow-up,
-// a reused client key, a case at another school.
+// a reused client key, a case at another school, a fever by the region's
+// own threshold.
 func TestPipelineMatchesStatements(t *testing.T) {
 	for _, d := range sqlstoretest.Dialects(t) {
 		if d != "postgres" {
@@ -33,6 +34,11 @@ func TestPipelineMatchesStatements(t *testing.T) {
 				w := mustCaseWorld(t, s)
 				if _, err := s.CreateWebhook(ctx, &campusguard.Webhook{Name: "疾控", URL: "https://cdc.example.cn/hook",
 					Events: []string{campusguard.EventCaseOpened}, OrgID: w.tr.County.ID}); err != nil {
+					t.Fatal(err)
+				}
+				// The county's own threshold (37.0 °C, not the default 37.3):
+				// both ways must judge by it.
+				if err := s.SetFeverThreshold(ctx, w.tr.County.ID, 37.0); err != nil {
 					t.Fatal(err)
 				}
 				mk := func(p *campusguard.Person, kind campusguard.CheckKind, key string, temp float64, f func(c *campusguard.Check)) *campusguard.Check {
@@ -61,7 +67,7 @@ func TestPipelineMatchesStatements(t *testing.T) {
 						mk(w.student, campusguard.NoonCheck, "g5", 38.5, present),     // joins it, later group
 						mk(w.classmate, campusguard.GateCheck, "g6", 38.8, nil),       // a correction that opens a case
 						mk(w.roommate, campusguard.MorningCheck, "g7", 36.5, present), // drops the follow-up
-						mk(w.rider, campusguard.HomeCheck, "g8", 36.4, nil),
+						mk(w.rider, campusguard.HomeCheck, "g8", 37.1, nil),           // a fever by the county's threshold only
 					},
 					{
 						mk(w.student, campusguard.GateCheck, "g1", 38.2, nil), // the same submission again
