@@ -172,7 +172,7 @@ func (s *Store) RecordBackup(ctx context.Context, run *campusguard.BackupRun) er
 			return err
 		}
 		at := run.StartedAt.In(campusguard.China).Format("2006-01-02 15:04")
-		return insertMany(ctx, tx, "notifications", []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"},
+		return insertMany(ctx, tx, "notifications", notificationColumns,
 			len(admins), func(i int) []any {
 				return []any{admins[i].region, admins[i].id, "backup_failed", "notify.backup_failed", `["` + at + `"]`,
 					"/admin/system", tx.now}

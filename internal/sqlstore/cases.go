@@ -160,8 +160,7 @@ func (s *Store) casesFromChecks(ctx context.Context, tx *Tx, added []*campusguar
 	for _, ch := range abnormal {
 		if k := open[ch.PersonID]; k != nil {
 			k.Attach(ch)
-			if _, err := tx.ExecContext(ctx, `UPDATE cases SET symptoms = $1, temperature = $2, updated_at = $3 WHERE id = $4`,
-				joinSymptoms(k.Symptoms), nullFloat(k.Temperature), tx.now, k.ID); err != nil {
+			if err := exec(ctx, tx, caseAttach(k, tx.now)); err != nil {
 				return fmt.Errorf("attach check: %w", err)
 			}
 			if err := linkCaseCheck(ctx, tx, k, ch.ID); err != nil {
@@ -191,9 +190,74 @@ func (s *Store) casesFromChecks(ctx context.Context, tx *Tx, added []*campusguar
 }
 
 func linkCaseCheck(ctx context.Context, tx *Tx, k *campusguard.Case, checkID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO case_checks (region_id, case_id, check_id) VALUES ($1, $2, $3)
-		ON CONFLICT (case_id, check_id) DO NOTHING`, k.RegionID, k.ID, checkID)
+	return exec(ctx, tx, caseLink(k, checkID))
+}
+
+// exec runs one statement in tx.
+func exec(ctx context.Context, tx *Tx, st statement) error {
+	_, err := tx.ExecContext(ctx, st.sql, st.args...)
 	return err
+}
+
+// The writes of a case opened or joined by a check, shared by
+// casesFromChecks (run one by one) and caseWrites (sent in a pipeline,
+// pipeline_cases.go), so that the two write the same rows.
+
+// caseAttach stores what a check attached to k changed (k.Attach).
+func caseAttach(k *campusguard.Case, now time.Time) statement {
+	return statement{`UPDATE cases SET symptoms = $1, temperature = $2, updated_at = $3 WHERE id = $4`,
+		[]any{joinSymptoms(k.Symptoms), nullFloat(k.Temperature), now, k.ID}}
+}
+
+// caseLink links a check to its case, once.
+func caseLink(k *campusguard.Case, checkID int64) statement {
+	return statement{`INSERT INTO case_checks (region_id, case_id, check_id) VALUES ($1, $2, $3)
+		ON CONFLICT (case_id, check_id) DO NOTHING`, []any{k.RegionID, k.ID, checkID}}
+}
+
+const (
+	caseRowColumns  = `region_id, person_id, school_id, class_id, state, source, check_id, onset_day, symptoms, temperature, detected_at, report_due, note, updated_at, drill_id`
+	stepRowColumns  = `region_id, case_id, from_state, to_state, at, by_name, note, isolation, outcome, certificate`
+	eventRowColumns = `region_id, kind, payload, created_at`
+)
+
+var (
+	deliveryColumns     = []string{"region_id", "webhook_id", "event_id", "next_at", "created_at"}
+	notificationColumns = []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"}
+)
+
+// caseRow is a new case's row, in caseRowColumns' order, without its id.
+func caseRow(k *campusguard.Case) []any {
+	return []any{k.RegionID, k.PersonID, k.SchoolID, nullID(k.ClassID), k.State, k.Source, nullID(k.CheckID), k.OnsetDay,
+		joinSymptoms(k.Symptoms), nullFloat(k.Temperature), k.DetectedAt, k.ReportDue, k.Note, k.UpdatedAt, nullID(k.DrillID)}
+}
+
+// stepRow is a case step's row, in stepRowColumns' order, without its id.
+func stepRow(region int64, st *campusguard.CaseStep) []any {
+	return []any{region, st.CaseID, st.From, st.To, st.At, st.By, st.Note, st.Isolation, st.Outcome, st.Certificate}
+}
+
+// insertRow is the INSERT of one row of table with cols (a comma list):
+// with its id given first (ids reserved ahead, as a pipeline does) or,
+// without, returning the id the table gives it.
+func insertRow(table, cols string, withID bool) string {
+	n := strings.Count(cols, ",") + 1
+	if withID {
+		cols, n = "id, "+cols, n+1
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES (")
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i))
+	}
+	b.WriteString(")")
+	if !withID {
+		b.WriteString(" RETURNING id")
+	}
+	return b.String()
 }
 
 func nullFloat(p *float64) any {
@@ -208,11 +272,7 @@ func nullFloat(p *float64) any {
 // 14) carries its drill, queues no webhook event and tells the inbox it is
 // a drill.
 func (s *Store) insertCase(ctx context.Context, tx *Tx, k *campusguard.Case, path, by string) error {
-	err := tx.QueryRowContext(ctx, `INSERT INTO cases (region_id, person_id, school_id, class_id, state, source, check_id,
-		onset_day, symptoms, temperature, detected_at, report_due, note, updated_at, drill_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-		k.RegionID, k.PersonID, k.SchoolID, nullID(k.ClassID), k.State, k.Source, nullID(k.CheckID), k.OnsetDay,
-		joinSymptoms(k.Symptoms), nullFloat(k.Temperature), k.DetectedAt, k.ReportDue, k.Note, k.UpdatedAt, nullID(k.DrillID)).Scan(&k.ID)
+	err := tx.QueryRowContext(ctx, insertRow("cases", caseRowColumns, false), caseRow(k)...).Scan(&k.ID)
 	if err != nil {
 		if campusguard.ErrorCode(mapError(err)) == campusguard.Conflict {
 			return caseOpenConflict()
@@ -240,9 +300,7 @@ func caseOpenConflict() error {
 }
 
 func insertStep(ctx context.Context, tx *Tx, region int64, st *campusguard.CaseStep) error {
-	return tx.QueryRowContext(ctx, `INSERT INTO case_steps (region_id, case_id, from_state, to_state, at, by_name, note,
-		isolation, outcome, certificate) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		region, st.CaseID, st.From, st.To, st.At, st.By, st.Note, st.Isolation, st.Outcome, st.Certificate).Scan(&st.ID)
+	return tx.QueryRowContext(ctx, insertRow("case_steps", stepRowColumns, false), stepRow(region, st)...).Scan(&st.ID)
 }
 
 // caseRoles are notified of a case's life: the class teacher, the school's
@@ -293,7 +351,7 @@ func notifyNodes(ctx context.Context, tx *Tx, region int64, nodes []int64, roles
 		return err
 	}
 	argsJSON, _ := json.Marshal(args)
-	return insertMany(ctx, tx, "notifications", []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"},
+	return insertMany(ctx, tx, "notifications", notificationColumns,
 		len(users), func(i int) []any {
 			return []any{region, users[i], kind, subject, string(argsJSON), link, tx.now}
 		}, "")
@@ -344,11 +402,10 @@ func emit(ctx context.Context, tx *Tx, region int64, path, kind string, payload 
 	if err != nil {
 		return err
 	}
-	if err := tx.QueryRowContext(ctx, `INSERT INTO events (region_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)
-		RETURNING id`, region, kind, string(data), tx.now).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, insertRow("events", eventRowColumns, false), region, kind, string(data), tx.now).Scan(&id); err != nil {
 		return fmt.Errorf("emit: %w", err)
 	}
-	return insertMany(ctx, tx, "deliveries", []string{"region_id", "webhook_id", "event_id", "next_at", "created_at"},
+	return insertMany(ctx, tx, "deliveries", deliveryColumns,
 		len(hooks), func(i int) []any { return []any{region, hooks[i], id, tx.now, tx.now} }, "")
 }
 

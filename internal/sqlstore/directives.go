@@ -187,7 +187,7 @@ func notifyDirective(ctx context.Context, tx *Tx, regionID int64, d *campusguard
 		return err
 	}
 	args, _ := json.Marshal([]string{d.Title, d.Deadline.String()})
-	return insertMany(ctx, tx, "notifications", []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"},
+	return insertMany(ctx, tx, "notifications", notificationColumns,
 		len(users), func(i int) []any {
 			return []any{regionID, users[i], "directive", subject, string(args), directiveLink(d.ID), tx.now}
 		}, "")

@@ -140,16 +140,10 @@ func (s *Store) pipelinedCases(ctx context.Context, pc *pgx.Conn, b *batch, chec
 // it, and its notices; either way the row is linked to the case.
 func (b *batch) caseWrites(abnormal []*campusguard.Check, in *caseInputs, now time.Time) ([]statement, error) {
 	var out []statement
-	link := func(k *campusguard.Case, check int64) {
-		out = append(out, statement{`INSERT INTO case_checks (region_id, case_id, check_id) VALUES ($1, $2, $3)
-			ON CONFLICT (case_id, check_id) DO NOTHING`, []any{k.RegionID, k.ID, check}})
-	}
 	for _, ch := range abnormal {
 		if k := in.open[ch.PersonID]; k != nil {
 			k.Attach(ch)
-			out = append(out, statement{`UPDATE cases SET symptoms = $1, temperature = $2, updated_at = $3 WHERE id = $4`,
-				[]any{joinSymptoms(k.Symptoms), nullFloat(k.Temperature), now, k.ID}})
-			link(k, ch.ID)
+			out = append(out, caseAttach(k, now), caseLink(k, ch.ID))
 			continue
 		}
 		within, ok := in.within[ch.RegionID]
@@ -160,23 +154,17 @@ func (b *batch) caseWrites(abnormal []*campusguard.Check, in *caseInputs, now ti
 		k := campusguard.CaseFromCheck(ch, l.p.Name, within)
 		k.Note = "auto"
 		k.ID, in.ids.cases = in.ids.cases[0], in.ids.cases[1:]
-		out = append(out, statement{`INSERT INTO cases (id, region_id, person_id, school_id, class_id, state, source, check_id,
-			onset_day, symptoms, temperature, detected_at, report_due, note, updated_at, drill_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-			[]any{k.ID, k.RegionID, k.PersonID, k.SchoolID, nullID(k.ClassID), k.State, k.Source, nullID(k.CheckID), k.OnsetDay,
-				joinSymptoms(k.Symptoms), nullFloat(k.Temperature), k.DetectedAt, k.ReportDue, k.Note, k.UpdatedAt, nullID(k.DrillID)}})
+		out = append(out, statement{insertRow("cases", caseRowColumns, true), append([]any{k.ID}, caseRow(k)...)})
 		st := campusguard.CaseStep{CaseID: k.ID, To: campusguard.CaseDetected, At: k.DetectedAt, By: ch.ReportedBy, Note: k.Note}
 		st.ID, in.ids.steps = in.ids.steps[0], in.ids.steps[1:]
-		out = append(out, statement{`INSERT INTO case_steps (id, region_id, case_id, from_state, to_state, at, by_name, note,
-			isolation, outcome, certificate) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			[]any{st.ID, k.RegionID, st.CaseID, st.From, st.To, st.At, st.By, st.Note, st.Isolation, st.Outcome, st.Certificate}})
+		out = append(out, statement{insertRow("case_steps", stepRowColumns, true), append([]any{st.ID}, stepRow(k.RegionID, &st)...)})
 		event, err := in.event(k, l.path, now)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, event...)
 		out = append(out, in.notices(k, l.path, now)...)
-		link(k, ch.ID)
+		out = append(out, caseLink(k, ch.ID))
 		in.open[k.PersonID] = k
 	}
 	return out, nil
@@ -200,9 +188,8 @@ func (in *caseInputs) event(k *campusguard.Case, path string, now time.Time) ([]
 	}
 	var id int64
 	id, in.ids.events = in.ids.events[0], in.ids.events[1:]
-	out := []statement{{`INSERT INTO events (id, region_id, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		[]any{id, k.RegionID, campusguard.EventCaseOpened, string(data), now}}}
-	return append(out, insertStatements("deliveries", []string{"region_id", "webhook_id", "event_id", "next_at", "created_at"},
+	out := []statement{{insertRow("events", eventRowColumns, true), []any{id, k.RegionID, campusguard.EventCaseOpened, string(data), now}}}
+	return append(out, insertStatements("deliveries", deliveryColumns,
 		len(hooks), func(i int) []any { return []any{k.RegionID, hooks[i], id, now, now} }, "")...), nil
 }
 
@@ -221,7 +208,7 @@ func (in *caseInputs) notices(k *campusguard.Case, path string, now time.Time) [
 	users = slices.Compact(users)
 	args, _ := json.Marshal([]string{k.PersonName})
 	link := "/cases/" + strconv.FormatInt(k.ID, 10)
-	return insertStatements("notifications", []string{"region_id", "user_id", "kind", "subject", "args", "link", "created_at"},
+	return insertStatements("notifications", notificationColumns,
 		len(users), func(i int) []any {
 			return []any{k.RegionID, users[i], "case_opened", "notify.case_opened", string(args), link, now}
 		}, "")
