@@ -230,7 +230,7 @@ func (s *Store) recordBatch(ctx context.Context, tx *Tx, subs []*submission) err
 		return err
 	}
 	for _, st := range b.superseding() {
-		if _, err := tx.ExecContext(ctx, st.sql, st.args...); err != nil {
+		if err := exec(ctx, tx, st); err != nil {
 			return fmt.Errorf("supersede checks: %w", err)
 		}
 	}
