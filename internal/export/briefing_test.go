@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -325,22 +326,7 @@ func fullBriefing() *campusguard.Briefing {
 // workbook asks for that l's catalogue lacks, and opens it.
 func openWorkbook(t *testing.T, b *campusguard.Briefing, l i18n.Lang) *excelize.File {
 	t.Helper()
-	tr := func(key string, args ...any) string {
-		if !i18n.Has(l, key) {
-			t.Errorf("%s lacks the workbook's key %q", l, key)
-		}
-		return i18n.T(l, key, args...)
-	}
-	var buf bytes.Buffer
-	if err := export.WriteBriefingXLSX(&buf, b, tr); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
+	return openXLSX(t, func(w io.Writer) error { return export.WriteBriefingXLSX(w, b, strict(t, l)) })
 }
 
 // TestBriefingXLSXHans: in Simplified Chinese, the default, every sheet of

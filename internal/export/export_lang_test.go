@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -90,12 +91,12 @@ const hansReportCSV = "\uFEFF" +
 	"2026-11-30,职业学校,35062240,云霄县职业技术学校,400,390,10,0,0,4,1,0,已签发\r\n" +
 	"2026-11-30,特殊教育学校,35062250,云霄县特殊教育学校,60,58,2,0,0,0,0,0,未签发\r\n"
 
-// strict translates into l, failing on any key the report asks for that
+// strict translates into l, failing on any key the workbook asks for that
 // l's catalogue lacks.
 func strict(t *testing.T, l i18n.Lang) export.Translator {
 	return func(key string, args ...any) string {
 		if !i18n.Has(l, key) {
-			t.Errorf("%s lacks the daily report's key %q", l, key)
+			t.Errorf("%s lacks the workbook's key %q", l, key)
 		}
 		return i18n.T(l, key, args...)
 	}
@@ -104,8 +105,14 @@ func strict(t *testing.T, l i18n.Lang) export.Translator {
 // openReport writes rep as a workbook in the language l and opens it.
 func openReport(t *testing.T, rep *export.Report, l i18n.Lang) *excelize.File {
 	t.Helper()
+	return openXLSX(t, func(w io.Writer) error { return export.WriteXLSX(w, rep, strict(t, l)) })
+}
+
+// openXLSX opens the workbook that write writes, closed when the test ends.
+func openXLSX(t *testing.T, write func(w io.Writer) error) *excelize.File {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := export.WriteXLSX(&buf, rep, strict(t, l)); err != nil {
+	if err := write(&buf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
