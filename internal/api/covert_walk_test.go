@@ -6,15 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/xuri/excelize/v2"
 
+	"campusguard/internal/covertwalk"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/sqlstore/sqlstoretest"
 )
@@ -29,10 +27,6 @@ var covertWalkSkip = map[string]string{
 	"POST /api/v1/join":   "public: redeems a binding code; names no object",
 	"POST /api/v1/logout": "ends the caller's session, which the walk goes on using",
 }
-
-// walkMissingID is an id no object has: a covert object's id must answer
-// exactly as it does.
-const walkMissingID = 987654321
 
 // TestCovertVisitWalk walks every route of the API, as every school-level
 // account of the inspected school (principal, doctor, teacher, gate,
@@ -74,7 +68,7 @@ func TestCovertVisitWalk(t *testing.T) {
 		slices.Sort(roles)
 
 		orgs := []int64{w.County.ID, w.Town.ID, w.School.ID, w.Class1.ID}
-		wk := &apiWalk{t: t, c: c, ids: map[string][]int64{
+		wk := &apiWalk{t: t, c: c, Objects: covertwalk.Objects{IDs: map[string][]int64{
 			"orgs": orgs, "schools": orgs, "classes": orgs,
 			"people":            {w.Teacher.ID, w.Student.ID},
 			"visits":            {w.AnnouncedVisit.ID},
@@ -96,44 +90,46 @@ func TestCovertVisitWalk(t *testing.T) {
 			"tokens":            nil,
 			"webhooks":          nil,
 			"inbox":             nil,
-		}, query: map[string][]string{
+		}, Hidden: map[string]bool{}}, query: map[string][]string{
 			"school_id": {itoa(w.School.ID)}, "org_id": {itoa(w.School.ID), itoa(w.County.ID)},
 			"under": {itoa(w.School.ID), itoa(w.County.ID)}, "parent_id": {itoa(w.School.ID), itoa(w.County.ID)},
 			"region_id": {itoa(w.County.ID)}, "class_id": {itoa(w.Class1.ID)},
-			"person_id": {itoa(w.Student.ID), itoa(w.Teacher.ID)}, "inspection_id": {itoa(w.Announced.ID), itoa(walkMissingID)},
-			"item_id": {itoa(w.AnnouncedItem), itoa(walkMissingID)}, "bus_route_id": {itoa(w.Route.ID)}, "dorm_room_id": {itoa(w.Room.ID)},
+			"person_id": {itoa(w.Student.ID), itoa(w.Teacher.ID)}, "inspection_id": {itoa(w.Announced.ID), itoa(covertwalk.MissingID)},
+			"item_id": {itoa(w.AnnouncedItem), itoa(covertwalk.MissingID)}, "bus_route_id": {itoa(w.Route.ID)}, "dorm_room_id": {itoa(w.Room.ID)},
 			"day": {w.Today.String(), w.Today.AddDays(-1).String()}, "from": {w.Today.AddDays(-6).String()},
 			"to": {w.Today.AddDays(6).String()}, "limit": {"200"}, "offset": {"0"}, "q": {"暗访", "郑"},
 			"actor": {"test"}, "action": {"visit.close"}, "object": {"visit"}, "kind": {"inspection"},
 			"state": {"open", "answered", "returned", "closed"}, "measure": {"talk", "criticism"},
 			"term": {campusguard.TermOf(w.Today).String()},
-		}, hidden: map[string]bool{}}
+		}}
+		wk.Values = map[string][]string{
+			"day":   wk.query["day"][:1],
+			"code":  {"H1"}, // a checklist item's code: the covert finding's
+			"phase": {"1"},
+			"kind":  {"classroom"},                // a kind of space (issue 14)
+			"space": {itoa(covertwalk.MissingID)}, // the school has no space in this world
+		}
 		base := wk.walk(roles, clients)
 
 		cv := w.MustCovert(t, s)
 		secrets := append(slices.Clone(cv.Secrets), cv.RegionOnly...)
-		wk.ids["visits"] = append(wk.ids["visits"], cv.Visit.ID)
-		wk.ids["inspections"] = append(wk.ids["inspections"], cv.Inspection.ID)
-		wk.ids["files"] = append(wk.ids["files"], cv.Photo)
-		wk.ids["findings"] = append(wk.ids["findings"], cv.Finding.ID)
-		wk.ids["accountability"] = append(wk.ids["accountability"], cv.Record.ID)
+		wk.Hide("visits", cv.Visit.ID)
+		wk.Hide("inspections", cv.Inspection.ID)
+		wk.Hide("files", cv.Photo)
+		wk.Hide("findings", cv.Finding.ID)
+		wk.Hide("accountability", cv.Record.ID)
 		wk.query["inspection_id"] = append(wk.query["inspection_id"], itoa(cv.Inspection.ID))
-		for fam, id := range map[string]int64{"visits": cv.Visit.ID, "inspections": cv.Inspection.ID, "files": cv.Photo,
-			"findings": cv.Finding.ID, "accountability": cv.Record.ID} {
-			wk.hidden[fam+"/"+itoa(id)] = true
-		}
 		planned := wk.walk(roles, clients)
-		wk.same(t, "planned", base, planned, roles)
-		wk.shows(t, "planned", planned, secrets, nil)
+		covertwalk.Same(t, "planned", base, planned, roles)
+		covertwalk.Shows(t, "planned", planned, secrets, nil)
 		wk.writes(roles, clients)
 		if t.Failed() {
 			return
 		}
 
 		cv.CarryOut(t, s, w)
-		wk.ids["rectifications"] = append(wk.ids["rectifications"], cv.Item)
+		wk.Hide("rectifications", cv.Item)
 		wk.query["item_id"] = append(wk.query["item_id"], itoa(cv.Item))
-		wk.hidden["rectifications/"+itoa(cv.Item)] = true
 		done := wk.walk(roles, clients)
 		var others []string
 		for _, r := range roles {
@@ -141,9 +137,9 @@ func TestCovertVisitWalk(t *testing.T) {
 				others = append(others, r)
 			}
 		}
-		wk.same(t, "carried out", base, done, others)
-		wk.shows(t, "carried out", done, cv.RegionOnly, nil)
-		seen := wk.shows(t, "carried out", done, cv.Secrets, sqlstoretest.SchoolReaders)
+		covertwalk.Same(t, "carried out", base, done, others)
+		covertwalk.Shows(t, "carried out", done, cv.RegionOnly, nil)
+		seen := covertwalk.Shows(t, "carried out", done, cv.Secrets, sqlstoretest.SchoolReaders)
 		for _, r := range sqlstoretest.SchoolReaders {
 			for _, want := range []string{"GET /api/v1/visits/" + itoa(cv.Visit.ID), "GET /api/v1/orgs/" + itoa(w.School.ID) + "/rectifications"} {
 				if !slices.Contains(seen[r], want) {
@@ -154,98 +150,25 @@ func TestCovertVisitWalk(t *testing.T) {
 	})
 }
 
-// apiWalk reads every route with its parameters filled.
+// apiWalk reads every route with its parameters filled: each path's
+// from Objects, each query's from query.
 type apiWalk struct {
-	t   *testing.T
-	c   *client
-	ids map[string][]int64 // the ids a path's {id} takes, by the segment before it
+	covertwalk.Objects
+	t *testing.T
+	c *client
 	// query gives a query parameter's values, by name; an enum's values
 	// come from the document.
 	query map[string][]string
-	// hidden are the covert objects, as "family/id" ("visits/7"): in a
-	// walk's key their id reads as walkMissingID, so that the answer about
-	// them is compared with the baseline's answer about an id that does
-	// not exist.
-	hidden map[string]bool
 }
 
 // walkQueryFamily names the objects a query parameter's id is of, for
 // those that may name a covert object.
 var walkQueryFamily = map[string]string{"inspection_id": "inspections", "item_id": "rectifications"}
 
-// answer is one response as the walk compares it.
-type answer struct {
-	status int
-	text   string // the body; an .xlsx's cells
-}
-
-// walked maps "role GET url" (covert ids written as walkMissingID) to the
-// answer, and keeps the real URL for messages.
-type walked struct {
-	answers map[string][]answer
-	urls    map[string][]string
-}
-
-var pathParam = regexp.MustCompile(`\{([a-z]+)(\.\.\.)?\}`)
-
 // paths returns every path of a route, with a key each: its parameters
-// filled from ids, and walkMissingID for every {id}.
+// filled from the objects, and covertwalk.MissingID for every {id}.
 func (wk *apiWalk) paths(rt Route) (keys, paths []string) {
-	t := wk.t
-	paths = []string{rt.Pattern}
-	keyPaths := []string{rt.Pattern}
-	for {
-		m := pathParam.FindStringSubmatchIndex(paths[0])
-		if m == nil {
-			break
-		}
-		name := paths[0][m[2]:m[3]]
-		var np, nk []string
-		for i, p := range paths {
-			m := pathParam.FindStringSubmatchIndex(p)
-			mk := pathParam.FindStringSubmatchIndex(keyPaths[i])
-			var vals []string
-			var fam string
-			switch name {
-			case "id":
-				segs := strings.Split(strings.TrimSuffix(p[:m[0]], "/"), "/")
-				fam = segs[len(segs)-1]
-				ids, ok := wk.ids[fam]
-				if !ok {
-					t.Errorf("%s %s: no ids for /%s/{id}: the walk cannot read this route; give it ids or list it in covertWalkSkip",
-						rt.Method, rt.Pattern, fam)
-					return nil, nil
-				}
-				for _, id := range ids {
-					vals = append(vals, itoa(id))
-				}
-				vals = append(vals, itoa(walkMissingID))
-			case "day":
-				vals = wk.query["day"][:1]
-			case "code":
-				vals = []string{"H1"} // a checklist item's code: the covert finding's
-			case "phase":
-				vals = []string{"1"}
-			case "kind":
-				vals = []string{"classroom"} // a kind of space (issue 14)
-			case "space":
-				vals = []string{itoa(walkMissingID)} // the school has no space in this world
-			default:
-				t.Errorf("%s %s: no values for {%s}: the walk cannot read this route", rt.Method, rt.Pattern, name)
-				return nil, nil
-			}
-			for _, v := range vals {
-				np = append(np, p[:m[0]]+v+p[m[1]:])
-				kv := v
-				if name == "id" && wk.hidden[fam+"/"+v] {
-					kv = itoa(walkMissingID)
-				}
-				nk = append(nk, keyPaths[i][:mk[0]]+kv+keyPaths[i][mk[1]:])
-			}
-		}
-		paths, keyPaths = np, nk
-	}
-	return keyPaths, paths
+	return wk.Paths(wk.t, rt.Method, rt.Pattern, "covertWalkSkip")
 }
 
 // urls returns every URL of a GET route, with a key each: the paths of
@@ -322,8 +245,8 @@ func (wk *apiWalk) queries(rt Route) []walkQuery {
 		k := url.Values{}
 		for name, vs := range v {
 			for _, x := range vs {
-				if fam := walkQueryFamily[name]; fam != "" && wk.hidden[fam+"/"+x] {
-					x = itoa(walkMissingID)
+				if fam := walkQueryFamily[name]; fam != "" {
+					x = wk.KeyID(fam, x)
 				}
 				k.Add(name, x)
 			}
@@ -351,10 +274,10 @@ func (wk *apiWalk) queries(rt Route) []walkQuery {
 }
 
 // walk reads every GET route as each role.
-func (wk *apiWalk) walk(roles []string, clients map[string]*client) *walked {
+func (wk *apiWalk) walk(roles []string, clients map[string]*client) *covertwalk.Walked {
 	t := wk.t
 	t.Helper()
-	out := &walked{answers: map[string][]answer{}, urls: map[string][]string{}}
+	out := covertwalk.NewWalked()
 	n := 0
 	for _, rt := range Routes() {
 		name := rt.Method + " " + rt.Pattern
@@ -366,8 +289,7 @@ func (wk *apiWalk) walk(roles []string, clients map[string]*client) *walked {
 			for i, u := range urls {
 				res := clients[role].get(u)
 				k := role + " GET " + keys[i]
-				out.answers[k] = append(out.answers[k], answer{status: res.Status, text: answerText(t, u, res)})
-				out.urls[k] = append(out.urls[k], u)
+				out.Add(k, u, covertwalk.Answer{Status: res.Status, Text: answerText(t, u, res)})
 				n++
 			}
 		}
@@ -379,103 +301,18 @@ func (wk *apiWalk) walk(roles []string, clients map[string]*client) *walked {
 	return out
 }
 
-// answerText is what a response shows: an .xlsx's cells, sheet by sheet;
-// any other body as it is.
+// answerText is what a response shows: an .xlsx's cells, sheet by sheet
+// (a workbook with no sheet fails the test); any other body as it is.
 func answerText(t *testing.T, u string, res *response) string {
 	t.Helper()
-	if !strings.Contains(res.Header.Get("Content-Type"), "spreadsheetml") {
+	if !covertwalk.IsXLSX(res.Header) {
 		return string(res.Body)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(res.Body))
-	if err != nil {
-		t.Errorf("GET %s: not an .xlsx: %v", u, err)
-		return string(res.Body)
-	}
-	defer f.Close()
-	var b strings.Builder
-	for _, sh := range f.GetSheetList() {
-		rows, err := f.GetRows(sh)
-		if err != nil {
-			t.Errorf("GET %s: sheet %s: %v", u, sh, err)
-		}
-		fmt.Fprintf(&b, "[%s]\n", sh)
-		for _, r := range rows {
-			b.WriteString(strings.Join(r, "\t") + "\n")
-		}
-	}
-	if b.Len() == 0 {
+	text, ok := covertwalk.XLSXText(t, u, res.Body)
+	if ok && text == "" {
 		t.Errorf("GET %s: an .xlsx with no cells", u)
 	}
-	return b.String()
-}
-
-// same checks that the roles' answers in got are those of want, key by
-// key, and that both walked the same keys.
-func (wk *apiWalk) same(t *testing.T, when string, want, got *walked, roles []string) {
-	t.Helper()
-	var keys []string
-	for k := range want.answers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	bad := 0
-	for _, k := range keys {
-		role, _, _ := strings.Cut(k, " ")
-		if !slices.Contains(roles, role) {
-			continue
-		}
-		gs, ok := got.answers[k]
-		if !ok {
-			t.Errorf("%s: %s was not walked again", when, k)
-			continue
-		}
-		w := want.answers[k][0]
-		for i, g := range gs {
-			if g == w {
-				continue
-			}
-			bad++
-			if bad <= 20 {
-				t.Errorf("%s: %s GET %s = %d, differs from the answer without the covert inspection (GET %s = %d):\n%s",
-					when, role, got.urls[k][i], g.status, want.urls[k][0], w.status, firstDiff(w.text, g.text))
-			}
-		}
-	}
-	if bad > 20 {
-		t.Errorf("%s: %d answers differ in all", when, bad)
-	}
-}
-
-// shows checks that no answer of a role shows any of the texts, except
-// for the roles in allowed; it returns, for those, the "GET url" of the
-// answers that show one.
-func (wk *apiWalk) shows(t *testing.T, when string, got *walked, texts, allowed []string) map[string][]string {
-	t.Helper()
-	seen := map[string][]string{}
-	var keys []string
-	for k := range got.answers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		role, _, _ := strings.Cut(k, " ")
-		for i, a := range got.answers[k] {
-			for _, s := range texts {
-				if !strings.Contains(a.text, s) {
-					continue
-				}
-				if slices.Contains(allowed, role) {
-					u, _, _ := strings.Cut(got.urls[k][i], "?")
-					if !slices.Contains(seen[role], "GET "+u) {
-						seen[role] = append(seen[role], "GET "+u)
-					}
-					break
-				}
-				t.Errorf("%s: %s GET %s = %d shows %q", when, role, got.urls[k][i], a.status, s)
-			}
-		}
-	}
-	return seen
+	return text
 }
 
 // writes sends every route of another method whose path names a covert
@@ -493,18 +330,10 @@ func (wk *apiWalk) writes(roles []string, clients map[string]*client) {
 		}
 		_, urls := wk.paths(rt)
 		for _, u := range urls {
-			var hid string
-			segs := strings.Split(u, "/")
-			for i := 1; i < len(segs); i++ {
-				if wk.hidden[segs[i-1]+"/"+segs[i]] {
-					hid = segs[i-1] + "/" + segs[i]
-				}
-			}
-			if hid == "" {
+			twin, ok := wk.Twin(u)
+			if !ok {
 				continue
 			}
-			fam, _, _ := strings.Cut(hid, "/")
-			twin := strings.Replace(u, "/"+hid, "/"+fam+"/"+itoa(walkMissingID), 1)
 			for _, role := range roles {
 				cl := clients[role]
 				a := cl.send(rt.Method, u, map[string]any{})
@@ -519,21 +348,4 @@ func (wk *apiWalk) writes(roles []string, clients map[string]*client) {
 	if n == 0 {
 		t.Error("no write names a covert object: the walk of writes sent nothing")
 	}
-}
-
-// firstDiff shows where two texts part.
-func firstDiff(a, b string) string {
-	i := 0
-	for i < len(a) && i < len(b) && a[i] == b[i] {
-		i++
-	}
-	lo := max(0, i-150)
-	return fmt.Sprintf("  without: …%s…\n  with:    …%s…", clipStr(a[lo:], 400), clipStr(b[lo:], 400))
-}
-
-func clipStr(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -1,21 +1,18 @@
 package web_test
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/andybalholm/cascadia"
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 
+	"campusguard/internal/covertwalk"
 	"campusguard/internal/sqlstore"
 	"campusguard/internal/sqlstore/sqlstoretest"
 	"campusguard/internal/web"
@@ -30,10 +27,6 @@ var covertWalkSkip = map[string]string{
 	"GET /static/{path...}": "public: the embedded assets, the same for everyone",
 	"GET /lang":             "public: sets the language cookie and redirects; shows nothing",
 }
-
-// webMissingID is an id no object has: a covert object's id must answer
-// exactly as it does.
-const webMissingID = 987654321
 
 // TestCovertVisitWalk walks every page and export of the web routes as
 // every school-level account of the inspected school (principal, doctor,
@@ -67,7 +60,7 @@ func TestCovertVisitWalk(t *testing.T) {
 		slices.Sort(roles)
 
 		orgs := []int64{w.County.ID, w.Town.ID, w.School.ID, w.Class1.ID}
-		wk := &webWalk{t: t, srv: srv, ids: map[string][]int64{
+		wk := &webWalk{t: t, srv: srv, Objects: covertwalk.Objects{IDs: map[string][]int64{
 			"orgs": orgs, "schools": orgs,
 			"people":            {w.Teacher.ID, w.Student.ID},
 			"visits":            {w.AnnouncedVisit.ID},
@@ -83,7 +76,7 @@ func TestCovertVisitWalk(t *testing.T) {
 			"followups":         nil,
 			"quality-findings":  nil,
 			"webhooks":          nil,
-		}, day: w.Today.String(), hidden: map[string]bool{}, crawled: map[string][]string{}}
+		}, Values: map[string][]string{"day": {w.Today.String()}}, Hidden: map[string]bool{}}, crawled: map[string][]string{}}
 		wk.routes = http.NewServeMux()
 		for _, rt := range web.Routes() {
 			if rt.Method == http.MethodGet {
@@ -93,23 +86,19 @@ func TestCovertVisitWalk(t *testing.T) {
 		base := wk.walk(roles, browsers, true)
 
 		cv := w.MustCovert(t, s)
-		wk.ids["visits"] = append(wk.ids["visits"], cv.Visit.ID)
-		wk.ids["files"] = append(wk.ids["files"], cv.Photo)
-		wk.ids["accountability"] = append(wk.ids["accountability"], cv.Record.ID)
-		for fam, id := range map[string]int64{"visits": cv.Visit.ID, "files": cv.Photo, "accountability": cv.Record.ID} {
-			wk.hidden[fam+"/"+itoa(id)] = true
-		}
+		wk.Hide("visits", cv.Visit.ID)
+		wk.Hide("files", cv.Photo)
+		wk.Hide("accountability", cv.Record.ID)
 		planned := wk.walk(roles, browsers, false)
-		wk.same(t, "planned", base, planned, roles)
-		wk.shows(t, "planned", planned, append(slices.Clone(cv.Secrets), cv.RegionOnly...), nil)
+		covertwalk.Same(t, "planned", base, planned, roles)
+		covertwalk.Shows(t, "planned", planned, append(slices.Clone(cv.Secrets), cv.RegionOnly...), nil)
 		wk.writes(roles, browsers)
 		if t.Failed() {
 			return
 		}
 
 		cv.CarryOut(t, s, w)
-		wk.ids["rectifications"] = append(wk.ids["rectifications"], cv.Item)
-		wk.hidden["rectifications/"+itoa(cv.Item)] = true
+		wk.Hide("rectifications", cv.Item)
 		done := wk.walk(roles, browsers, false)
 		var others []string
 		for _, r := range roles {
@@ -117,9 +106,9 @@ func TestCovertVisitWalk(t *testing.T) {
 				others = append(others, r)
 			}
 		}
-		wk.same(t, "carried out", base, done, others)
-		wk.shows(t, "carried out", done, cv.RegionOnly, nil)
-		seen := wk.shows(t, "carried out", done, cv.Secrets, sqlstoretest.SchoolReaders)
+		covertwalk.Same(t, "carried out", base, done, others)
+		covertwalk.Shows(t, "carried out", done, cv.RegionOnly, nil)
+		seen := covertwalk.Shows(t, "carried out", done, cv.Secrets, sqlstoretest.SchoolReaders)
 		for _, r := range sqlstoretest.SchoolReaders {
 			for _, want := range []string{"GET /visits/" + itoa(cv.Visit.ID), "GET /orgs/" + itoa(w.School.ID) + "/rectifications",
 				"GET /rectifications/" + itoa(cv.Item)} {
@@ -131,86 +120,29 @@ func TestCovertVisitWalk(t *testing.T) {
 	})
 }
 
-// webWalk reads every GET route with its path filled, and the links the
-// pages show.
+// webWalk reads every GET route with its path filled from Objects, and
+// the links the pages show.
 type webWalk struct {
+	covertwalk.Objects
 	t      *testing.T
 	srv    string
-	ids    map[string][]int64 // the ids a path's {id} takes, by the segment before it
-	day    string
 	routes *http.ServeMux // the GET routes, to tell a link to a page from others
-	// hidden are the covert objects, as "family/id": in a walk's key
-	// their id reads as webMissingID.
-	hidden map[string]bool
 	// crawled are the links the baseline's pages showed, by role: the
 	// later walks read them again.
 	crawled map[string][]string
 }
 
-type webAnswer struct {
-	status int
-	text   string // the body; an .xlsx's cells; a redirect's target
-}
-
-type webWalked struct {
-	answers map[string][]webAnswer
-	urls    map[string][]string
-}
-
-var webPathParam = regexp.MustCompile(`\{([a-z]+)(\.\.\.)?\}`)
-
 // paths returns every path of a route, with a key each.
 func (wk *webWalk) paths(rt web.Route) (keys, paths []string) {
-	t := wk.t
-	paths, keys = []string{rt.Pattern}, []string{rt.Pattern}
-	for webPathParam.MatchString(paths[0]) {
-		name := webPathParam.FindStringSubmatch(paths[0])[1]
-		var np, nk []string
-		for i, p := range paths {
-			m := webPathParam.FindStringSubmatchIndex(p)
-			mk := webPathParam.FindStringSubmatchIndex(keys[i])
-			var vals []string
-			var fam string
-			switch name {
-			case "id":
-				segs := strings.Split(strings.TrimSuffix(p[:m[0]], "/"), "/")
-				fam = segs[len(segs)-1]
-				ids, ok := wk.ids[fam]
-				if !ok {
-					t.Errorf("%s %s: no ids for /%s/{id}: the walk cannot read this route; give it ids or list it in covertWalkSkip",
-						rt.Method, rt.Pattern, fam)
-					return nil, nil
-				}
-				for _, id := range ids {
-					vals = append(vals, itoa(id))
-				}
-				vals = append(vals, itoa(webMissingID))
-			case "day":
-				vals = []string{wk.day}
-			default:
-				t.Errorf("%s %s: no values for {%s}: the walk cannot read this route", rt.Method, rt.Pattern, name)
-				return nil, nil
-			}
-			for _, v := range vals {
-				np = append(np, p[:m[0]]+v+p[m[1]:])
-				kv := v
-				if name == "id" && wk.hidden[fam+"/"+v] {
-					kv = itoa(webMissingID)
-				}
-				nk = append(nk, keys[i][:mk[0]]+kv+keys[i][mk[1]:])
-			}
-		}
-		paths, keys = np, nk
-	}
-	return keys, paths
+	return wk.Paths(wk.t, rt.Method, rt.Pattern, "covertWalkSkip")
 }
 
 // walk reads every GET route as each role, then the links crawled (in
 // the baseline, crawl, the pages' links are followed until no new one).
-func (wk *webWalk) walk(roles []string, browsers map[string]*browser, crawl bool) *webWalked {
+func (wk *webWalk) walk(roles []string, browsers map[string]*browser, crawl bool) *covertwalk.Walked {
 	t := wk.t
 	t.Helper()
-	out := &webWalked{answers: map[string][]webAnswer{}, urls: map[string][]string{}}
+	out := covertwalk.NewWalked()
 	var keys, urls []string
 	for _, rt := range web.Routes() {
 		name := rt.Method + " " + rt.Pattern
@@ -249,9 +181,7 @@ func (wk *webWalk) walk(roles []string, browsers map[string]*browser, crawl bool
 				// back): the key's, as the baseline's does.
 				text = strings.ReplaceAll(text, url.QueryEscape(u), url.QueryEscape(qkeys[i]))
 			}
-			a := webAnswer{status: p.status, text: text}
-			out.answers[k] = append(out.answers[k], a)
-			out.urls[k] = append(out.urls[k], u)
+			out.Add(k, u, covertwalk.Answer{Status: p.status, Text: text})
 			n++
 			if !crawl || p.doc == nil || p.status != http.StatusOK {
 				continue
@@ -315,95 +245,11 @@ func webAnswerText(t *testing.T, u string, p *page) string {
 	if loc := p.header.Get("Location"); loc != "" {
 		return "Location: " + loc + "\n" + p.body
 	}
-	if !strings.Contains(p.header.Get("Content-Type"), "spreadsheetml") {
+	if !covertwalk.IsXLSX(p.header) {
 		return p.body
 	}
-	f, err := excelize.OpenReader(bytes.NewReader([]byte(p.body)))
-	if err != nil {
-		t.Errorf("GET %s: not an .xlsx: %v", u, err)
-		return p.body
-	}
-	defer f.Close()
-	var b strings.Builder
-	for _, sh := range f.GetSheetList() {
-		rows, err := f.GetRows(sh)
-		if err != nil {
-			t.Errorf("GET %s: sheet %s: %v", u, sh, err)
-		}
-		fmt.Fprintf(&b, "[%s]\n", sh)
-		for _, r := range rows {
-			b.WriteString(strings.Join(r, "\t") + "\n")
-		}
-	}
-	return b.String()
-}
-
-// same checks that the roles' answers in got are those of want, key by key.
-func (wk *webWalk) same(t *testing.T, when string, want, got *webWalked, roles []string) {
-	t.Helper()
-	var keys []string
-	for k := range want.answers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	bad := 0
-	for _, k := range keys {
-		role, _, _ := strings.Cut(k, " ")
-		if !slices.Contains(roles, role) {
-			continue
-		}
-		gs, ok := got.answers[k]
-		if !ok {
-			t.Errorf("%s: %s was not walked again", when, k)
-			continue
-		}
-		w := want.answers[k][0]
-		for i, g := range gs {
-			if g == w {
-				continue
-			}
-			bad++
-			if bad <= 20 {
-				t.Errorf("%s: %s GET %s = %d, differs from the answer without the covert inspection (GET %s = %d):\n%s",
-					when, role, got.urls[k][i], g.status, want.urls[k][0], w.status, webDiff(w.text, g.text))
-			}
-		}
-	}
-	if bad > 20 {
-		t.Errorf("%s: %d answers differ in all", when, bad)
-	}
-}
-
-// shows checks that no answer of a role shows any of the texts, except
-// for the roles in allowed; it returns, for those, the "GET path" of the
-// answers that show one.
-func (wk *webWalk) shows(t *testing.T, when string, got *webWalked, texts, allowed []string) map[string][]string {
-	t.Helper()
-	seen := map[string][]string{}
-	var keys []string
-	for k := range got.answers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		role, _, _ := strings.Cut(k, " ")
-		for i, a := range got.answers[k] {
-			for _, s := range texts {
-				if !strings.Contains(a.text, s) {
-					continue
-				}
-				if slices.Contains(allowed, role) {
-					u, _, _ := strings.Cut(got.urls[k][i], "?")
-					if !slices.Contains(seen[role], "GET "+u) {
-						seen[role] = append(seen[role], "GET "+u)
-					}
-					break
-				}
-				t.Errorf("%s: %s GET %s = %d shows %q", when, role, got.urls[k][i], a.status, s)
-			}
-		}
-	}
-	return seen
+	text, _ := covertwalk.XLSXText(t, u, []byte(p.body))
+	return text
 }
 
 // writes sends every route of another method whose path names a covert
@@ -418,16 +264,16 @@ func (wk *webWalk) writes(roles []string, browsers map[string]*browser) {
 			continue
 		}
 		paths := []string{rt.Pattern}
-		for len(paths) > 0 && webPathParam.MatchString(paths[0]) {
+		for len(paths) > 0 && covertwalk.PathParam.MatchString(paths[0]) {
 			var np []string
 			for _, p := range paths {
-				m := webPathParam.FindStringSubmatchIndex(p)
+				m := covertwalk.PathParam.FindStringSubmatchIndex(p)
 				name := p[m[2]:m[3]]
 				vals := []string{"H1"} // {code}, {phase}, {day}: any value
 				if name == "id" {
 					segs := strings.Split(strings.TrimSuffix(p[:m[0]], "/"), "/")
 					vals = nil
-					for _, id := range wk.ids[segs[len(segs)-1]] {
+					for _, id := range wk.IDs[segs[len(segs)-1]] {
 						vals = append(vals, itoa(id))
 					}
 				}
@@ -438,25 +284,17 @@ func (wk *webWalk) writes(roles []string, browsers map[string]*browser) {
 			paths = np
 		}
 		for _, u := range paths {
-			var hid string
-			segs := strings.Split(u, "/")
-			for i := 1; i < len(segs); i++ {
-				if wk.hidden[segs[i-1]+"/"+segs[i]] {
-					hid = segs[i-1] + "/" + segs[i]
-				}
-			}
-			if hid == "" {
+			twin, ok := wk.Twin(u)
+			if !ok {
 				continue
 			}
-			fam, _, _ := strings.Cut(hid, "/")
-			twin := strings.Replace(u, "/"+hid, "/"+fam+"/"+itoa(webMissingID), 1)
 			for _, role := range roles {
 				b := browsers[role]
 				x, y := b.post(t, wk.srv+u, url.Values{}), b.post(t, wk.srv+twin, url.Values{})
 				n++
 				xt := strings.ReplaceAll(x.body, url.QueryEscape(u), url.QueryEscape(twin))
 				if x.status < 400 || x.status != y.status || xt != y.body {
-					t.Errorf("%s %s %s = %d; with a missing id = %d:\n%s", role, rt.Method, u, x.status, y.status, webDiff(y.body, xt))
+					t.Errorf("%s %s %s = %d; with a missing id = %d:\n%s", role, rt.Method, u, x.status, y.status, covertwalk.Diff(y.body, xt))
 				}
 			}
 		}
@@ -464,20 +302,4 @@ func (wk *webWalk) writes(roles []string, browsers map[string]*browser) {
 	if n == 0 {
 		t.Error("no write names a covert object: the walk of writes sent nothing")
 	}
-}
-
-// webDiff shows where two texts part.
-func webDiff(a, b string) string {
-	i := 0
-	for i < len(a) && i < len(b) && a[i] == b[i] {
-		i++
-	}
-	lo := max(0, i-150)
-	clip := func(s string) string {
-		if len(s) > 400 {
-			return s[:400]
-		}
-		return s
-	}
-	return fmt.Sprintf("  without: …%s…\n  with:    …%s…", clip(a[lo:]), clip(b[lo:]))
 }
