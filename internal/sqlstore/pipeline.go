@@ -188,8 +188,7 @@ func (s *Store) pipelinedReads(ctx context.Context, pc *pgx.Conn, b *batch) ([]i
 	bt := &pgx.Batch{}
 	bt.Queue("BEGIN")
 	bt.Queue(genericPlans)
-	bt.Queue(`SELECT `+personColumns+`, COALESCE(c.path, s.path) FROM people p
-		JOIN orgs s ON s.id = p.school_id LEFT JOIN orgs c ON c.id = p.class_id WHERE p.id = ANY($1)
+	bt.Queue(`SELECT `+batchPeopleColumns+` FROM people p WHERE p.id = ANY($1)
 		ORDER BY p.id`+s.dialect.lockRows, people)
 	bt.Queue(`SELECT `+checkColumns+` FROM checks c WHERE c.client_key = ANY($1)
 		AND c.region_id IN (SELECT region_id FROM people WHERE id = ANY($2))`, keys, people)
