@@ -292,7 +292,7 @@ func TestReadyzWithoutDatabase(t *testing.T) {
 	}
 	defer admin.Close()
 	u, _ := url.Parse(dsn)
-	if _, err := admin.Exec(`DROP DATABASE ` + strings.TrimPrefix(u.Path, "/") + ` WITH (FORCE)`); err != nil {
+	if err := sqlstoretest.DropDatabase(context.Background(), admin, strings.TrimPrefix(u.Path, "/")); err != nil {
 		t.Fatal(err)
 	}
 	if got := status("/readyz"); got != http.StatusServiceUnavailable {
