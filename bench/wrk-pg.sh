@@ -49,7 +49,8 @@ url() { sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$1#" <<<"$admin"; }
 psql() { PGOPTIONS="-c client_min_messages=error" command psql "$@"; }
 sql() { psql "$admin" -v ON_ERROR_STOP=1 -qAtc "$1"; }
 
-work=$(mktemp -d)
+me=bench/wrk-pg.sh work=$(mktemp -d)
+. bench/lib.sh
 prefix="cgwrk_$$"
 pids=()
 cleanup() {
@@ -57,19 +58,13 @@ cleanup() {
   for db in $(sql "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}_%'" 2>/dev/null); do
     sql "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
   done
-  if [ -n "$compare" ] && [ -d "$work/base-src" ]; then git worktree remove --force "$work/base-src" >/dev/null 2>&1 || true; fi
+  remove_base
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "== building" >&2
-builds=(new)
-go build -o "$work/new" ./cmd/campusguard
-if [ -n "$compare" ]; then
-  git worktree add -q --detach "$work/base-src" "$compare"
-  (cd "$work/base-src" && go build -o "$work/base" ./cmd/campusguard)
-  builds=(base new)
-fi
+build_products
 
 echo "== building a demo county of $students students with each build" >&2
 for name in "${builds[@]}"; do
@@ -90,7 +85,7 @@ echo "== county $county: $(wc -l <"$work/ids") students; days $days" >&2
 postgres_ticks() {
   local total=0 t
   for p in $(pgrep -x postgres || true); do
-    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) || continue
+    t=$(cpu_ticks "$p" 2>/dev/null) || continue
     total=$((total + t))
   done
   echo "$total"
@@ -107,46 +102,30 @@ for round in $(seq 1 "$rounds"); do
     dsn=$(url "$db")
     token=$("$work/$name" token create --name wrk --role region_admin --org "$county" --db "$dsn" 2>"$work/token.err") ||
       { cat "$work/token.err" >&2; exit 1; }
-    port=$((port + 1))
-    while curl -s -o /dev/null "http://127.0.0.1:$port/"; do port=$((port + 1)); done  # in use: skip it
+    next_port
     "$work/$name" serve --db "$dsn" --addr "127.0.0.1:$port" >/dev/null 2>"$work/$name.log" &
     pid=$!
     pids+=("$pid")
-    for _ in $(seq 1 100); do
-      curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-      kill -0 "$pid" 2>/dev/null || { echo "bench/wrk-pg.sh: $name did not start" >&2; cat "$work/$name.log" >&2; exit 1; }
-      sleep 0.1
-    done
+    wait_served "$name"
     sleep 3 # the jobs that run when a server starts (the open-day job, detection, the briefing) are not the load
     run="r${round}${name}$$"
-    ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat") pg0=$(postgres_ticks)
+    ticks0=$(cpu_ticks "$pid") pg0=$(postgres_ticks)
     out=$(IDS="$work/ids" DAYS="$days" THREADS="$threads" TOKEN="$token" RUN="$run" wrk -t"$threads" -c"$connections" \
       -d"${seconds}s" -s bench/wrk-home.lua "http://127.0.0.1:$port" 2>"$work/wrk.err") || true
-    ticks=$(( $(awk '{print $14 + $15}' "/proc/$pid/stat") - ticks0 )) pg=$(( $(postgres_ticks) - pg0 ))
+    ticks=$(( $(cpu_ticks "$pid") - ticks0 )) pg=$(( $(postgres_ticks) - pg0 ))
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-    line=$(grep '^RESULT' <<<"$out") || { echo "$out"; cat "$work/wrk.err" >&2; exit 1; }
-    reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-    bad=$(sed -E 's/.*bad=([0-9]+).*/\1/' <<<"$line")
-    if [ "$bad" != 0 ] || [ "$reqs" = 0 ]; then
-      echo "bench/wrk-pg.sh: $name answered $bad of $reqs requests with an error:" >&2
-      cat "$work/wrk.err" >&2
-      exit 1
-    fi
+    wrk_result "$name" "$out"
     stored=$(psql "$dsn" -qAtc "SELECT count(*) FROM checks WHERE client_key LIKE 'wrk-$run-%'")
     if [ "$stored" -lt "$reqs" ]; then
       echo "bench/wrk-pg.sh: $name acknowledged $reqs reports but $stored are stored" >&2
       exit 1
     fi
-    hz=$(getconf CLK_TCK)
-    app_us=$(awk -v t="$ticks" -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')
-    pg_us=$(awk -v t="$pg" -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')
-    rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$line")
+    app_us=$(us_per "$ticks" "$reqs") pg_us=$(us_per "$pg" "$reqs")
     printf 'round %s %-5s %s server_us_per_req=%s postgres_us_per_req=%s\n' "$round" "$name" "${line#RESULT }" "$app_us" "$pg_us"
     echo "$name $rps $app_us $pg_us" >>"$results"
   done
 done
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 echo
 echo "median over $rounds round(s) of ${seconds}s, $connections connections, $students students:"
 for name in "${builds[@]}"; do

@@ -39,24 +39,19 @@ for tool in wrk sqlite3 curl go; do
   command -v $tool >/dev/null || { echo "bench/wrk.sh: $tool is needed (apt-get install -y $tool)" >&2; exit 1; }
 done
 
-work=$(mktemp -d)
+me=bench/wrk.sh work=$(mktemp -d)
+. bench/lib.sh
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -n "$compare" ] && [ -d "$work/base-src" ]; then git worktree remove --force "$work/base-src" >/dev/null 2>&1 || true; fi
+  remove_base
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "== building" >&2
-builds=(new)
-go build -o "$work/new" ./cmd/campusguard
+build_products
 go build -o "$work/decodeonly" ./bench/decodeonly
-if [ -n "$compare" ]; then
-  git worktree add -q --detach "$work/base-src" "$compare"
-  (cd "$work/base-src" && go build -o "$work/base" ./cmd/campusguard)
-  builds=(base new)
-fi
 
 echo "== building a demo county of $students students" >&2
 "$work/new" demo --no-serve --students "$students" --history-days 0 --db "$work/demo.db" >/dev/null
@@ -75,8 +70,7 @@ port=18090
 # serve NAME: starts the handler named NAME on a fresh port; sets pid.
 serve() {
   local name=$1 extra=()
-  port=$((port + 1))
-  while curl -s -o /dev/null "http://127.0.0.1:$port/"; do port=$((port + 1)); done  # in use: skip it
+  next_port
   if [ "$name" = decode-only ]; then
     "$work/decodeonly" -addr "127.0.0.1:$port" >/dev/null 2>&1 &
   else
@@ -87,14 +81,7 @@ serve() {
   fi
   pid=$!
   pids+=("$pid")
-  for _ in $(seq 1 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then return; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "bench/wrk.sh: $name did not start" >&2
-  cat "$work/$name.log" >&2 2>/dev/null || true
-  exit 1
+  wait_served "$name"
 }
 
 results="$work/results"
@@ -103,22 +90,14 @@ for round in $(seq 1 "$rounds"); do
   for name in "${builds[@]}" decode-only; do
     serve "$name"
     run="r${round}${name}$$"
-    ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    ticks0=$(cpu_ticks "$pid")
     out=$(IDS="$work/ids" TOKEN="$token" RUN="$run" wrk -t"$threads" -c"$connections" -d"${seconds}s" \
       -s bench/wrk-checks.lua "http://127.0.0.1:$port" 2>"$work/wrk.err") || true
     # The server's CPU time (user + system) during the run, from /proc: per
     # request it is the measure that the machine's other load disturbs least.
-    ticks=$(( $(awk '{print $14 + $15}' "/proc/$pid/stat") - ticks0 ))
+    ticks=$(( $(cpu_ticks "$pid") - ticks0 ))
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-    line=$(grep '^RESULT' <<<"$out") || { echo "$out"; cat "$work/wrk.err" >&2; exit 1; }
-    rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$line")
-    reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-    bad=$(sed -E 's/.*bad=([0-9]+).*/\1/' <<<"$line")
-    if [ "$bad" != 0 ] || [ "$reqs" = 0 ]; then
-      echo "bench/wrk.sh: $name answered $bad of $reqs requests with an error:" >&2
-      cat "$work/wrk.err" >&2
-      exit 1
-    fi
+    wrk_result "$name" "$out"
     if [ "$name" != decode-only ]; then
       stored=$(sqlite3 "$work/run.db" "SELECT count(*) FROM checks WHERE client_key LIKE 'wrk-$run-%'")
       if [ "$stored" -lt "$reqs" ]; then
@@ -126,13 +105,12 @@ for round in $(seq 1 "$rounds"); do
         exit 1
       fi
     fi
-    cpu_us=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')
+    cpu_us=$(us_per "$ticks" "$reqs")
     printf 'round %s %-12s %s cpu_us_per_req=%s\n' "$round" "$name" "${line#RESULT }" "$cpu_us"
     echo "$name $rps $cpu_us" >>"$results"
   done
 done
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 base_rps=$(awk '$1 == "decode-only" {print $2}' "$results" | median)
 echo
 echo "median req/s over $rounds round(s) of ${seconds}s, $connections connections, $students students:"
